@@ -1,0 +1,47 @@
+package org.gmi.models;
+
+/**
+ * Everything that decides a training run. Defaults are the official code's (DESIGN section 2).
+ * Mutable on purpose: the CLI fills it from flags, then {@link #validate()} checks it once.
+ */
+public final class TrainConfig {
+    public Method method = Method.GMI;
+    /** Encoder depth; 0 means the dataset default (2 for Cora, 1 otherwise). */
+    public int layers = 0;
+    public int hidden = 512;
+    public int negatives = 5;
+    public double alpha = 0.8;
+    public double beta = 1.0;
+    public double gamma = 1.0;
+    public double lr = 1e-3;
+    public int epochs = 550;
+    public int patience = 20;
+    public long seed = 0;
+
+    /** Throws IllegalArgumentException naming the first value out of range. */
+    public void validate() {
+        require(layers == 0 || layers == 1 || layers == 2, "--layers must be 1 or 2, got " + layers);
+        require(hidden >= 1, "--hidden must be >= 1, got " + hidden);
+        require(negatives >= 1, "--negatives must be >= 1, got " + negatives);
+        require(alpha >= 0 && Double.isFinite(alpha), "--alpha must be a finite number >= 0, got " + alpha);
+        require(beta >= 0 && Double.isFinite(beta), "--beta must be a finite number >= 0, got " + beta);
+        require(gamma >= 0 && Double.isFinite(gamma), "--gamma must be a finite number >= 0, got " + gamma);
+        require(lr > 0 && Double.isFinite(lr), "--lr must be > 0, got " + lr);
+        require(epochs >= 1, "--epochs must be >= 1, got " + epochs);
+        require(patience >= 1, "--patience must be >= 1, got " + patience);
+    }
+
+    /** The encoder depth for this dataset: explicit --layers, else 2 for Cora and 1 otherwise. */
+    public int layersFor(String datasetName) {
+        if (layers != 0) {
+            return layers;
+        }
+        return "cora".equalsIgnoreCase(datasetName) ? 2 : 1;
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

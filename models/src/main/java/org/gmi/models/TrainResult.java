@@ -1,0 +1,17 @@
+package org.gmi.models;
+
+import java.util.Map;
+import org.gmi.engine.Matrix;
+
+/**
+ * The outcome of a training run.
+ *
+ * @param embeddings   N x hidden, from the parameters of the best epoch (restored, as the official code does)
+ * @param epochsRun    epochs actually run (early stopping may end before the maximum)
+ * @param bestEpoch    1-based epoch with the lowest loss
+ * @param loss         the loss of every epoch run
+ * @param terms        per term name, its value at every epoch run
+ * @param epochSeconds wall time of every epoch
+ */
+public record TrainResult(Matrix embeddings, int epochsRun, int bestEpoch, double[] loss,
+                          Map<String, double[]> terms, double[] epochSeconds) {}
