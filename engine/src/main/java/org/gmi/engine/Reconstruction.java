@@ -34,6 +34,8 @@ public final class Reconstruction {
     private final int[] tileJ;
     private float[][] chunkGrad = new float[0][];
     private float[][] chunkTile = new float[0][];
+    /** H^T (d x n), refreshed each call: the blocked tile kernel reads 64 consecutive j per load. */
+    private float[] ht;
 
     public Reconstruction(int n, int d) {
         this.n = n;
@@ -78,6 +80,9 @@ public final class Reconstruction {
         int chunks = Parallel.chunks(tileI.length, 1);
         ensureBuffers(chunks, grad);
         double[] chunkLoss = new double[chunks];
+        if (simd) {
+            transposeInto(h.data);
+        }
         Parallel.forChunks(tileI.length, 1, (c, lo, hi) -> {
             float[] tile = chunkTile[c];
             float[] g = grad ? chunkGrad[c] : null;
@@ -107,6 +112,18 @@ public final class Reconstruction {
         return norm * (dense + correction);
     }
 
+    private void transposeInto(float[] h) {
+        if (ht == null) {
+            ht = new float[n * d];
+        }
+        for (int j = 0; j < n; j++) {
+            int row = j * d;
+            for (int p = 0; p < d; p++) {
+                ht[p * n + j] = h[row + p];
+            }
+        }
+    }
+
     private void ensureBuffers(int chunks, boolean grad) {
         if (chunkTile.length < chunks) {
             float[][] t = new float[chunks][];
@@ -134,7 +151,10 @@ public final class Reconstruction {
     private double denseTile(float[] h, int i0, int j0, float[] tile, float[] dh, float gScale, float eps, boolean simd) {
         int ni = Math.min(B, n - i0);
         int nj = Math.min(B, n - j0);
-        if (simd) {
+        boolean blocked = simd && ReconstructionSimd.applicable(nj);
+        if (blocked) {
+            ReconstructionSimd.tileDots(h, ht, n, d, i0, ni, j0, tile);
+        } else if (simd) {
             tileDotsSimd(h, d, i0, ni, j0, nj, tile);
         } else {
             tileDotsScalar(h, d, i0, ni, j0, nj, tile);
@@ -143,26 +163,32 @@ public final class Reconstruction {
         boolean diagonal = i0 == j0;
         if (dh != null) {
             // tile now holds l0'(s); dh_I += gScale * G H_J, and for an off-diagonal tile dh_J += gScale * G^T H_I.
-            for (int a = 0; a < ni; a++) {
-                int rowI = (i0 + a) * d;
-                for (int b = 0; b < nj; b++) {
-                    float gv = gScale * tile[a * B + b];
-                    int rowJ = (j0 + b) * d;
-                    if (simd) {
-                        VectorKernels.axpySimd(gv, h, rowJ, dh, rowI, d);
-                        if (!diagonal) {
-                            VectorKernels.axpySimd(gv, h, rowI, dh, rowJ, d);
-                        }
-                    } else {
-                        VectorKernels.axpyScalar(gv, h, rowJ, dh, rowI, d);
-                        if (!diagonal) {
-                            VectorKernels.axpyScalar(gv, h, rowI, dh, rowJ, d);
-                        }
-                    }
+            if (simd) {
+                ReconstructionSimd.gradRows(tile, B, 1, gScale, h, j0, nj, dh, i0, ni, d);
+                if (!diagonal) {
+                    ReconstructionSimd.gradRows(tile, 1, B, gScale, h, i0, ni, dh, j0, nj, d);
                 }
+            } else {
+                gradTileScalar(tile, gScale, h, d, i0, ni, j0, nj, dh, diagonal);
             }
         }
         return diagonal ? sum : 2 * sum;
+    }
+
+    /** dh_I += gScale * G H_J and, off the diagonal, dh_J += gScale * G^T H_I; G is the tile (stride B). */
+    static void gradTileScalar(float[] tile, float gScale, float[] h, int d, int i0, int ni, int j0, int nj,
+                               float[] dh, boolean diagonal) {
+        for (int a = 0; a < ni; a++) {
+            int rowI = (i0 + a) * d;
+            for (int b = 0; b < nj; b++) {
+                float gv = gScale * tile[a * B + b];
+                int rowJ = (j0 + b) * d;
+                VectorKernels.axpyScalar(gv, h, rowJ, dh, rowI, d);
+                if (!diagonal) {
+                    VectorKernels.axpyScalar(gv, h, rowI, dh, rowJ, d);
+                }
+            }
+        }
     }
 
     /** tile[a*B + b] = h[i0+a] . h[j0+b]. */
