@@ -1,7 +1,6 @@
 package org.gmi.engine;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Vector API twins of the loops in {@link Gemm}; same contracts, same argument order. */
@@ -132,8 +131,8 @@ final class GemmSimd {
                     s2 = av.fma(FloatVector.fromArray(S, b, b2 + p), s2);
                     s3 = av.fma(FloatVector.fromArray(S, b, b3 + p), s3);
                 }
-                float r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
-                float r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
+                float r0 = Simd.sumLanes(s0), r1 = Simd.sumLanes(s1);
+                float r2 = Simd.sumLanes(s2), r3 = Simd.sumLanes(s3);
                 for (int p = kv; p < k; p++) {
                     float av = a[aOff + p];
                     r0 += av * b[b0 + p];

@@ -1,7 +1,6 @@
 package org.gmi.engine;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -216,8 +215,8 @@ public final class Reconstruction {
                     s2 = av.fma(FloatVector.fromArray(SP, h, r2 + p), s2);
                     s3 = av.fma(FloatVector.fromArray(SP, h, r3 + p), s3);
                 }
-                float x0 = s0.reduceLanes(VectorOperators.ADD), x1 = s1.reduceLanes(VectorOperators.ADD);
-                float x2 = s2.reduceLanes(VectorOperators.ADD), x3 = s3.reduceLanes(VectorOperators.ADD);
+                float x0 = Simd.sumLanes(s0), x1 = Simd.sumLanes(s1);
+                float x2 = Simd.sumLanes(s2), x3 = Simd.sumLanes(s3);
                 for (int p = dv; p < d; p++) {
                     float av = h[ra + p];
                     x0 += av * h[r0 + p];
@@ -265,13 +264,13 @@ public final class Reconstruction {
             int b = 0;
             for (; b < nv; b += L) {
                 FloatVector s = FloatVector.fromArray(SP, tile, o + b);
-                FloatVector r = ONE.div(s.neg().lanewise(VectorOperators.EXP).add(1f));
+                FloatVector r = ONE.div(SimdMath.exp(s.neg()).add(1f));
                 FloatVector oneMinusR = r.neg().add(1f);
                 FloatVector q = oneMinusR.add(eps);
-                acc = acc.sub(q.lanewise(VectorOperators.LOG));
+                acc = acc.sub(SimdMath.log(q));
                 r.mul(oneMinusR).div(q).intoArray(tile, o + b);
             }
-            float rowSum = acc.reduceLanes(VectorOperators.ADD);
+            float rowSum = Simd.sumLanes(acc);
             for (; b < nj; b++) {
                 float s = tile[o + b];
                 float r = 1f / (1f + (float) Math.exp(-s));

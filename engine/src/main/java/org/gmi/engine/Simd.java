@@ -1,6 +1,7 @@
 package org.gmi.engine;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,6 +14,8 @@ public final class Simd {
     public static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     public static final int LANES = SPECIES.length();
     private static volatile boolean enabled = !"false".equalsIgnoreCase(System.getProperty("gmi.simd", "true"));
+    /** SWAPS[k] pairs lane i with lane i ^ (LANES >> (k + 1)): the fixed reduction tree of {@link #sumLanes}. */
+    private static final VectorShuffle<Float>[] SWAPS = swaps();
 
     private Simd() {}
 
@@ -23,5 +26,30 @@ public final class Simd {
     /** For tests that compare both paths in one JVM. */
     public static void setEnabled(boolean on) {
         enabled = on;
+    }
+
+    /**
+     * sum_l v[l], always in the same pairwise order (lane i + lane i ^ h for h = LANES/2, ..., 1).
+     *
+     * <p>Use this instead of {@code reduceLanes(ADD)}: the order of that reduction is unspecified and
+     * does differ between the interpreted fallback (sequential) and C2's intrinsic (a tree), so the
+     * same call gave different bits before and after JIT compilation. Each lanewise add and
+     * rearrange here is exact IEEE arithmetic in every tier, so the result never changes.
+     */
+    public static float sumLanes(FloatVector v) {
+        for (int k = 0; k < SWAPS.length; k++) {
+            v = v.add(v.rearrange(SWAPS[k]));
+        }
+        return v.lane(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] swaps() {
+        VectorShuffle<Float>[] s = new VectorShuffle[Integer.numberOfTrailingZeros(LANES)];
+        for (int k = 0; k < s.length; k++) {
+            int h = LANES >> (k + 1);
+            s[k] = VectorShuffle.fromOp(SPECIES, i -> i ^ h);
+        }
+        return s;
     }
 }

@@ -1,7 +1,6 @@
 package org.gmi.engine;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Level-1 kernels over float[] slices: dot products and axpy, each with its scalar twin. */
@@ -36,7 +35,7 @@ public final class VectorKernels {
         for (; p < nv; p += L) {
             acc0 = FloatVector.fromArray(S, x, xOff + p).fma(FloatVector.fromArray(S, y, yOff + p), acc0);
         }
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float s = Simd.sumLanes(acc0.add(acc1));
         for (; p < n; p++) {
             s += x[xOff + p] * y[yOff + p];
         }

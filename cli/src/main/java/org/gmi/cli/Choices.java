@@ -1,0 +1,78 @@
+package org.gmi.cli;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import org.gmi.models.Method;
+import org.gmi.models.eval.Protocol;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * The enumerated flag values, in lower case on the command line ({@code --method gmi}), with their
+ * converters and completion lists. Converters sit on the options themselves, so they work with any
+ * {@code CommandLine}, not only the one {@link Main} configures.
+ */
+final class Choices {
+    private Choices() {}
+
+    /** {@code --protocol}: one of the probe protocols, or both of them. */
+    enum ProtocolChoice {
+        VAL, PAPER, BOTH;
+
+        List<Protocol> protocols() {
+            return switch (this) {
+                case VAL -> List.of(Protocol.VAL);
+                case PAPER -> List.of(Protocol.PAPER);
+                case BOTH -> List.of(Protocol.VAL, Protocol.PAPER);
+            };
+        }
+
+        String cliName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    static final class MethodConverter implements ITypeConverter<Method> {
+        @Override
+        public Method convert(String value) {
+            for (Method m : Method.values()) {
+                if (m.cliName().equalsIgnoreCase(value.strip())) {
+                    return m;
+                }
+            }
+            throw new TypeConversionException("'" + value + "' is not a method; expected gmi or dgi");
+        }
+    }
+
+    static final class MethodCandidates implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            List<String> names = new ArrayList<>();
+            for (Method m : Method.values()) {
+                names.add(m.cliName());
+            }
+            return names.iterator();
+        }
+    }
+
+    static final class ProtocolConverter implements ITypeConverter<ProtocolChoice> {
+        @Override
+        public ProtocolChoice convert(String value) {
+            for (ProtocolChoice p : ProtocolChoice.values()) {
+                if (p.cliName().equalsIgnoreCase(value.strip())) {
+                    return p;
+                }
+            }
+            throw new TypeConversionException("'" + value + "' is not a protocol; expected val, paper or both");
+        }
+    }
+
+    static final class ProtocolCandidates implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return List.of("val", "paper", "both").iterator();
+        }
+    }
+}

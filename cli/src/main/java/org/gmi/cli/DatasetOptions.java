@@ -1,0 +1,124 @@
+package org.gmi.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.gmi.graph.Datasets;
+import org.gmi.graph.Graph;
+import org.gmi.graph.LoadReport;
+import org.gmi.graph.Split;
+import org.gmi.graph.SplitOptions;
+import picocli.CommandLine.Option;
+
+/** {@code --dataset} and the flags of the random split, shared by {@code train} and {@code eval}. */
+final class DatasetOptions {
+    @Option(names = "--dataset", required = true, paramLabel = "NAME|PATH",
+            description = {"A bundled dataset (cora, citeseer), a folder of Planetoid raw files "
+                    + "(ind.NAME.*), a GraphGallery .npz file, or a folder with edges.csv "
+                    + "[features.csv] [labels.csv] (see README)."})
+    String dataset;
+
+    @Option(names = "--train-frac", paramLabel = "F", defaultValue = "0.1",
+            description = "Share of labelled nodes for training, for datasets without a public split (default: ${DEFAULT-VALUE}).")
+    double trainFrac;
+
+    @Option(names = "--val-frac", paramLabel = "F", defaultValue = "0.1",
+            description = "Share of labelled nodes for validation, for datasets without a public split (default: ${DEFAULT-VALUE}); the rest is the test set.")
+    double valFrac;
+
+    @Option(names = "--split-seed", paramLabel = "N", defaultValue = "0",
+            description = "Seed of the random split (default: ${DEFAULT-VALUE}).")
+    long splitSeed;
+
+    /** Checks the flags without touching any file. */
+    void validate() {
+        GmiCommand.require(trainFrac > 0 && trainFrac < 1, "--train-frac must be > 0 and < 1, got " + Text.sig4(trainFrac));
+        GmiCommand.require(valFrac >= 0 && valFrac < 1, "--val-frac must be >= 0 and < 1, got " + Text.sig4(valFrac));
+        GmiCommand.require(trainFrac + valFrac < 1, "--train-frac + --val-frac must be < 1 to leave test nodes, got "
+                + Text.sig4(trainFrac) + " + " + Text.sig4(valFrac));
+        GmiCommand.require(!dataset.isBlank(), "--dataset must name a bundled dataset or a path, got ''");
+        GmiCommand.require(isBundled(dataset) || pathExists(dataset), "--dataset: '" + dataset
+                + "' is neither a bundled dataset (" + String.join(", ", Datasets.bundled()) + ") nor an existing file or folder");
+    }
+
+    /** Whether {@code spec} names something on disk: a file, a folder, or FOLDER/ind.NAME of a Planetoid folder. */
+    private static boolean pathExists(String spec) {
+        try {
+            Path p = Path.of(spec);
+            if (Files.exists(p)) {
+                return true;
+            }
+            Path parent = p.toAbsolutePath().getParent();
+            String name = p.getFileName() == null ? "" : p.getFileName().toString();
+            return name.startsWith("ind.") && parent != null && Files.isDirectory(parent);
+        } catch (InvalidPathException e) {
+            return false;
+        }
+    }
+
+    SplitOptions splitOptions() {
+        return new SplitOptions(trainFrac, valFrac, splitSeed);
+    }
+
+    /** Loads the dataset. */
+    Graph load() {
+        return load(dataset, splitOptions());
+    }
+
+    /** Prints what was loaded, and the loader's notes, on {@code err}. */
+    static void printSummary(Graph graph, PrintWriter err) {
+        err.println(describe(graph));
+        for (String note : notes(graph.report())) {
+            err.println("  note: " + note);
+        }
+        err.flush();
+    }
+
+    static Graph load(String spec, SplitOptions options) {
+        try {
+            return Datasets.load(spec, options);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("dataset '" + spec + "': " + e.getMessage(), e);
+        }
+    }
+
+    static boolean isBundled(String spec) {
+        for (String name : Datasets.bundled()) {
+            if (name.equalsIgnoreCase(spec)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One line: {@code dataset cora: 2708 nodes, 5278 edges, 1433 features, 7 classes; split ... (140/500/1000)}. */
+    static String describe(Graph g) {
+        Split s = g.split();
+        return String.format(Locale.ROOT, "dataset %s: %d nodes, %d edges, %d features, %d classes; split %s (%d train / %d val / %d test)",
+                g.name(), g.numNodes(), g.numUndirectedEdges(), g.numFeatures(), g.numClasses(), s.kind(),
+                s.train().length, s.val().length, s.test().length);
+    }
+
+    static List<String> notes(LoadReport r) {
+        java.util.ArrayList<String> notes = new java.util.ArrayList<>();
+        if (r == null) {
+            return notes;
+        }
+        if (r.duplicateEdges() > 0) {
+            notes.add(r.duplicateEdges() + " duplicate edge records merged");
+        }
+        if (r.selfLoops() > 0) {
+            notes.add(r.selfLoops() + " self loops kept in A (as the official code does)");
+        }
+        if (r.isolatedNodes() > 0) {
+            notes.add(r.isolatedNodes() + " isolated nodes");
+        }
+        if (r.notes() != null) {
+            notes.addAll(r.notes());
+        }
+        return notes;
+    }
+}

@@ -1,0 +1,36 @@
+package org.gmi.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import picocli.CommandLine;
+
+/** Runs the real command line in this JVM and keeps what it printed. */
+record Cli(int code, String out, String err) {
+    static Cli run(String... args) {
+        return run(Main.commandLine(), args);
+    }
+
+    /** A bare {@code new CommandLine(new Main())}, without the handlers Main installs. */
+    static Cli runBare(String... args) {
+        return run(new CommandLine(new Main()), args);
+    }
+
+    private static Cli run(CommandLine cl, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Cli(code, out.toString(), err.toString());
+    }
+
+    /** The non-empty lines of stderr. */
+    java.util.List<String> errLines() {
+        return err.lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    @Override
+    public String toString() {
+        return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+    }
+}

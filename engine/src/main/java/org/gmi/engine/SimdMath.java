@@ -1,0 +1,92 @@
+package org.gmi.engine;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * exp and log over float vectors that give the same bits in every JIT tier.
+ *
+ * <p>{@code lanewise(EXP)} and {@code lanewise(LOG)} are not usable where results must be
+ * reproducible: the interpreted fallback calls {@code Math.exp}/{@code Math.log} per lane while C2
+ * calls a vector math library, and the two differ in the last bit for some inputs, so a kernel gave
+ * different results before and after it was compiled. These are Cephes' expf and logf (range reduction
+ * plus a polynomial), built only from lanewise add, mul, fma, compare, blend, bit operations and
+ * conversions, which are exact IEEE operations in every tier. Accuracy: within 2 ulp of the correctly
+ * rounded float result on their domain (tested in SimdMathTest).
+ */
+final class SimdMath {
+    private static final VectorSpecies<Float> S = Simd.SPECIES;
+
+    private static final float EXP_HI = 88.3762626647949f;
+    private static final float EXP_LO = -87.3365447505531f;
+    private static final float LOG2E = 1.44269504088896341f;
+    /** ln 2 split in a part with few bits (k * LN2_HI is exact) and the rest. */
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    /** 1.5 * 2^23: adding and subtracting it rounds a float of magnitude below 2^22 to the nearest integer. */
+    private static final float ROUND = 12582912f;
+    private static final float SQRT_HALF = 0.707106781186547524f;
+
+    private SimdMath() {}
+
+    private static FloatVector c(float v) {
+        return FloatVector.broadcast(S, v);
+    }
+
+    /** e^x lanewise; x is clamped to [-87.34, 88.38] (results from 2^-126 to 2.4e38); NaN stays NaN. */
+    static FloatVector exp(FloatVector x) {
+        x = x.min(EXP_HI).max(EXP_LO);
+        // x = k ln2 + r, |r| <= ln2 / 2
+        FloatVector k = x.mul(LOG2E).add(ROUND).sub(ROUND);
+        FloatVector r = k.mul(-LN2_HI).add(x);
+        r = k.fma(c(-LN2_LO), r);
+        FloatVector z = r.mul(r);
+        FloatVector p = FloatVector.broadcast(S, 1.9875691500e-4f);
+        p = p.fma(r, c(1.3981999507e-3f));
+        p = p.fma(r, c(8.3334519073e-3f));
+        p = p.fma(r, c(4.1665795894e-2f));
+        p = p.fma(r, c(1.6666665459e-1f));
+        p = p.fma(r, c(5.0000001201e-1f));
+        p = p.fma(z, r).add(1f);
+        // 2^k from the exponent bits; k is in [-126, 127] after the clamp.
+        IntVector ki = (IntVector) k.convert(VectorOperators.F2I, 0);
+        FloatVector scale = ki.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(scale);
+    }
+
+    /**
+     * log(x) lanewise for x that is 0, positive and normal, +infinity or NaN (0 gives -infinity, a
+     * negative x NaN); subnormal x are outside the domain.
+     */
+    static FloatVector log(FloatVector x) {
+        IntVector bits = x.reinterpretAsInts();
+        // x = m 2^e with m in [0.5, 1)
+        IntVector e = bits.lanewise(VectorOperators.LSHR, 23).sub(126);
+        FloatVector m = bits.and(0x007fffff).or(0x3f000000).reinterpretAsFloats();
+        FloatVector ef = (FloatVector) e.convert(VectorOperators.I2F, 0);
+        // m < sqrt(1/2): use 2m - 1 and e - 1 so that the polynomial's argument is in [-0.29, 0.41]
+        VectorMask<Float> small = m.compare(VectorOperators.LT, SQRT_HALF);
+        ef = ef.sub(FloatVector.broadcast(S, 1f), small);
+        FloatVector t = m.sub(1f).add(m, small);
+        FloatVector z = t.mul(t);
+        FloatVector p = FloatVector.broadcast(S, 7.0376836292e-2f);
+        p = p.fma(t, c(-1.1514610310e-1f));
+        p = p.fma(t, c(1.1676998740e-1f));
+        p = p.fma(t, c(-1.2420140846e-1f));
+        p = p.fma(t, c(1.4249322787e-1f));
+        p = p.fma(t, c(-1.6668057665e-1f));
+        p = p.fma(t, c(2.0000714765e-1f));
+        p = p.fma(t, c(-2.4999993993e-1f));
+        p = p.fma(t, c(3.3333331174e-1f));
+        FloatVector y = p.mul(t).mul(z);
+        y = ef.fma(c(LN2_LO), y);
+        y = z.fma(c(-0.5f), y);
+        FloatVector result = t.add(y).add(ef.mul(LN2_HI));
+        result = result.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
+        result = result.blend(Float.NaN, x.compare(VectorOperators.LT, 0f).or(x.test(VectorOperators.IS_NAN)));
+        return result.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+    }
+}

@@ -1,0 +1,251 @@
+package org.gmi.graph;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reader for numpy's {@code .npy} format: the magic {@code \x93NUMPY}, a version (1.0, 2.0 or
+ * 3.0), a header length, a header that is a Python dict literal
+ * ({@code {'descr': '<i4', 'fortran_order': False, 'shape': (7650,), }}) and the data. Arrays of
+ * dtype object hold a pickle of the whole array after the header; it is read with the strict
+ * {@link Pickle} interpreter.
+ */
+final class Npy {
+    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+
+    private Npy() {}
+
+    static NdArray read(byte[] data) {
+        if (data.length < 10) {
+            throw new FormatProblem("not a .npy array: " + data.length + " bytes, too short for the header");
+        }
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (data[i] != MAGIC[i]) {
+                throw new FormatProblem("not a .npy array: wrong magic (expected \\x93NUMPY)");
+            }
+        }
+        int major = data[6] & 0xff;
+        int headerLen;
+        int start;
+        if (major == 1) {
+            headerLen = (data[8] & 0xff) | (data[9] & 0xff) << 8;
+            start = 10;
+        } else if (major == 2 || major == 3) {
+            if (data.length < 12) {
+                throw new FormatProblem("truncated .npy header");
+            }
+            long n = (data[8] & 0xffL) | (data[9] & 0xffL) << 8 | (data[10] & 0xffL) << 16 | (data[11] & 0xffL) << 24;
+            if (n > Integer.MAX_VALUE) {
+                throw new FormatProblem("truncated .npy header");
+            }
+            headerLen = (int) n;
+            start = 12;
+        } else {
+            throw new FormatProblem(".npy version " + major + "." + (data[7] & 0xff) + " is not supported (1, 2 or 3)");
+        }
+        if (headerLen > data.length - start) {
+            throw new FormatProblem("truncated .npy header: " + headerLen + " bytes announced, "
+                    + (data.length - start) + " present");
+        }
+        String header = new String(data, start, headerLen,
+                major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        Map<String, Object> dict = parseHeader(header);
+        Object descr = dict.get("descr");
+        Object fortran = dict.get("fortran_order");
+        Object shape = dict.get("shape");
+        if (descr instanceof List<?>) {
+            throw new FormatProblem("structured numpy dtypes are not supported");
+        }
+        if (!(descr instanceof String d) || !(fortran instanceof Boolean f) || !(shape instanceof List<?> s)) {
+            throw new FormatProblem(".npy header lacks descr, fortran_order or shape: " + FormatProblem.quote(header.strip()));
+        }
+        NdArray.DType dtype = NdArray.DType.parse(d);
+        long[] dims = new long[s.size()];
+        for (int i = 0; i < dims.length; i++) {
+            if (!(s.get(i) instanceof Long v) || v < 0) {
+                throw new FormatProblem(".npy header has a bad shape " + FormatProblem.quote(header.strip()));
+            }
+            dims[i] = v;
+        }
+        int dataStart = start + headerLen;
+        if (dtype.isObject()) {
+            Object o = Pickle.load(data, dataStart);
+            if (!(o instanceof NdArray a) || !a.dtype.isObject()) {
+                throw new FormatProblem("object .npy array does not hold a pickled object array");
+            }
+            if (!java.util.Arrays.equals(a.shape, dims)) {
+                throw new FormatProblem("object .npy array: header shape and pickled shape " + a.shapeString() + " differ");
+            }
+            return a;
+        }
+        NdArray a = new NdArray();
+        a.shape = dims;
+        a.dtype = dtype;
+        a.fortran = f;
+        a.checkByteCount(data.length - dataStart);
+        a.raw = java.util.Arrays.copyOfRange(data, dataStart, data.length);
+        return a;
+    }
+
+    /** Writes a numeric array as .npy version 1.0 (for tests and fixtures). */
+    static byte[] write(String descr, boolean fortranOrder, long[] shape, byte[] raw) {
+        StringBuilder s = new StringBuilder("(");
+        for (int i = 0; i < shape.length; i++) {
+            s.append(shape[i]).append(shape.length == 1 ? "," : (i + 1 < shape.length ? ", " : ""));
+        }
+        s.append(')');
+        StringBuilder h = new StringBuilder("{'descr': '" + descr + "', 'fortran_order': "
+                + (fortranOrder ? "True" : "False") + ", 'shape': " + s + ", }");
+        while ((10 + h.length() + 1) % 64 != 0) {
+            h.append(' ');
+        }
+        h.append('\n');
+        byte[] header = h.toString().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] out = new byte[10 + header.length + raw.length];
+        System.arraycopy(MAGIC, 0, out, 0, 6);
+        out[6] = 1;
+        out[7] = 0;
+        out[8] = (byte) header.length;
+        out[9] = (byte) (header.length >> 8);
+        System.arraycopy(header, 0, out, 10, header.length);
+        System.arraycopy(raw, 0, out, 10 + header.length, raw.length);
+        return out;
+    }
+
+    // ---- a parser for the Python literals a .npy header holds ----
+
+    private static Map<String, Object> parseHeader(String header) {
+        Literal p = new Literal(header);
+        Object o = p.value();
+        p.skipSpace();
+        if (!(o instanceof Map<?, ?> m) || p.pos != header.length()) {
+            throw new FormatProblem(".npy header is not a dict literal: " + FormatProblem.quote(header.strip()));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(String.valueOf(k), v));
+        return out;
+    }
+
+    private static final class Literal {
+        /** numpy headers nest two levels ({'shape': (..)}); anything much deeper is not a header. */
+        static final int MAX_DEPTH = 16;
+        final String s;
+        int pos;
+        int depth;
+
+        Literal(String s) {
+            this.s = s;
+        }
+
+        void skipSpace() {
+            while (pos < s.length() && Character.isWhitespace(s.charAt(pos))) {
+                pos++;
+            }
+        }
+
+        FormatProblem bad() {
+            return new FormatProblem(".npy header is not a valid literal at character " + pos + ": "
+                    + FormatProblem.quote(s.strip()));
+        }
+
+        Object value() {
+            skipSpace();
+            if (pos >= s.length()) {
+                throw bad();
+            }
+            char c = s.charAt(pos);
+            if ((c == '{' || c == '(' || c == '[') && ++depth > MAX_DEPTH) {
+                throw new FormatProblem(".npy header nests more than " + MAX_DEPTH + " levels deep");
+            }
+            if (c == '{') {
+                pos++;
+                Map<Object, Object> m = new LinkedHashMap<>();
+                while (true) {
+                    skipSpace();
+                    if (pos < s.length() && s.charAt(pos) == '}') {
+                        pos++;
+                        depth--;
+                        return m;
+                    }
+                    Object k = value();
+                    skipSpace();
+                    expect(':');
+                    Object v = value();
+                    m.put(k, v);
+                    if (!separator('}')) {
+                        depth--;
+                        return m;
+                    }
+                }
+            }
+            if (c == '(' || c == '[') {
+                char close = c == '(' ? ')' : ']';
+                pos++;
+                List<Object> l = new ArrayList<>();
+                while (true) {
+                    skipSpace();
+                    if (pos < s.length() && s.charAt(pos) == close) {
+                        pos++;
+                        depth--;
+                        return l;
+                    }
+                    l.add(value());
+                    if (!separator(close)) {
+                        depth--;
+                        return l;
+                    }
+                }
+            }
+            if (c == '\'' || c == '"') {
+                int end = s.indexOf(c, pos + 1);
+                if (end < 0) {
+                    throw bad();
+                }
+                String v = s.substring(pos + 1, end);
+                pos = end + 1;
+                return v;
+            }
+            int start = pos;
+            while (pos < s.length() && (Character.isLetterOrDigit(s.charAt(pos)) || s.charAt(pos) == '-' || s.charAt(pos) == '_')) {
+                pos++;
+            }
+            String word = s.substring(start, pos);
+            switch (word) {
+                case "True":
+                    return Boolean.TRUE;
+                case "False":
+                    return Boolean.FALSE;
+                case "None":
+                    return null;
+                default:
+                    String digits = word.endsWith("L") ? word.substring(0, word.length() - 1) : word;
+                    try {
+                        return Long.parseLong(digits);
+                    } catch (NumberFormatException e) {
+                        throw bad();
+                    }
+            }
+        }
+
+        /** After an item: a comma (true: more may follow) or the closing bracket (false: consumed). */
+        boolean separator(char close) {
+            skipSpace();
+            if (pos < s.length() && s.charAt(pos) == ',') {
+                pos++;
+                return true;
+            }
+            expect(close);
+            return false;
+        }
+
+        void expect(char c) {
+            if (pos >= s.length() || s.charAt(pos) != c) {
+                throw bad();
+            }
+            pos++;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package org.gmi.models;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.gmi.autodiff.Parameter;
+import org.gmi.autodiff.Tape;
+import org.gmi.autodiff.Tensor;
+import org.gmi.autodiff.ops.BceWithLogits;
+import org.gmi.autodiff.ops.BilinearScores;
+import org.gmi.autodiff.ops.GatherRows;
+import org.gmi.autodiff.ops.MatMul;
+import org.gmi.autodiff.ops.RowMean;
+import org.gmi.autodiff.ops.Sigmoid;
+import org.gmi.engine.Matrix;
+import org.gmi.graph.NegativeSampler;
+
+/**
+ * DGI (Velickovic et al., ICLR 2019) as its official code computes it:
+ * <pre>
+ *   H  = PReLU(Â X W + b)                 H~ = PReLU(Â X[perm] W + b)   (rows of X shuffled)
+ *   s  = sigmoid(mean_i h_i)
+ *   L  = BCE-with-logits over h_i^T B s + c (label 1) and h~_i^T B s + c (label 0)
+ * </pre>
+ * X[perm] W is computed as rows of X W shuffled, which is the same matrix.
+ */
+public final class DgiModel implements SelfSupervisedModel {
+    private final GraphOperators ops;
+    private final GcnEncoder encoder;
+    /** B^T of the bilinear discriminator, d x d, so v = s B^T and the score is h_i . v. */
+    private final Parameter bilinearT;
+    private final Parameter bias;
+    private final NegativeSampler shuffler;
+
+    public DgiModel(GraphOperators ops, TrainConfig config) {
+        this.ops = ops;
+        int f = ops.features().cols;
+        int d = config.hidden;
+        SplittableRandom init = new SplittableRandom(config.seed);
+        this.encoder = new GcnEncoder(f, d, 1, init);
+        this.bilinearT = Init.xavierUniform("disc.weight", d, d, (double) d * d, d, init);
+        this.bias = Parameter.zeros("disc.bias", 1, 1);
+        this.shuffler = new NegativeSampler(config.seed + 0x9E3779B97F4A7C15L);
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        List<Parameter> ps = new ArrayList<>(encoder.parameters());
+        ps.add(bilinearT);
+        ps.add(bias);
+        return ps;
+    }
+
+    @Override
+    public Loss forward(Tape tape) {
+        int n = ops.numNodes();
+        int[] perm = new int[n];
+        shuffler.permutation(n, perm);
+        Tensor z = encoder.firstProjection(tape, ops.features());
+        Tensor h = encoder.propagate(tape, ops.propagation(), z, "");
+        Tensor hCorrupt = encoder.propagate(tape, ops.propagation(), GatherRows.apply(tape, "Z[perm]", z, perm), "corrupt.");
+        Tensor summary = Sigmoid.apply(tape, "s", RowMean.apply(tape, "mean(H)", h));
+        Tensor v = MatMul.apply(tape, "s B^T", summary, bilinearT);
+        int[][] toSummary = {new int[n]};
+        Tensor pos = BilinearScores.apply(tape, "D+", v, h, toSummary, bias);
+        Tensor neg = BilinearScores.apply(tape, "D-", v, hCorrupt, toSummary, bias);
+        Tensor loss = BceWithLogits.apply(tape, "bce", pos, neg);
+        Map<String, Double> terms = new LinkedHashMap<>();
+        terms.put("bce", (double) loss.scalar());
+        return new Loss(loss, terms);
+    }
+
+    @Override
+    public Matrix embed() {
+        return encoder.forward(new Tape(), ops.features(), ops.propagation()).h().value();
+    }
+
+    @Override
+    public String toString() {
+        return "DGI(" + encoder + ")";
+    }
+}

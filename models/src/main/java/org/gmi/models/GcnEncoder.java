@@ -1,0 +1,95 @@
+package org.gmi.models;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.gmi.autodiff.Parameter;
+import org.gmi.autodiff.Tape;
+import org.gmi.autodiff.Tensor;
+import org.gmi.autodiff.ops.AddBias;
+import org.gmi.autodiff.ops.MatMul;
+import org.gmi.autodiff.ops.PRelu;
+import org.gmi.autodiff.ops.SparseMatMul;
+import org.gmi.engine.CsrMatrix;
+
+/**
+ * The GCN encoder shared by GMI and DGI, one or two layers, each {@code PReLU(Â Z W + b)}.
+ *
+ * <p>Shapes: X (N x F) sparse -> Z1 = X W1 (N x d), H1 = PReLU(Â Z1 + b1) (N x d),
+ * H2 = PReLU(Â H1 W2 + b2) (N x d). The first layer's X W1 is returned too: GMI's neighbour
+ * average reads it.
+ */
+public final class GcnEncoder {
+    private final int in;
+    private final int hidden;
+    private final int layers;
+    private final Parameter w1;
+    private final Parameter b1;
+    private final Parameter a1;
+    private final Parameter w2;
+    private final Parameter b2;
+    private final Parameter a2;
+
+    /** The outputs of one forward pass. */
+    public record Output(Tensor z1, Tensor h) {}
+
+    public GcnEncoder(int in, int hidden, int layers, SplittableRandom rng) {
+        if (layers != 1 && layers != 2) {
+            throw new IllegalArgumentException("encoder layers must be 1 or 2, got " + layers);
+        }
+        this.in = in;
+        this.hidden = hidden;
+        this.layers = layers;
+        this.w1 = Init.linear("gcn1.weight", in, hidden, rng);
+        this.b1 = Parameter.zeros("gcn1.bias", 1, hidden);
+        this.a1 = Init.preluSlope("gcn1.prelu");
+        if (layers == 2) {
+            this.w2 = Init.linear("gcn2.weight", hidden, hidden, rng);
+            this.b2 = Parameter.zeros("gcn2.bias", 1, hidden);
+            this.a2 = Init.preluSlope("gcn2.prelu");
+        } else {
+            this.w2 = null;
+            this.b2 = null;
+            this.a2 = null;
+        }
+    }
+
+    public List<Parameter> parameters() {
+        List<Parameter> ps = new ArrayList<>(List.of(w1, b1, a1));
+        if (layers == 2) {
+            ps.addAll(List.of(w2, b2, a2));
+        }
+        return ps;
+    }
+
+    /** Z1 = X W1 alone: the corruption of DGI shuffles its rows before propagation. */
+    public Tensor firstProjection(Tape tape, CsrMatrix x) {
+        return SparseMatMul.apply(tape, "Z1", x, w1);
+    }
+
+    /** The layers after X W1: H = PReLU(Â Z1 + b1) [then PReLU(Â H1 W2 + b2)]. */
+    public Tensor propagate(Tape tape, CsrMatrix adj, Tensor z1, String prefix) {
+        Tensor h = PRelu.apply(tape, prefix + "H1",
+                AddBias.apply(tape, prefix + "ÂZ1+b1", SparseMatMul.apply(tape, prefix + "ÂZ1", adj, z1), b1), a1);
+        if (layers == 2) {
+            Tensor p = MatMul.apply(tape, prefix + "H1W2", h, w2);
+            h = PRelu.apply(tape, prefix + "H2",
+                    AddBias.apply(tape, prefix + "ÂH1W2+b2", SparseMatMul.apply(tape, prefix + "ÂH1W2", adj, p), b2), a2);
+        }
+        return h;
+    }
+
+    public Output forward(Tape tape, CsrMatrix x, CsrMatrix adj) {
+        Tensor z1 = firstProjection(tape, x);
+        return new Output(z1, propagate(tape, adj, z1, ""));
+    }
+
+    public int layers() {
+        return layers;
+    }
+
+    @Override
+    public String toString() {
+        return "GcnEncoder(" + in + " -> " + hidden + (layers == 2 ? " -> " + hidden : "") + ", prelu)";
+    }
+}

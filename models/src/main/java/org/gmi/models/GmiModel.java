@@ -1,0 +1,169 @@
+package org.gmi.models;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.gmi.autodiff.Parameter;
+import org.gmi.autodiff.Tape;
+import org.gmi.autodiff.Tensor;
+import org.gmi.autodiff.ops.BilinearScores;
+import org.gmi.autodiff.ops.JsdMi;
+import org.gmi.autodiff.ops.MatMul;
+import org.gmi.autodiff.ops.PRelu;
+import org.gmi.autodiff.ops.ReconstructionLoss;
+import org.gmi.autodiff.ops.SparseMatMul;
+import org.gmi.autodiff.ops.WeightedSum;
+import org.gmi.engine.Matrix;
+import org.gmi.engine.Reconstruction;
+import org.gmi.graph.NegativeSampler;
+
+/**
+ * GMI-mean (Peng et al., WWW 2020), computed as the official code does (DESIGN section 2), the
+ * whole loss in {@link #forward}:
+ *
+ * <pre>
+ *   H   = GCN(X, Â)                         the embedding (1 or 2 layers)
+ *   Hn  = PReLU_c(M X W1)                   mean of the neighbours' first-layer projections
+ *   FMI = jsd( D1(x_i, h_i), D1(x_p(i), h_i) )     D1(x, h) = sigmoid(x^T B1 h + c1)   (eq. 5-7)
+ *   NMI = jsd( D2(h_i, hn_i), D2(h_q(i), hn_i) )   D2(h, g) = sigmoid(h^T B2 g + c2)
+ *   ICV = w2 mean[ -w1 T log(R + 1e-10) - (1 - T) log(1 - R + 1e-10) ],  R = sigmoid(H H^T), T = A + I   (eq. 10)
+ *   L   = alpha FMI + beta NMI + gamma ICV
+ * </pre>
+ *
+ * with jsd(pos, neg) = mean softplus(-pos) + mean softplus(neg) applied, as the official code does,
+ * to the sigmoid outputs ({@link JsdMi.Mode#PROBABILITIES}), and p, q fresh uniform samplers
+ * (a node is never its own negative), K of each per step.
+ *
+ * <p>The bilinear forms are computed once per step as U = X B1 and V = Hn B2^T, so every score is one
+ * d-long dot product (DESIGN section 3); the reconstruction is tiled and never holds an N x N buffer.
+ */
+public final class GmiModel implements SelfSupervisedModel {
+    private final GraphOperators ops;
+    private final GcnEncoder encoder;
+    /** B1 of D1, F x d. */
+    private final Parameter featureBilinear;
+    private final Parameter featureBias;
+    /** B2^T of D2, d x d (stored transposed so that V = Hn B2^T is one product). */
+    private final Parameter neighbourBilinearT;
+    private final Parameter neighbourBias;
+    private final Parameter neighbourPrelu;
+    private final double alpha;
+    private final double beta;
+    private final double gamma;
+    private final int negatives;
+    private final JsdMi.Mode jsdMode;
+    private final NegativeSampler negativeSampler;
+    private final Reconstruction reconstruction;
+    private final Matrix reconstructionGrad;
+    private final float w1;
+    private final float w2;
+
+    public GmiModel(GraphOperators ops, TrainConfig config, int layers, JsdMi.Mode jsdMode) {
+        this.ops = ops;
+        int f = ops.features().cols;
+        int d = config.hidden;
+        SplittableRandom init = new SplittableRandom(config.seed);
+        this.encoder = new GcnEncoder(f, d, layers, init);
+        this.featureBilinear = Init.xavierUniform("disc1.weight", f, d, (double) f * d, d, init);
+        this.featureBias = Parameter.zeros("disc1.bias", 1, 1);
+        this.neighbourBilinearT = Init.xavierUniform("disc2.weight", d, d, (double) d * d, d, init);
+        this.neighbourBias = Parameter.zeros("disc2.bias", 1, 1);
+        this.neighbourPrelu = Init.preluSlope("neighbour.prelu");
+        this.alpha = config.alpha;
+        this.beta = config.beta;
+        this.gamma = config.gamma;
+        this.negatives = config.negatives;
+        this.jsdMode = jsdMode;
+        this.negativeSampler = new NegativeSampler(config.seed + 0x9E3779B97F4A7C15L);
+        int n = ops.numNodes();
+        this.reconstruction = config.gamma > 0 ? new Reconstruction(n, d) : null;
+        this.reconstructionGrad = config.gamma > 0 ? new Matrix(n, d) : null;
+        float[] w = ReconstructionLoss.officialWeights(ops.target());
+        this.w1 = w[0];
+        this.w2 = w[1];
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        List<Parameter> ps = new ArrayList<>(encoder.parameters());
+        ps.addAll(List.of(featureBilinear, featureBias, neighbourBilinearT, neighbourBias, neighbourPrelu));
+        return ps;
+    }
+
+    @Override
+    public Loss forward(Tape tape) {
+        GcnEncoder.Output enc = encoder.forward(tape, ops.features(), ops.propagation());
+        Tensor h = enc.h();
+        Map<String, Double> terms = new LinkedHashMap<>();
+        List<Tensor> parts = new ArrayList<>();
+        List<Double> weights = new ArrayList<>();
+        if (alpha > 0) {
+            Tensor fmi = featureMi(tape, h);
+            terms.put("mi_feature", (double) fmi.scalar());
+            parts.add(fmi);
+            weights.add(alpha);
+        }
+        if (beta > 0) {
+            Tensor nmi = neighbourMi(tape, h, enc.z1());
+            terms.put("mi_neighbour", (double) nmi.scalar());
+            parts.add(nmi);
+            weights.add(beta);
+        }
+        if (gamma > 0) {
+            Tensor rec = reconstructionLoss(tape, h);
+            terms.put("reconstruction", (double) rec.scalar());
+            parts.add(rec);
+            weights.add(gamma);
+        }
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("alpha, beta and gamma are all 0: the GMI loss is empty");
+        }
+        Tensor total = WeightedSum.apply(tape, "L", parts.toArray(Tensor[]::new),
+                weights.stream().mapToDouble(Double::doubleValue).toArray());
+        return new Loss(total, terms);
+    }
+
+    /** I(h_i; x_i) through D1: positives (x_i, h_i), negatives (x_p(i), h_i). */
+    private Tensor featureMi(Tape tape, Tensor h) {
+        Tensor u = SparseMatMul.apply(tape, "X B1", ops.features(), featureBilinear);
+        Tensor pos = BilinearScores.apply(tape, "D1+", u, h, new int[][] {null}, featureBias);
+        Tensor neg = BilinearScores.apply(tape, "D1-", u, h, drawNegatives(), featureBias);
+        return JsdMi.apply(tape, "jsdMi(D1)", pos, neg, jsdMode);
+    }
+
+    /** I(h_i; hn_i) through D2: positives (h_i, hn_i), negatives (h_q(i), hn_i). */
+    private Tensor neighbourMi(Tape tape, Tensor h, Tensor z1) {
+        Tensor hn = PRelu.apply(tape, "Hn", SparseMatMul.apply(tape, "M Z1", ops.neighbourMean(), z1), neighbourPrelu);
+        Tensor v = MatMul.apply(tape, "Hn B2^T", hn, neighbourBilinearT);
+        Tensor pos = BilinearScores.apply(tape, "D2+", h, v, new int[][] {null}, neighbourBias);
+        Tensor neg = BilinearScores.apply(tape, "D2-", h, v, drawNegatives(), neighbourBias);
+        return JsdMi.apply(tape, "jsdMi(D2)", pos, neg, jsdMode);
+    }
+
+    /** I(w_ij; a_ij) as the official weighted cross-entropy of sigmoid(H H^T) against A + I. */
+    private Tensor reconstructionLoss(Tape tape, Tensor h) {
+        return ReconstructionLoss.apply(tape, "reconstruction", h, reconstruction, ops.target(), w1, w2, 1e-10f,
+                reconstructionGrad);
+    }
+
+    private int[][] drawNegatives() {
+        int n = ops.numNodes();
+        int[][] lists = new int[negatives][n];
+        for (int[] list : lists) {
+            negativeSampler.sample(n, list);
+        }
+        return lists;
+    }
+
+    @Override
+    public Matrix embed() {
+        return encoder.forward(new Tape(), ops.features(), ops.propagation()).h().value();
+    }
+
+    @Override
+    public String toString() {
+        return "GMI(" + encoder + ", alpha=" + alpha + ", beta=" + beta + ", gamma=" + gamma + ", K=" + negatives + ")";
+    }
+}
