@@ -24,6 +24,7 @@ import org.gmi.engine.Parallel;
 import org.gmi.engine.Reconstruction;
 import org.gmi.engine.Simd;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -37,12 +38,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  * rtol 2e-2, atol 1e-4. At most 30 entries per tensor are checked.
  */
 class OpGradientTest {
-    private static final int DEFAULT_THREADS = Parallel.threads();
+    private int threadsBefore;
+
+    @BeforeEach
+    void remember() {
+        threadsBefore = Parallel.threads();
+    }
 
     @AfterEach
     void restore() {
         Simd.setEnabled(true);
-        Parallel.setThreads(DEFAULT_THREADS);
+        Parallel.setThreads(threadsBefore);
     }
 
     private static int size(SplittableRandom rng, int max) {

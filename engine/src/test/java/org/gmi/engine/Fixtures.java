@@ -18,18 +18,9 @@ final class Fixtures {
     /** Sizes around the vector width (16 floats with AVX-512) and the unroll factors (x2, x4). */
     static final int[] EDGE_SIZES = {1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 31, 32, 33, 47, 48, 63, 64, 65, 100};
 
-    /** The default thread count, captured before any test changes it. */
-    static final int DEFAULT_THREADS = Parallel.threads();
-
-    /** Seeds for the property tests. */
+    /** Seeds for the property tests; {@code -Dgmi.test.seeds=1000} runs more of them (calibration). */
     static LongStream seeds() {
-        return LongStream.rangeClosed(1, 30);
-    }
-
-    /** Puts the global switches back to their defaults. */
-    static void restoreDefaults() {
-        Simd.setEnabled(true);
-        Parallel.setThreads(DEFAULT_THREADS);
+        return LongStream.rangeClosed(1, Integer.getInteger("gmi.test.seeds", 30));
     }
 
     /** A size in [1, max]: half the time one of {@link #EDGE_SIZES}, otherwise uniform. */

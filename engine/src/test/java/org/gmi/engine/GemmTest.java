@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -17,16 +16,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * error bound of a float dot product of length <= 100 (about k * 2^-24 = 6e-6 relative to the sum of
  * absolute terms); the vectorised and scalar paths are held to twice that between each other.
  */
-class GemmTest {
+class GemmTest extends RestoresSwitches {
     private static final double RTOL = 1e-5;
     private static final double ATOL = 1e-6;
 
     enum Variant { GEMM, TRANS_A, TRANS_B }
-
-    @AfterEach
-    void restore() {
-        Fixtures.restoreDefaults();
-    }
 
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("org.gmi.engine.Fixtures#seeds")

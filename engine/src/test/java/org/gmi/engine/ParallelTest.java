@@ -6,18 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The parallel helper covers every index exactly once, in at most threads() contiguous chunks. */
-class ParallelTest {
-    @AfterEach
-    void restore() {
-        Fixtures.restoreDefaults();
-    }
-
+class ParallelTest extends RestoresSwitches {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("org.gmi.engine.Fixtures#seeds")
     void chunksCoverTheRangeOnce(long seed) {

@@ -3,7 +3,6 @@ package org.gmi.engine;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -16,14 +15,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Tolerance: 1e-5 * (sum of absolute terms) + 1e-6; simd vs scalar twice that; repeated calls at
  * the same thread count bit-identical.
  */
-class RowOpsTest {
+class RowOpsTest extends RestoresSwitches {
     private static final double RTOL = 1e-5;
     private static final double ATOL = 1e-6;
-
-    @AfterEach
-    void restore() {
-        Fixtures.restoreDefaults();
-    }
 
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("org.gmi.engine.Fixtures#seeds")

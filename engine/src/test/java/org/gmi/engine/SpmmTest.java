@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -16,14 +15,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Tolerance: |got - want| <= 1e-5 * sum |s||b| (+ |c0|) + 1e-6; simd vs scalar twice that.
  */
-class SpmmTest {
+class SpmmTest extends RestoresSwitches {
     private static final double RTOL = 1e-5;
     private static final double ATOL = 1e-6;
-
-    @AfterEach
-    void restore() {
-        Fixtures.restoreDefaults();
-    }
 
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("org.gmi.engine.Fixtures#seeds")

@@ -3,7 +3,6 @@ package org.gmi.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -14,12 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Tolerance: dot within 1e-5 * sum |x||y| + 1e-6; axpy within 1e-6 * (|y| + |alpha x|) + 1e-7
  * (one rounding of an fma or of a multiply and an add); the words outside the slice must not change.
  */
-class VectorKernelsTest {
-    @AfterEach
-    void restore() {
-        Fixtures.restoreDefaults();
-    }
-
+class VectorKernelsTest extends RestoresSwitches {
     private static int length(SplittableRandom rng) {
         return rng.nextInt(4) == 0 ? rng.nextInt(131) : (rng.nextInt(5) == 0 ? 0 : Fixtures.size(rng, 100));
     }

@@ -32,7 +32,7 @@ public final class DgiModel implements SelfSupervisedModel {
     /** B^T of the bilinear discriminator, d x d, so v = s B^T and the score is h_i . v. */
     private final Parameter bilinearT;
     private final Parameter bias;
-    private final NegativeSampler shuffler;
+    private NegativeSampler shuffler;
 
     public DgiModel(GraphOperators ops, TrainConfig config) {
         this.ops = ops;
@@ -70,6 +70,16 @@ public final class DgiModel implements SelfSupervisedModel {
         Map<String, Double> terms = new LinkedHashMap<>();
         terms.put("bce", (double) loss.scalar());
         return new Loss(loss, terms);
+    }
+
+    /**
+     * Replaces the sampler that later forwards draw their corruption from (one
+     * {@link NegativeSampler#permutation} of the rows per forward). Test hook: a finite-difference
+     * gradient check needs the same corruption at every forward, so it installs a fresh sampler with
+     * the same seed before each one. Training never calls this.
+     */
+    public void setNegativeSampler(NegativeSampler sampler) {
+        this.shuffler = java.util.Objects.requireNonNull(sampler, "sampler");
     }
 
     @Override

@@ -54,7 +54,7 @@ public final class GmiModel implements SelfSupervisedModel {
     private final double gamma;
     private final int negatives;
     private final JsdMi.Mode jsdMode;
-    private final NegativeSampler negativeSampler;
+    private NegativeSampler negativeSampler;
     private final Reconstruction reconstruction;
     private final Matrix reconstructionGrad;
     private final float w1;
@@ -146,6 +146,16 @@ public final class GmiModel implements SelfSupervisedModel {
     private Tensor reconstructionLoss(Tape tape, Tensor h) {
         return ReconstructionLoss.apply(tape, "reconstruction", h, reconstruction, ops.target(), w1, w2, 1e-10f,
                 reconstructionGrad);
+    }
+
+    /**
+     * Replaces the sampler that later forwards draw their negatives from; each forward draws K lists
+     * for D1, then K for D2. Test hook: a finite-difference gradient check needs the same negatives
+     * at every forward, so it installs a fresh sampler with the same seed before each one. Training
+     * never calls this (the constructor seeds the sampler from {@code config.seed}).
+     */
+    public void setNegativeSampler(NegativeSampler sampler) {
+        this.negativeSampler = java.util.Objects.requireNonNull(sampler, "sampler");
     }
 
     private int[][] drawNegatives() {

@@ -14,8 +14,9 @@ import org.gmi.models.Method;
  * <ul>
  *   <li>{@link Protocol#VAL}: one classifier (Adam lr 1e-3, weight decay 1e-5) is trained up to
  *       {@value #MAX_ITERATIONS} iterations; every {@value #CHECK_EVERY} its VALIDATION accuracy is
- *       read and the first best iteration count kept; then {@code runs} fresh classifiers are
- *       trained that long and scored on the test nodes.
+ *       read and the iteration count chosen by the rule of the official {@code find_epoch} (see
+ *       {@link #chooseIterations}); then {@code runs} fresh classifiers are trained that long and
+ *       scored on the test nodes.
  *   <li>{@link Protocol#PAPER}, GMI: the same, but the iteration count is chosen on TEST accuracy,
  *       as the official code does; the result is flagged {@code leaky}.
  *   <li>{@link Protocol#PAPER}, DGI: DGI's own protocol, 100 iterations at lr 0.01, no weight decay.
@@ -25,6 +26,7 @@ import org.gmi.models.Method;
 public final class LinearProbe {
     static final int MAX_ITERATIONS = 20_000;
     static final int CHECK_EVERY = 100;
+    static final int CHECKS_WITHOUT_GAIN = 10;
     public static final int DEFAULT_RUNS = 50;
 
     private LinearProbe() {}
@@ -69,18 +71,27 @@ public final class LinearProbe {
         return summarise(protocol, iterations, onTest, acc, note);
     }
 
-    /** The first iteration count (a multiple of CHECK_EVERY) at which accuracy on {@code select} peaks. */
+    /**
+     * The iteration count the official {@code find_epoch} picks, with {@code select} in place of its
+     * test nodes: every {@value #CHECK_EVERY} iterations the accuracy on {@code select} is read; a value
+     * at least as high as the best so far (ties move it later) sets the count, and {@value #CHECKS_WITHOUT_GAIN}
+     * checks in a row below the best end the search.
+     */
     static int chooseIterations(float[] x, int d, int classes, int[] train, int[] select, int[] labels, long seed) {
         LogisticRegression lr = new LogisticRegression(d, classes, new SplittableRandom(seed ^ 0x5DEECE66DL));
-        double best = -1;
-        int bestIt = CHECK_EVERY;
+        double best = 0;
+        int bestIt = 0;
+        int checksWithoutGain = 0;
         for (int it = 1; it <= MAX_ITERATIONS; it++) {
             lr.step(x, train, labels, 1e-3f, 1e-5f);
             if (it % CHECK_EVERY == 0) {
                 double acc = lr.accuracy(x, select, labels);
-                if (acc > best) {
+                if (acc >= best) {
                     best = acc;
                     bestIt = it;
+                    checksWithoutGain = 0;
+                } else if (++checksWithoutGain == CHECKS_WITHOUT_GAIN) {
+                    break;
                 }
             }
         }
