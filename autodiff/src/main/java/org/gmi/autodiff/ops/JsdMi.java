@@ -84,7 +84,7 @@ public final class JsdMi implements Op {
         if (neg.requiresGrad()) {
             float[] s = neg.value().data;
             float[] g = neg.grad().data;
-            double scale = 0.9 * up / s.length;
+            double scale = up / s.length;
             for (int i = 0; i < s.length; i++) {
                 g[i] += (float) (scale * Scalars.sigmoid(f(s[i], mode)) * fPrime(s[i], mode));
             }
