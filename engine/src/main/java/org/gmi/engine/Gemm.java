@@ -27,7 +27,7 @@ public final class Gemm {
         boolean simd = Simd.enabled();
         Parallel.forRange(a.rows, MIN_ROWS_PER_CHUNK, (lo, hi) -> {
             if (simd) {
-                GemmSimd.gemmRows(a.data, b.data, c.data, a.cols, b.cols, lo, hi);
+                PanelKernels.updateSimd(a.data, lo * a.cols, a.cols, 1, 1f, b.data, 0, b.cols, a.cols, c.data, lo * b.cols, b.cols, hi - lo, b.cols);
             } else {
                 gemmRowsScalar(a.data, b.data, c.data, a.cols, b.cols, lo, hi);
             }
@@ -41,14 +41,22 @@ public final class Gemm {
         if (!accumulate) {
             c.fill(0f);
         }
-        boolean simd = Simd.enabled();
-        Parallel.forRange(a.cols, MIN_ROWS_PER_CHUNK, (lo, hi) -> {
-            if (simd) {
-                GemmSimd.gemmTransARows(a.data, b.data, c.data, a.rows, a.cols, b.cols, lo, hi);
-            } else {
-                gemmTransARowsScalar(a.data, b.data, c.data, a.rows, a.cols, b.cols, lo, hi);
-            }
-        });
+        if (Simd.enabled()) {
+            // A^T packed once so that each row of C reads a contiguous row of A^T; B is then walked one
+            // 64-column panel at a time (m x 64 floats, kept in L2) across every row block of C.
+            float[] at = transposeScratch(a, TRANSPOSE_A);
+            int m = a.rows;
+            int n = b.cols;
+            Parallel.forRange(a.cols, MIN_ROWS_PER_CHUNK, (lo, hi) -> {
+                for (int j0 = 0; j0 < n; j0 += PANEL) {
+                    int w = Math.min(PANEL, n - j0);
+                    PanelKernels.updateSimd(at, lo * m, m, 1, 1f, b.data, j0, n, m, c.data, lo * n + j0, n, hi - lo, w);
+                }
+            });
+        } else {
+            Parallel.forRange(a.cols, MIN_ROWS_PER_CHUNK, (lo, hi) ->
+                    gemmTransARowsScalar(a.data, b.data, c.data, a.rows, a.cols, b.cols, lo, hi));
+        }
     }
 
     public static void gemmTransB(Matrix a, Matrix b, Matrix c, boolean accumulate) {
@@ -58,14 +66,40 @@ public final class Gemm {
         if (!accumulate) {
             c.fill(0f);
         }
-        boolean simd = Simd.enabled();
-        Parallel.forRange(a.rows, MIN_ROWS_PER_CHUNK, (lo, hi) -> {
-            if (simd) {
-                GemmSimd.gemmTransBRows(a.data, b.data, c.data, a.cols, b.rows, lo, hi);
-            } else {
-                gemmTransBRowsScalar(a.data, b.data, c.data, a.cols, b.rows, lo, hi);
+        if (Simd.enabled()) {
+            // C += A B^T as C += A (B^T): B^T (k x n) is small in every use here (a weight), and the
+            // blocked A B kernel is far faster than n dot products per row.
+            float[] bt = transposeScratch(b, TRANSPOSE_B);
+            int k = a.cols;
+            int n = b.rows;
+            Parallel.forRange(a.rows, MIN_ROWS_PER_CHUNK, (lo, hi) ->
+                    PanelKernels.updateSimd(a.data, lo * k, k, 1, 1f, bt, 0, n, k, c.data, lo * n, n, hi - lo, n));
+        } else {
+            Parallel.forRange(a.rows, MIN_ROWS_PER_CHUNK, (lo, hi) ->
+                    gemmTransBRowsScalar(a.data, b.data, c.data, a.cols, b.rows, lo, hi));
+        }
+    }
+
+    /** Columns of B per panel in gemmTransA: 4 vectors of 16 floats, the width of the blocked kernel. */
+    private static final int PANEL = 64;
+    private static final ThreadLocal<float[]> TRANSPOSE_A = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> TRANSPOSE_B = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** The transpose of b in a per-thread buffer reused across calls (no garbage per epoch). */
+    private static float[] transposeScratch(Matrix b, ThreadLocal<float[]> scratch) {
+        float[] t = scratch.get();
+        if (t.length < b.data.length) {
+            t = new float[b.data.length];
+            scratch.set(t);
+        }
+        int rows = b.rows;
+        int cols = b.cols;
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                t[j * rows + i] = b.data[i * cols + j];
             }
-        });
+        }
+        return t;
     }
 
     /** c[i,j] += sum_p a[i,p] * b[p,j] for rows i in [lo, hi); a is . x k, b is k x n. */

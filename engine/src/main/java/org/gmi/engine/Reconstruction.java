@@ -163,9 +163,9 @@ public final class Reconstruction {
         if (dh != null) {
             // tile now holds l0'(s); dh_I += gScale * G H_J, and for an off-diagonal tile dh_J += gScale * G^T H_I.
             if (simd) {
-                ReconstructionSimd.gradRows(tile, B, 1, gScale, h, j0, nj, dh, i0, ni, d);
+                PanelKernels.updateSimd(tile, 0, B, 1, gScale, h, j0 * d, d, nj, dh, i0 * d, d, ni, d);
                 if (!diagonal) {
-                    ReconstructionSimd.gradRows(tile, 1, B, gScale, h, i0, ni, dh, j0, nj, d);
+                    PanelKernels.updateSimd(tile, 0, 1, B, gScale, h, i0 * d, d, ni, dh, j0 * d, d, nj, d);
                 }
             } else {
                 gradTileScalar(tile, gScale, h, d, i0, ni, j0, nj, dh, diagonal);
