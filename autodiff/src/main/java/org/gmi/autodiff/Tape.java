@@ -10,6 +10,13 @@ import org.gmi.engine.Matrix;
  */
 public final class Tape {
     private final List<Op> ops = new ArrayList<>();
+    /**
+     * Buffers handed out by {@link #allocate}, kept across {@link #clear()}: an epoch allocates the
+     * same shapes in the same order as the one before, so after the first epoch every request is
+     * served from here and training makes no garbage.
+     */
+    private final List<Matrix> slots = new ArrayList<>();
+    private int nextSlot;
 
     /** Ops call this from their {@code apply}; returns the op for chaining. */
     public <T extends Op> T record(T op) {
@@ -41,8 +48,40 @@ public final class Tape {
         }
     }
 
-    /** Forgets the recorded ops (their saved values can then be collected). */
+    /**
+     * A rows x cols buffer for an op's output or a gradient, valid until the next {@link #clear()};
+     * zeroed when {@code zero}, otherwise holding stale values the caller must overwrite.
+     */
+    public Matrix allocate(int rows, int cols, boolean zero) {
+        Matrix m;
+        if (nextSlot < slots.size()) {
+            m = slots.get(nextSlot);
+            if (m.rows != rows || m.cols != cols) {
+                m = new Matrix(rows, cols);
+                slots.set(nextSlot, m);
+            } else if (zero) {
+                m.fill(0f);
+            }
+        } else {
+            m = new Matrix(rows, cols);
+            slots.add(m);
+        }
+        nextSlot++;
+        return m;
+    }
+
+    /** Forgets the recorded ops; the buffers they used are handed out again, in the same order. */
     public void clear() {
         ops.clear();
+        nextSlot = 0;
+    }
+
+    /** Floats held in reusable buffers (for memory reports). */
+    public long bufferedFloats() {
+        long n = 0;
+        for (Matrix m : slots) {
+            n += m.size();
+        }
+        return n;
     }
 }

@@ -13,11 +13,19 @@ public class Tensor {
     private Matrix value;
     private final boolean requiresGrad;
     private Matrix grad;
+    /** Where the gradient buffer comes from; null for leaves, which own theirs. */
+    private final Tape tape;
 
     public Tensor(String name, Matrix value, boolean requiresGrad) {
+        this(name, value, requiresGrad, null);
+    }
+
+    /** An op's output: its gradient buffer, when needed, is taken from the tape's reusable buffers. */
+    public Tensor(String name, Matrix value, boolean requiresGrad, Tape tape) {
         this.name = name;
         this.value = value;
         this.requiresGrad = requiresGrad;
+        this.tape = tape;
     }
 
     /** A value that no gradient flows into (data, sampled indices, constants). */
@@ -49,7 +57,7 @@ public class Tensor {
             throw new IllegalStateException("tensor " + name + " does not take a gradient");
         }
         if (grad == null) {
-            grad = Matrix.sameShape(value);
+            grad = tape == null ? Matrix.sameShape(value) : tape.allocate(value.rows, value.cols, true);
         }
         return grad;
     }

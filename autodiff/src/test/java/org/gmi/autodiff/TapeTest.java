@@ -80,7 +80,8 @@ class TapeTest {
         tape.clear();
         tape.backward(Fixtures.Probe.apply(tape, MatMul.apply(tape, "y", a, b), p));
         for (int i = 0; i < once.length; i++) {
-            assertEquals(2 * once[i], a.grad().data[i], 0f, "a.grad[" + i + "] after two passes");
+            // the blocked GEMM folds the existing gradient into its FMA chain, so rounding may differ by an ulp
+            assertEquals(2 * once[i], a.grad().data[i], 1e-6f * Math.abs(2 * once[i]) + 1e-7f, "a.grad[" + i + "] after two passes");
         }
         a.zeroGrad();
         for (float v : a.grad().data) {

@@ -24,7 +24,8 @@ public final class AddBias implements Op {
         if (b.rows() != 1 || b.cols() != x.cols()) {
             throw new IllegalArgumentException("AddBias: bias (" + b.value().shape() + ") for (" + x.value().shape() + ")");
         }
-        Matrix out = x.value().copy();
+        Matrix out = tape.allocate(x.rows(), x.cols(), false);
+        System.arraycopy(x.value().data, 0, out.data, 0, out.data.length);
         int n = out.cols;
         float[] bv = b.value().data;
         for (int i = 0; i < out.rows; i++) {
@@ -33,7 +34,7 @@ public final class AddBias implements Op {
             }
         }
         boolean grad = x.requiresGrad() || b.requiresGrad();
-        Tensor y = new Tensor(name, out, grad);
+        Tensor y = new Tensor(name, out, grad, tape);
         if (grad) {
             tape.record(new AddBias(x, b, y));
         }

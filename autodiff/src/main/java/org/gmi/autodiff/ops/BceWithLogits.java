@@ -29,10 +29,10 @@ public final class BceWithLogits implements Op {
         for (float s : neg.value().data) {
             sum += Scalars.softplus(s);
         }
-        Matrix out = new Matrix(1, 1);
+        Matrix out = tape.allocate(1, 1, false);
         out.data[0] = (float) (sum / (pos.value().size() + neg.value().size()));
         boolean grad = pos.requiresGrad() || neg.requiresGrad();
-        Tensor y = new Tensor(name, out, grad);
+        Tensor y = new Tensor(name, out, grad, tape);
         if (grad) {
             tape.record(new BceWithLogits(pos, neg, y));
         }

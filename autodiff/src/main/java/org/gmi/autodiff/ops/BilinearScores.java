@@ -31,7 +31,7 @@ public final class BilinearScores implements Op {
 
     public static Tensor apply(Tape tape, String name, Tensor left, Tensor right, int[][] idx, Tensor bias) {
         int n = right.rows();
-        Matrix out = new Matrix(idx.length, n);
+        Matrix out = tape.allocate(idx.length, n, false);
         for (int k = 0; k < idx.length; k++) {
             RowOps.rowDots(left.value(), idx[k], right.value(), out.data, k * n);
         }
@@ -42,7 +42,7 @@ public final class BilinearScores implements Op {
             }
         }
         boolean grad = left.requiresGrad() || right.requiresGrad() || bias.requiresGrad();
-        Tensor y = new Tensor(name, out, grad);
+        Tensor y = new Tensor(name, out, grad, tape);
         if (grad) {
             tape.record(new BilinearScores(left, right, idx, bias, y));
         }

@@ -22,9 +22,9 @@ public final class GatherRows implements Op {
     }
 
     public static Tensor apply(Tape tape, String name, Tensor x, int[] idx) {
-        Matrix out = new Matrix(idx.length, x.cols());
+        Matrix out = tape.allocate(idx.length, x.cols(), false);
         RowOps.gatherRows(x.value(), idx, out);
-        Tensor y = new Tensor(name, out, x.requiresGrad());
+        Tensor y = new Tensor(name, out, x.requiresGrad(), tape);
         if (x.requiresGrad()) {
             tape.record(new GatherRows(x, idx, y));
         }

@@ -38,10 +38,10 @@ public final class JsdMi implements Op {
             eNeg += Scalars.softplus(f(s, mode));
         }
         double v = ePos / pos.value().size() + eNeg / neg.value().size();
-        Matrix out = new Matrix(1, 1);
+        Matrix out = tape.allocate(1, 1, false);
         out.data[0] = (float) v;
         boolean grad = pos.requiresGrad() || neg.requiresGrad();
-        Tensor y = new Tensor(name, out, grad);
+        Tensor y = new Tensor(name, out, grad, tape);
         if (grad) {
             tape.record(new JsdMi(pos, neg, mode, y));
         }

@@ -22,10 +22,10 @@ public final class MatMul implements Op {
     }
 
     public static Tensor apply(Tape tape, String name, Tensor a, Tensor b) {
-        Matrix out = new Matrix(a.rows(), b.cols());
+        Matrix out = tape.allocate(a.rows(), b.cols(), false);
         Gemm.gemm(a.value(), b.value(), out, false);
         boolean grad = a.requiresGrad() || b.requiresGrad();
-        Tensor y = new Tensor(name, out, grad);
+        Tensor y = new Tensor(name, out, grad, tape);
         if (grad) {
             tape.record(new MatMul(a, b, y));
         }

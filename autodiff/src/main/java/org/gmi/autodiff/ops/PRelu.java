@@ -24,14 +24,14 @@ public final class PRelu implements Op {
     public static Tensor apply(Tape tape, String name, Tensor x, Tensor a) {
         float slope = a.scalar();
         float[] xv = x.value().data;
-        Matrix out = Matrix.sameShape(x.value());
+        Matrix out = tape.allocate(x.rows(), x.cols(), false);
         float[] o = out.data;
         for (int i = 0; i < xv.length; i++) {
             float v = xv[i];
             o[i] = v > 0f ? v : slope * v;
         }
         boolean grad = x.requiresGrad() || a.requiresGrad();
-        Tensor y = new Tensor(name, out, grad);
+        Tensor y = new Tensor(name, out, grad, tape);
         if (grad) {
             tape.record(new PRelu(x, a, y));
         }

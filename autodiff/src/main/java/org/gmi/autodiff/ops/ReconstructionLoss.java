@@ -37,9 +37,9 @@ public final class ReconstructionLoss implements Op {
             grad = gradBuffer;
         }
         double loss = kernel.lossAndGradient(h.value(), target, w1, w2, eps, 1f, grad);
-        Matrix out = new Matrix(1, 1);
+        Matrix out = tape.allocate(1, 1, false);
         out.data[0] = (float) loss;
-        Tensor y = new Tensor(name, out, h.requiresGrad());
+        Tensor y = new Tensor(name, out, h.requiresGrad(), tape);
         if (h.requiresGrad()) {
             tape.record(new ReconstructionLoss(h, grad, y));
         }

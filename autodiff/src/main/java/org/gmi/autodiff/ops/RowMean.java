@@ -25,11 +25,11 @@ public final class RowMean implements Op {
                 acc[j] += xv[i * d + j];
             }
         }
-        Matrix out = new Matrix(1, d);
+        Matrix out = tape.allocate(1, d, false);
         for (int j = 0; j < d; j++) {
             out.data[j] = (float) (acc[j] / n);
         }
-        Tensor y = new Tensor(name, out, x.requiresGrad());
+        Tensor y = new Tensor(name, out, x.requiresGrad(), tape);
         if (x.requiresGrad()) {
             tape.record(new RowMean(x, y));
         }

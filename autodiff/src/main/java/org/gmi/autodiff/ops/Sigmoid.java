@@ -16,12 +16,12 @@ public final class Sigmoid implements Op {
     }
 
     public static Tensor apply(Tape tape, String name, Tensor x) {
-        Matrix out = Matrix.sameShape(x.value());
+        Matrix out = tape.allocate(x.rows(), x.cols(), false);
         float[] xv = x.value().data;
         for (int i = 0; i < xv.length; i++) {
             out.data[i] = (float) Scalars.sigmoid(xv[i]);
         }
-        Tensor y = new Tensor(name, out, x.requiresGrad());
+        Tensor y = new Tensor(name, out, x.requiresGrad(), tape);
         if (x.requiresGrad()) {
             tape.record(new Sigmoid(x, y));
         }

@@ -24,9 +24,9 @@ public final class SparseMatMul implements Op {
     }
 
     public static Tensor apply(Tape tape, String name, CsrMatrix s, Tensor x) {
-        Matrix out = new Matrix(s.rows, x.cols());
+        Matrix out = tape.allocate(s.rows, x.cols(), false);
         Spmm.spmm(s, x.value(), out, false);
-        Tensor y = new Tensor(name, out, x.requiresGrad());
+        Tensor y = new Tensor(name, out, x.requiresGrad(), tape);
         if (x.requiresGrad()) {
             tape.record(new SparseMatMul(s, x, y));
         }

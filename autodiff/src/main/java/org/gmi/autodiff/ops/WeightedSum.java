@@ -27,9 +27,9 @@ public final class WeightedSum implements Op {
             s += weights[k] * terms[k].scalar();
             grad |= terms[k].requiresGrad();
         }
-        Matrix out = new Matrix(1, 1);
+        Matrix out = tape.allocate(1, 1, false);
         out.data[0] = (float) s;
-        Tensor y = new Tensor(name, out, grad);
+        Tensor y = new Tensor(name, out, grad, tape);
         if (grad) {
             tape.record(new WeightedSum(terms.clone(), weights.clone(), y));
         }
