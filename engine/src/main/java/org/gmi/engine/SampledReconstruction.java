@@ -1,0 +1,120 @@
+package org.gmi.engine;
+
+/**
+ * An unbiased estimate of the reconstruction loss of {@link Reconstruction} in O((|T| + kN) d):
+ * <pre>
+ *   rec = w2 / N^2 * ( sum_{(i,j) in T} l1(s_ij) + sum_{(i,j) not in T} l0(s_ij) )
+ *   l1(s) = -w1 log(sigmoid(s) + eps),  l0(s) = -log(1 - sigmoid(s) + eps),  s_ij = h_i . h_j
+ * </pre>
+ * Every pair of T is summed exactly; for each node i the sum over its n_i = N - |T_i| non-edges is
+ * estimated from k columns drawn uniformly among them, each weighted n_i / k. The caller draws the
+ * columns (the engine holds no random state): {@code sampled[i*k + t]} is the t-th non-edge of row i,
+ * or -1 where row i has none.
+ *
+ * <p>The gradient of each pair reaches both endpoints (s_ij = h_i . h_j): row i is accumulated in
+ * parallel, the mirrored contributions are scattered serially in pair order, so the result depends
+ * only on the thread count.
+ */
+public final class SampledReconstruction {
+    private final int n;
+    private final int d;
+    private final int k;
+    private final float[] edgeCoef;
+    private final float[] sampleCoef;
+
+    public SampledReconstruction(int n, int d, int k, int edgePairs) {
+        if (k < 1) {
+            throw new IllegalArgumentException("sampled reconstruction needs k >= 1 non-edges per node, got " + k);
+        }
+        this.n = n;
+        this.d = d;
+        this.k = k;
+        this.edgeCoef = new float[edgePairs];
+        this.sampleCoef = new float[n * k];
+    }
+
+    public int samplesPerNode() {
+        return k;
+    }
+
+    /** Returns the estimated loss; when {@code dH} is not null adds {@code scale *} its gradient to it. */
+    public double lossAndGradient(Matrix h, CsrMatrix target, int[] sampled, float w1, float w2, float eps,
+                                  float scale, Matrix dH) {
+        if (h.rows != n || h.cols != d || target.rows != n || target.cols != n) {
+            throw new IllegalArgumentException("sampledReconstruction: H (" + h.shape() + "), target (" + target.shape()
+                    + ") for a kernel planned for " + n + "x" + d);
+        }
+        if (sampled.length != n * k || target.nnz() != edgeCoef.length) {
+            throw new IllegalArgumentException("sampledReconstruction: " + sampled.length + " samples for " + n + " x " + k
+                    + ", target nnz " + target.nnz() + " for " + edgeCoef.length + " planned");
+        }
+        double norm = (double) w2 / ((double) n * n);
+        float gScale = (float) (scale * norm);
+        float[] hd = h.data;
+        int chunks = Parallel.chunks(n, 64);
+        double[] partial = new double[chunks];
+        // pass 1: per pair, the loss and dL/ds (row-parallel, written into the coefficient arrays)
+        Parallel.forChunks(n, 64, (c, lo, hi) -> {
+            double sum = 0;
+            for (int i = lo; i < hi; i++) {
+                for (int e = target.rowPtr[i]; e < target.rowPtr[i + 1]; e++) {
+                    float s = VectorKernels.dot(hd, i * d, hd, target.colIdx[e] * d, d);
+                    float r = 1f / (1f + (float) Math.exp(-s));
+                    float q = r + eps;
+                    sum += -w1 * Math.log(q);
+                    edgeCoef[e] = gScale * (-w1 * r * (1f - r) / q);
+                }
+                int nonEdges = n - (target.rowPtr[i + 1] - target.rowPtr[i]);
+                float weight = (float) nonEdges / k;
+                for (int t = 0; t < k; t++) {
+                    int j = sampled[i * k + t];
+                    if (j < 0) {
+                        sampleCoef[i * k + t] = 0f;
+                        continue;
+                    }
+                    float s = VectorKernels.dot(hd, i * d, hd, j * d, d);
+                    float r = 1f / (1f + (float) Math.exp(-s));
+                    float q = 1f - r + eps;
+                    sum += -weight * Math.log(q);
+                    sampleCoef[i * k + t] = gScale * weight * (r * (1f - r) / q);
+                }
+            }
+            partial[c] = sum;
+        });
+        double total = 0;
+        for (double p : partial) {
+            total += p;
+        }
+        if (dH != null) {
+            Matrix.requireSameShape("sampledReconstruction gradient", h, dH);
+            float[] g = dH.data;
+            // pass 2: dh_i += sum_j coef_ij h_j, one row per thread
+            Parallel.forRange(n, 64, (lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    for (int e = target.rowPtr[i]; e < target.rowPtr[i + 1]; e++) {
+                        VectorKernels.axpy(edgeCoef[e], hd, target.colIdx[e] * d, g, i * d, d);
+                    }
+                    for (int t = 0; t < k; t++) {
+                        int j = sampled[i * k + t];
+                        if (j >= 0) {
+                            VectorKernels.axpy(sampleCoef[i * k + t], hd, j * d, g, i * d, d);
+                        }
+                    }
+                }
+            });
+            // pass 3: the mirrored side, dh_j += coef_ij h_i, serially in pair order
+            for (int i = 0; i < n; i++) {
+                for (int e = target.rowPtr[i]; e < target.rowPtr[i + 1]; e++) {
+                    VectorKernels.axpy(edgeCoef[e], hd, i * d, g, target.colIdx[e] * d, d);
+                }
+                for (int t = 0; t < k; t++) {
+                    int j = sampled[i * k + t];
+                    if (j >= 0) {
+                        VectorKernels.axpy(sampleCoef[i * k + t], hd, i * d, g, j * d, d);
+                    }
+                }
+            }
+        }
+        return norm * total;
+    }
+}

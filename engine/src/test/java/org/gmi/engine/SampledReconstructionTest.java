@@ -1,0 +1,166 @@
+package org.gmi.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.LongStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The sampled reconstruction against the exact one: its mean over many draws of non-edges is the
+ * exact loss, and its gradient (for fixed draws) matches central differences of its own loss.
+ */
+class SampledReconstructionTest {
+    static LongStream seeds() {
+        return LongStream.range(0, 12);
+    }
+
+    /** A random symmetric pattern with the diagonal, sorted rows. */
+    static CsrMatrix randomTarget(SplittableRandom rng, int n, double p) {
+        List<List<Integer>> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            rows.add(new ArrayList<>(List.of(i)));
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                if (rng.nextDouble() < p) {
+                    rows.get(i).add(j);
+                    rows.get(j).add(i);
+                }
+            }
+        }
+        int[] ptr = new int[n + 1];
+        int nnz = rows.stream().mapToInt(List::size).sum();
+        int[] idx = new int[nnz];
+        float[] val = new float[nnz];
+        int e = 0;
+        for (int i = 0; i < n; i++) {
+            List<Integer> r = rows.get(i);
+            r.sort(null);
+            for (int j : r) {
+                idx[e] = j;
+                val[e++] = 1f;
+            }
+            ptr[i + 1] = e;
+        }
+        return new CsrMatrix(n, n, ptr, idx, val);
+    }
+
+    static void drawNonEdges(CsrMatrix t, int k, SplittableRandom rng, int[] out) {
+        int n = t.rows;
+        for (int i = 0; i < n; i++) {
+            boolean none = t.rowPtr[i + 1] - t.rowPtr[i] >= n;
+            for (int s = 0; s < k; s++) {
+                if (none) {
+                    out[i * k + s] = -1;
+                    continue;
+                }
+                int j;
+                do {
+                    j = rng.nextInt(n);
+                } while (Arrays.binarySearch(t.colIdx, t.rowPtr[i], t.rowPtr[i + 1], j) >= 0);
+                out[i * k + s] = j;
+            }
+        }
+    }
+
+    static LongStream fewerSeeds() {
+        return LongStream.range(0, 6);
+    }
+
+    @ParameterizedTest
+    @MethodSource("fewerSeeds")
+    void meanOverDrawsIsTheExactLoss(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int n = 20 + rng.nextInt(30);
+        int d = 1 + rng.nextInt(24);
+        CsrMatrix t = randomTarget(rng, n, 0.1);
+        Matrix h = new Matrix(n, d);
+        for (int i = 0; i < h.data.length; i++) {
+            h.data[i] = (float) (rng.nextGaussian() * 0.6);
+        }
+        double exact = new Reconstruction(n, d).lossAndGradient(h, t, 7f, 1.1f, 1e-10f, 1f, null);
+        int k = 8;
+        SampledReconstruction kernel = new SampledReconstruction(n, d, k, t.nnz());
+        int[] sampled = new int[n * k];
+        int draws = 400;
+        double sum = 0;
+        for (int r = 0; r < draws; r++) {
+            drawNonEdges(t, k, rng, sampled);
+            sum += kernel.lossAndGradient(h, t, sampled, 7f, 1.1f, 1e-10f, 1f, null);
+        }
+        double mean = sum / draws;
+        assertEquals(exact, mean, 0.01 * Math.abs(exact), "seed " + seed + ": mean of " + draws + " sampled estimates vs exact");
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void gradientMatchesFiniteDifferencesForFixedDraws(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int n = 5 + rng.nextInt(30);
+        int d = 1 + rng.nextInt(10);
+        int k = 1 + rng.nextInt(4);
+        CsrMatrix t = randomTarget(rng, n, 0.2);
+        Matrix h = new Matrix(n, d);
+        for (int i = 0; i < h.data.length; i++) {
+            h.data[i] = (float) (rng.nextGaussian() * 0.5);
+        }
+        int[] sampled = new int[n * k];
+        drawNonEdges(t, k, rng, sampled);
+        SampledReconstruction kernel = new SampledReconstruction(n, d, k, t.nnz());
+        Matrix grad = new Matrix(n, d);
+        kernel.lossAndGradient(h, t, sampled, 3f, 1.2f, 1e-3f, 1f, grad);
+        double step = 1e-2;
+        for (int c = 0; c < 20; c++) {
+            int idx = rng.nextInt(h.data.length);
+            float orig = h.data[idx];
+            h.data[idx] = (float) (orig + step);
+            double plus = kernel.lossAndGradient(h, t, sampled, 3f, 1.2f, 1e-3f, 1f, null);
+            h.data[idx] = (float) (orig - step);
+            double minus = kernel.lossAndGradient(h, t, sampled, 3f, 1.2f, 1e-3f, 1f, null);
+            h.data[idx] = orig;
+            double numeric = (plus - minus) / (2 * step);
+            double analytic = grad.data[idx];
+            assertTrue(Math.abs(numeric - analytic) <= 2e-2 * Math.max(Math.abs(numeric), Math.abs(analytic)) + 1e-5,
+                    "seed " + seed + ": dL/dh[" + idx + "] analytic " + analytic + " numeric " + numeric);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void simdAndScalarAgreeAndRepeatsAreBitIdentical(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int n = 10 + rng.nextInt(200);
+        int d = 1 + rng.nextInt(70);
+        int k = 1 + rng.nextInt(5);
+        CsrMatrix t = randomTarget(rng, n, 0.05);
+        Matrix h = new Matrix(n, d);
+        for (int i = 0; i < h.data.length; i++) {
+            h.data[i] = (float) (rng.nextGaussian() * 0.4);
+        }
+        int[] sampled = new int[n * k];
+        drawNonEdges(t, k, rng, sampled);
+        SampledReconstruction kernel = new SampledReconstruction(n, d, k, t.nnz());
+        try {
+            Matrix g1 = new Matrix(n, d);
+            Matrix g2 = new Matrix(n, d);
+            Simd.setEnabled(true);
+            double l1 = kernel.lossAndGradient(h, t, sampled, 5f, 1f, 1e-10f, 1f, g1);
+            double l1b = kernel.lossAndGradient(h, t, sampled, 5f, 1f, 1e-10f, 1f, null);
+            Simd.setEnabled(false);
+            double l2 = kernel.lossAndGradient(h, t, sampled, 5f, 1f, 1e-10f, 1f, g2);
+            assertEquals(l1, l1b, 0.0, "seed " + seed + ": repeat");
+            assertEquals(l2, l1, 1e-5 * Math.abs(l2), "seed " + seed + ": simd vs scalar loss");
+            for (int i = 0; i < g1.data.length; i++) {
+                assertEquals(g2.data[i], g1.data[i], 1e-4 * Math.abs(g2.data[i]) + 1e-7, "seed " + seed + ": grad[" + i + "]");
+            }
+        } finally {
+            Simd.setEnabled(true);
+        }
+    }
+}
