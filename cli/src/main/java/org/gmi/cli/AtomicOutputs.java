@@ -10,11 +10,14 @@ import java.util.List;
 
 /**
  * Output files that appear complete or not at all. Each file is written under a temporary name in
- * its final folder ({@code .NAME.tmp-PID}); {@link #commit()} renames them into place, in the order
+ * its final folder, {@code .NAME.PID.tmp} (a leading dot, the writer's process id, {@code .tmp} at
+ * the end: never mistaken for an output); {@link #commit()} renames them into place, in the order
  * they were added (so the last one added, e.g. {@code metrics.json}, marks a finished run). Until
  * then {@link #close()} (and a shutdown hook, for Ctrl-C) deletes every temporary file and every
  * file already renamed, so a failed run leaves none of its outputs behind; a folder made for the
- * outputs is removed again if that leaves it empty.
+ * outputs is removed again if that leaves it empty. A process killed with SIGKILL runs no hook: it
+ * leaves at most such temporary files, which {@link #removeStale} deletes at the next run into the
+ * folder.
  */
 final class AtomicOutputs implements AutoCloseable {
     private record Entry(Path target, Path temp) {}
@@ -37,7 +40,7 @@ final class AtomicOutputs implements AutoCloseable {
 
     /** The temporary path to write {@code target} to. */
     synchronized Path temp(Path target) {
-        Path temp = target.resolveSibling("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        Path temp = target.resolveSibling(tempName(target.getFileName().toString(), ProcessHandle.current().pid()));
         entries.add(new Entry(target, temp));
         return temp;
     }
@@ -92,6 +95,40 @@ final class AtomicOutputs implements AutoCloseable {
                 // best effort
             }
         }
+    }
+
+    /** The temporary name of {@code name} written by process {@code pid}: {@code .NAME.PID.tmp}. */
+    static String tempName(String name, long pid) {
+        return "." + name + "." + pid + ".tmp";
+    }
+
+    /**
+     * Deletes the temporary files {@code .NAME.PID.tmp} of the given names in {@code folder} whose
+     * writing process is gone (killed runs); returns how many. Files of live processes stay.
+     */
+    static int removeStale(Path folder, String... names) {
+        int removed = 0;
+        if (!Files.isDirectory(folder)) {
+            return 0;
+        }
+        try (var files = Files.list(folder)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                String f = p.getFileName().toString();
+                for (String name : names) {
+                    String prefix = "." + name + ".";
+                    if (f.startsWith(prefix) && f.endsWith(".tmp")) {
+                        String pid = f.substring(prefix.length(), f.length() - 4);
+                        if (pid.matches("[0-9]{1,18}") && ProcessHandle.of(Long.parseLong(pid)).map(h -> !h.isAlive()).orElse(true)) {
+                            deleteQuietly(p);
+                            removed++;
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // best effort: a stale temporary file is harmless
+        }
+        return removed;
     }
 
     private static void deleteQuietly(Path p) {

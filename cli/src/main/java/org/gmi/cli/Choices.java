@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import org.gmi.graph.NegativeSampler;
 import org.gmi.models.Method;
 import org.gmi.models.eval.Protocol;
 import picocli.CommandLine.ITypeConverter;
@@ -73,6 +74,30 @@ final class Choices {
         @Override
         public Iterator<String> iterator() {
             return List.of("val", "paper", "both").iterator();
+        }
+    }
+
+    /** {@code --sampler}: how GMI draws its negatives. */
+    static String samplerName(NegativeSampler.Mode mode) {
+        return mode.name().toLowerCase(Locale.ROOT);
+    }
+
+    static final class SamplerConverter implements ITypeConverter<NegativeSampler.Mode> {
+        @Override
+        public NegativeSampler.Mode convert(String value) {
+            for (NegativeSampler.Mode m : NegativeSampler.Mode.values()) {
+                if (samplerName(m).equalsIgnoreCase(value.strip())) {
+                    return m;
+                }
+            }
+            throw new TypeConversionException("'" + value + "' is not a sampler; expected uniform or derangement");
+        }
+    }
+
+    static final class SamplerCandidates implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return List.of("uniform", "derangement").iterator();
         }
     }
 }

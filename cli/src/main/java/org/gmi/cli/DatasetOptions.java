@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 
 /** {@code --dataset} and the flags of the random split, shared by {@code train} and {@code eval}. */
 final class DatasetOptions {
-    @Option(names = "--dataset", required = true, paramLabel = "NAME|PATH",
+    // required, but checked in validate(): gmi train --resume DIR takes it from the checkpoint
+    @Option(names = "--dataset", paramLabel = "NAME|PATH",
             description = {"A bundled dataset (cora, citeseer), a folder of Planetoid raw files "
                     + "(ind.NAME.*), a GraphGallery .npz file, or a folder with edges.csv "
                     + "[features.csv] [labels.csv] (see README)."})
@@ -35,6 +36,7 @@ final class DatasetOptions {
 
     /** Checks the flags without touching any file. */
     void validate() {
+        GmiCommand.require(dataset != null, "missing required option: '--dataset=NAME|PATH'");
         GmiCommand.require(trainFrac > 0 && trainFrac < 1, "--train-frac must be > 0 and < 1, got " + Text.sig4(trainFrac));
         GmiCommand.require(valFrac >= 0 && valFrac < 1, "--val-frac must be >= 0 and < 1, got " + Text.sig4(valFrac));
         GmiCommand.require(trainFrac + valFrac < 1, "--train-frac + --val-frac must be < 1 to leave test nodes, got "

@@ -8,6 +8,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import org.gmi.graph.GraphFormatException;
+import org.gmi.models.CheckpointFormatException;
 import org.gmi.models.NumericalFailureException;
 import picocli.CommandLine;
 
@@ -19,7 +20,8 @@ import picocli.CommandLine;
  *   <li>{@value #OK}: success.
  *   <li>{@value #SOFTWARE}: anything unexpected (a bug, out of memory, a failed write).
  *   <li>{@value #BAD_INPUT}: bad input or usage: a flag picocli cannot parse or that is out of range,
- *       a dataset that cannot be read ({@link GraphFormatException}), a missing file.
+ *       a dataset that cannot be read ({@link GraphFormatException}), a missing file, a checkpoint
+ *       that is missing, damaged or does not fit the run ({@link CheckpointFormatException}).
  *   <li>{@value #NUMERICAL}: training diverged ({@link NumericalFailureException}).
  * </ul>
  */
@@ -38,6 +40,7 @@ public final class ExitCodes {
             return NUMERICAL;
         }
         if (c instanceof BadInputException || c instanceof GraphFormatException || c instanceof NpyFormatException
+                || c instanceof CheckpointFormatException
                 || c instanceof CommandLine.ParameterException || isMissingFile(c)) {
             return BAD_INPUT;
         }

@@ -7,21 +7,36 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.gmi.engine.CsrMatrix;
 import org.gmi.engine.Parallel;
 import org.gmi.graph.Graph;
+import org.gmi.graph.NegativeSampler;
+import org.gmi.models.Checkpoint;
+import org.gmi.models.EpochSeeds;
+import org.gmi.models.MemoryEstimate;
 import org.gmi.models.Method;
+import org.gmi.models.NumericalFailureException;
 import org.gmi.models.TrainConfig;
 import org.gmi.models.TrainResult;
+import org.gmi.models.TrainState;
 import org.gmi.models.Trainer;
 import org.gmi.models.eval.ProbeResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
  * {@code gmi train}: learns node embeddings with GMI or DGI, evaluates them with the linear probe and
  * writes {@code DIR/embeddings.npy} and {@code DIR/metrics.json}, both or neither.
+ *
+ * <p>With {@code --checkpoint-every N} the training state goes to {@code DIR/checkpoint/state.ckpt}
+ * every N epochs and when training ends ({@link Checkpoint}); {@code --resume DIR} continues such a
+ * run. The checkpoint keeps the run's flags: a resumed run takes every flag it is not given from
+ * there, and refuses (exit 2) a flag that changes the training ({@link #TRAINING_FLAGS}) or a
+ * dataset whose graph differs. A finished run removes its checkpoint once its outputs are in place.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, versionProvider = Main.Version.class,
         description = {"Train GMI or DGI embeddings, evaluate them, write them to DIR.",
@@ -31,8 +46,16 @@ import picocli.CommandLine.Option;
         footer = {"", "Exit codes: 0 success, 2 bad input or usage, 3 numerical failure (NaN loss), 1 anything else."})
 final class TrainCommand extends GmiCommand {
     private static final TrainConfig DEFAULTS = new TrainConfig();
+    /** Flags that change the training's mathematics (or its bits: threads): a resumed run must match the checkpoint. */
+    static final List<String> TRAINING_FLAGS = List.of("method", "layers", "hidden", "negatives", "alpha", "beta",
+            "gamma", "lr", "epochs", "patience", "seed", "sampler", "threads");
+    /** Flags a resumed run takes from the checkpoint when not given, and may change. */
+    static final List<String> CARRIED_FLAGS = List.of("dataset", "train_frac", "val_frac", "split_seed", "checkpoint_every");
+    /** The checkpoint's key for the fingerprint of the graph it was trained on. */
+    static final String GRAPH_KEY = "graph";
 
-    @Option(names = "--method", required = true, paramLabel = "gmi|dgi", converter = Choices.MethodConverter.class,
+    // required, but checked in run(): --resume DIR takes it from the checkpoint
+    @Option(names = "--method", paramLabel = "gmi|dgi", converter = Choices.MethodConverter.class,
             completionCandidates = Choices.MethodCandidates.class,
             description = "gmi (GMI-mean, Peng et al. 2020) or dgi (Deep Graph Infomax, Velickovic et al. 2019).")
     Method method;
@@ -40,7 +63,7 @@ final class TrainCommand extends GmiCommand {
     @Mixin
     DatasetOptions data;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR",
+    @Option(names = "--out", paramLabel = "DIR",
             description = "Output folder (created if needed) for embeddings.npy and metrics.json.")
     Path out;
 
@@ -81,6 +104,23 @@ final class TrainCommand extends GmiCommand {
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores, here ${DEFAULT-VALUE}).")
     int threads = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--sampler", paramLabel = "uniform|derangement", converter = Choices.SamplerConverter.class,
+            completionCandidates = Choices.SamplerCandidates.class,
+            description = {"How GMI draws negatives (default: uniform): uniform, for every node a uniformly random other node "
+                    + "(as the official code); derangement, a random permutation without fixed points. DGI always shuffles rows."})
+    NegativeSampler.Mode sampler = DEFAULTS.sampler;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N",
+            description = "Save the training state to DIR/checkpoint every N epochs and when training ends (default: 0, never); "
+                    + "continue an interrupted run with --resume DIR.")
+    int checkpointEvery = 0;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = {"Continue the run checkpointed in DIR/checkpoint and write its outputs into DIR. Flags left out "
+                    + "are taken from the checkpoint; flags that change the training (method, layers, hidden, negatives, "
+                    + "alpha, beta, gamma, lr, epochs, patience, seed, sampler, threads) and the graph must match it."})
+    Path resume;
+
     @Mixin
     ProbeOptions probe;
 
@@ -92,7 +132,10 @@ final class TrainCommand extends GmiCommand {
         long start = System.nanoTime();
         PrintWriter err = err();
 
-        // 1. every flag, before any data is read
+        // 1. every flag, before any data is read (a resumed run's from its checkpoint first)
+        Checkpoint.Contents resumed = resume == null ? null : readCheckpointForResume();
+        require(method != null, "missing required option: '--method=gmi|dgi' (see 'gmi train --help')");
+        require(out != null, "missing required option: '--out=DIR' (see 'gmi train --help')");
         TrainConfig config = config();
         try {
             config.validate();
@@ -100,6 +143,7 @@ final class TrainCommand extends GmiCommand {
             throw new BadInputException(e.getMessage(), e);
         }
         require(threads >= 1, "--threads must be >= 1, got " + threads);
+        require(checkpointEvery >= 0, "--checkpoint-every must be >= 0 (0: no checkpoints), got " + checkpointEvery);
         data.validate();
         probe.validate();
         if (!noEval && probe.protocol != Choices.ProtocolChoice.PAPER) {
@@ -108,7 +152,10 @@ final class TrainCommand extends GmiCommand {
         }
         Path embeddingsFile = out.resolve("embeddings.npy");
         Path metricsFile = out.resolve("metrics.json");
-        boolean createdOut = prepareOutputFolder(embeddingsFile, metricsFile);
+        Path checkpointFolder = out.resolve(Checkpoint.FOLDER);
+        boolean createdOut = prepareOutputFolder(embeddingsFile, metricsFile, resumed != null);
+        AtomicOutputs.removeStale(out, embeddingsFile.getFileName().toString(), metricsFile.getFileName().toString());
+        AtomicOutputs.removeStale(checkpointFolder, Checkpoint.FILE);
 
         try (AtomicOutputs outputs = new AtomicOutputs(createdOut ? out : null)) {
             Path embeddingsTemp = outputs.temp(embeddingsFile);
@@ -118,22 +165,45 @@ final class TrainCommand extends GmiCommand {
             Parallel.setThreads(threads);
             long t0 = System.nanoTime();
             Graph graph = data.load();
-            DatasetOptions.printSummary(graph, err);
-            double loadSeconds = (System.nanoTime() - t0) / 1e9;
+            require(graph.numNodes() >= 2, "dataset '" + data.dataset + "' has " + graph.numNodes()
+                    + " node; training needs at least 2 (a node's negatives are other nodes)");
             int depth = config.layersFor(graph.name());
             config.layers = depth;
+            Map<String, String> runConfig = checkpointConfig(config, graph);
+            TrainState startState = resumed == null ? null : checkResumable(resumed, runConfig);
+            // the memory guard: before anything big is allocated
+            MemoryEstimate estimate = MemoryEstimate.of(graph, config, threads, checkpointEvery > 0);
+            checkMemory(estimate, graph);
+            DatasetOptions.printSummary(graph, err);
+            double loadSeconds = (System.nanoTime() - t0) / 1e9;
 
             // 3. training
-            err.println(Text.fmt("training %s on %s: %s%d hidden, lr %s, up to %d epochs (patience %d), seed %d, %d threads",
-                    method.name(), graph.name(), method == Method.GMI ? depth + " layers, " + negatives + " negatives, " : "",
-                    hidden, Text.sig4(lr), epochs, patience, seed, threads));
+            err.println(Text.fmt("training %s on %s: %s%d hidden, lr %s, up to %d epochs (patience %d), seed %d, %d threads; "
+                    + "about %s of heap needed", method.name(), graph.name(),
+                    method == Method.GMI ? depth + " layers, " + negatives + " " + Choices.samplerName(sampler) + " negatives, " : "",
+                    hidden, Text.sig4(lr), epochs, patience, seed, threads, MemoryEstimate.size(estimate.bytes())));
+            if (startState != null) {
+                err.println(Text.fmt("resuming from %s: %d of %d epochs done%s, best epoch %d (loss %.4f)",
+                        Checkpoint.file(checkpointFolder), startState.epochsDone(), epochs,
+                        startState.finished() ? " (training finished)" : "", startState.bestEpoch(), startState.bestLoss()));
+            }
             err.flush();
             PeakMemory memory = new PeakMemory();
             ProgressPrinter progress = new ProgressPrinter(err, stderrIsTerminal(), memory);
+            int[] lastCheckpoint = {startState == null ? 0 : startState.epochsDone()};
+            Trainer.Checkpointing checkpoints = new Trainer.Checkpointing(checkpointEvery, state -> {
+                Checkpoint.write(checkpointFolder, runConfig, state);
+                lastCheckpoint[0] = state.epochsDone();
+            }, startState);
             t0 = System.nanoTime();
             TrainResult result;
             try {
-                result = Trainer.train(graph, config, progress);
+                result = Trainer.train(graph, config, progress, checkpoints);
+            } catch (NumericalFailureException e) {
+                String kept = lastCheckpoint[0] > 0
+                        ? "; the last good checkpoint (epoch " + lastCheckpoint[0] + ") is kept in " + checkpointFolder
+                        : checkpointEvery > 0 ? "; no checkpoint had been written yet" : "";
+                throw e.withNote(kept);
             } finally {
                 progress.finish();
             }
@@ -174,6 +244,8 @@ final class TrainCommand extends GmiCommand {
             m.put("total_seconds", (System.nanoTime() - start) / 1e9);
             m.put("peak_rss_mib", peak.mib());
             m.put("peak_rss_source", peak.source());
+            m.put("estimated_memory_mib", estimate.mib());
+            m.put("resumed_from_epoch", startState == null ? null : startState.epochsDone());
             m.put("loss", result.loss());
             m.put("terms", result.terms());
             m.put("epoch_seconds", result.epochSeconds());
@@ -186,6 +258,7 @@ final class TrainCommand extends GmiCommand {
             m.putAll(RunInfo.environment());
             Files.writeString(metricsTemp, Json.write(m) + "\n");
             outputs.commit();
+            removeCheckpoint(checkpointFolder);
 
             err.println("wrote " + embeddingsFile + " and " + metricsFile);
             if (evals.isEmpty()) {
@@ -211,11 +284,166 @@ final class TrainCommand extends GmiCommand {
         c.epochs = epochs;
         c.patience = patience;
         c.seed = seed;
+        c.sampler = sampler;
         return c;
     }
 
+    /**
+     * --resume DIR: reads DIR/checkpoint, then fills every flag of {@link #TRAINING_FLAGS} and
+     * {@link #CARRIED_FLAGS} not given on the command line from it (those given are checked against
+     * it once the graph is loaded, in {@link #checkResumable}).
+     */
+    private Checkpoint.Contents readCheckpointForResume() {
+        require(Files.isDirectory(resume), "--resume: '" + resume + "' is not a folder");
+        if (out != null) {
+            require(out.toAbsolutePath().normalize().equals(resume.toAbsolutePath().normalize()),
+                    "--resume writes into the folder it resumes; --out '" + out + "' differs from --resume '" + resume
+                            + "' (leave --out out)");
+        }
+        out = resume;
+        Path folder = resume.resolve(Checkpoint.FOLDER);
+        require(Files.isRegularFile(Checkpoint.file(folder)), "--resume: no checkpoint in '" + resume + "' ("
+                + Checkpoint.file(folder) + " does not exist; only a run with --checkpoint-every N leaves one)");
+        Checkpoint.Contents c = Checkpoint.read(folder);
+        var parsed = spec.commandLine().getParseResult();
+        for (String key : concat(TRAINING_FLAGS, CARRIED_FLAGS)) {
+            String saved = key.equals("dataset") ? c.config().get("dataset_path") : c.config().get(key);
+            OptionSpec o = spec.findOption("--" + key.replace('_', '-'));
+            if (saved == null || o == null || parsed.hasMatchedOption(o)) {
+                continue;
+            }
+            try {
+                o.setValue(parseValue(o, saved));
+            } catch (RuntimeException e) {
+                throw new BadInputException("--resume: checkpoint " + Checkpoint.file(folder) + " holds " + key + " = '"
+                        + saved + "', which is not a valid --" + key.replace('_', '-'), e);
+            }
+        }
+        return c;
+    }
+
+    /**
+     * The state to resume from, after checking the run against the checkpoint: every training flag
+     * and the graph's fingerprint must be the same.
+     */
+    private TrainState checkResumable(Checkpoint.Contents c, Map<String, String> runConfig) {
+        Map<String, String> savedTraining = new LinkedHashMap<>();
+        Map<String, String> nowTraining = new LinkedHashMap<>();
+        for (String key : concat(TRAINING_FLAGS, List.of(GRAPH_KEY))) {
+            if (c.config().containsKey(key)) {
+                savedTraining.put(key, c.config().get(key));
+            }
+            nowTraining.put(key, runConfig.get(key));
+        }
+        List<String> differ = Checkpoint.differingKeys(savedTraining, nowTraining);
+        if (!differ.isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            for (String key : differ) {
+                String flag = key.equals(GRAPH_KEY) ? "the graph of --dataset" : "--" + key.replace('_', '-');
+                parts.add(flag + " " + nowTraining.get(key) + " (checkpoint: " + savedTraining.get(key) + ")");
+            }
+            throw new BadInputException("--resume: this run differs from the checkpoint in " + resume + " in what the "
+                    + "training computes: " + String.join(", ", parts) + "; leave these flags out to take the checkpoint's, "
+                    + "or start a new run in another folder");
+        }
+        return c.state();
+    }
+
+    /** What a checkpoint records about the run: the training flags, the carried flags and the graph's fingerprint. */
+    private Map<String, String> checkpointConfig(TrainConfig config, Graph graph) {
+        Map<String, String> m = new LinkedHashMap<>(config.describe());
+        m.put("threads", Integer.toString(threads));
+        m.put(GRAPH_KEY, fingerprint(graph));
+        m.put("dataset", data.dataset);
+        m.put("dataset_path", DatasetOptions.isBundled(data.dataset) ? data.dataset
+                : Path.of(data.dataset).toAbsolutePath().normalize().toString());
+        m.put("train_frac", Double.toString(data.trainFrac));
+        m.put("val_frac", Double.toString(data.valFrac));
+        m.put("split_seed", Long.toString(data.splitSeed));
+        m.put("checkpoint_every", Integer.toString(checkpointEvery));
+        return m;
+    }
+
+    /** Stops the run (exit 2) when the estimate exceeds the heap this JVM may use, saying what to change. */
+    private void checkMemory(MemoryEstimate estimate, Graph graph) {
+        long limit = Runtime.getRuntime().maxMemory();
+        if (limit == Long.MAX_VALUE || estimate.bytes() <= limit) {
+            return;
+        }
+        long suggestGib = Math.max(1, (long) Math.ceil(estimate.bytes() * 1.25 / (1L << 30)));
+        String sampled = spec.findOption("--reconstruction") != null && method == Method.GMI
+                ? ", use --reconstruction sampled" : "";
+        throw new BadInputException("not enough memory: this run needs about " + MemoryEstimate.size(estimate.bytes())
+                + " of Java heap, more than the " + MemoryEstimate.size(limit) + " this JVM may use (" + estimate.breakdown()
+                + "); use a smaller --hidden (now " + hidden + "; the " + graph.numNodes() + " x d buffers and the d x d and "
+                + graph.numFeatures() + " x d parameters shrink with it)" + sampled + ", or give Java more heap: GMI_XMX=" + suggestGib
+                + "g ./gmi ... (java -Xmx" + suggestGib + "g)");
+    }
+
+    /**
+     * A fingerprint of the graph a run trains on: sizes and a SplitMix64-chained hash of the CSR
+     * arrays of A and X (structure and values), so a resumed run notices another or an edited dataset.
+     */
+    static String fingerprint(Graph g) {
+        long h = 0;
+        for (CsrMatrix m : List.of(g.adjacency(), g.features())) {
+            h = EpochSeeds.mix64(h ^ m.rows) + EpochSeeds.GOLDEN;
+            h = EpochSeeds.mix64(h ^ m.cols) + EpochSeeds.GOLDEN;
+            for (int v : m.rowPtr) {
+                h = EpochSeeds.mix64(h ^ v) + EpochSeeds.GOLDEN;
+            }
+            for (int v : m.colIdx) {
+                h = EpochSeeds.mix64(h ^ v) + EpochSeeds.GOLDEN;
+            }
+            for (float v : m.values) {
+                h = EpochSeeds.mix64(h ^ Float.floatToIntBits(v)) + EpochSeeds.GOLDEN;
+            }
+        }
+        return String.format(Locale.ROOT, "%d nodes, %d features, %d + %d entries, %016x", g.numNodes(), g.numFeatures(),
+                g.adjacency().nnz(), g.features().nnz(), h);
+    }
+
+    /** Removes DIR/checkpoint once the run's outputs are in place (best effort: a leftover is harmless). */
+    private static void removeCheckpoint(Path folder) {
+        try {
+            Files.deleteIfExists(Checkpoint.file(folder));
+            Files.deleteIfExists(folder);
+        } catch (IOException ignored) {
+            // a folder that still holds something else stays
+        }
+    }
+
+    private static Object parseValue(OptionSpec o, String s) {
+        Class<?> t = o.type();
+        if (t == int.class || t == Integer.class) {
+            return Integer.parseInt(s);
+        }
+        if (t == long.class || t == Long.class) {
+            return Long.parseLong(s);
+        }
+        if (t == double.class || t == Double.class) {
+            return Double.parseDouble(s);
+        }
+        if (t == Method.class) {
+            return new Choices.MethodConverter().convert(s);
+        }
+        if (t == NegativeSampler.Mode.class) {
+            return new Choices.SamplerConverter().convert(s);
+        }
+        if (t == String.class) {
+            return s;
+        }
+        throw new IllegalStateException("no conversion for " + o.longestName() + " of type " + t.getName());
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
     /** Checks DIR and creates it if needed; returns whether it was created here. */
-    private boolean prepareOutputFolder(Path embeddingsFile, Path metricsFile) throws IOException {
+    private boolean prepareOutputFolder(Path embeddingsFile, Path metricsFile, boolean resuming) throws IOException {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new BadInputException("--out: '" + out + "' exists and is not a folder");
         }
@@ -227,7 +455,11 @@ final class TrainCommand extends GmiCommand {
                 }
             }
             require(existing.isEmpty(), "--out: '" + out + "' already holds " + String.join(" and ", existing)
-                    + " from an earlier run; pass --force to replace them or choose another --out");
+                    + " from an earlier run" + (resuming ? ", which finished" : "")
+                    + "; pass --force to replace them or choose another --out");
+            require(resuming || !Files.exists(Checkpoint.file(out.resolve(Checkpoint.FOLDER))), "--out: '" + out
+                    + "' holds the checkpoint of an interrupted run; continue it with --resume " + out
+                    + ", or pass --force to start afresh");
         }
         boolean created = false;
         if (!Files.isDirectory(out)) {

@@ -104,6 +104,29 @@ class CommandLineTest {
         assertFalse(Files.exists(out), "a rejected run must not create " + out);
     }
 
+    /** --method, --dataset and --out are required unless --resume DIR supplies them: checked by the command itself. */
+    @Test
+    void missingRequiredOptionsExitWith2() {
+        Path out = dir.resolve("out");
+        String[][] cases = {
+            {"--dataset", "cora", "--out", out.toString()},
+            {"--method", "gmi", "--out", out.toString()},
+            {"--method", "gmi", "--dataset", "cora"}};
+        String[] missing = {"'--method=gmi|dgi'", "'--dataset=NAME|PATH'", "'--out=DIR'"};
+        for (int k = 0; k < cases.length; k++) {
+            List<String> args = new ArrayList<>(List.of("train"));
+            args.addAll(List.of(cases[k]));
+            Cli r = Cli.run(args.toArray(String[]::new));
+            assertEquals(2, r.code(), r.toString());
+            assertEquals(List.of("gmi: error: missing required option: " + missing[k]),
+                    r.errLines().stream().map(l -> l.replaceAll(" \\(see 'gmi train --help'\\)$", "")).toList());
+            assertFalse(Files.exists(out));
+        }
+        Cli eval = Cli.run("eval", "--embeddings", out.resolve("e.npy").toString());
+        assertEquals(2, eval.code(), eval.toString());
+        assertTrue(eval.err().contains("missing required option: '--dataset=NAME|PATH'"), eval.toString());
+    }
+
     @Test
     void bareCommandLineGivesTheSameExitCodes() {
         Path out = dir.resolve("out");

@@ -24,7 +24,8 @@ import org.gmi.graph.NegativeSampler;
  *   s  = sigmoid(mean_i h_i)
  *   L  = BCE-with-logits over h_i^T B s + c (label 1) and h~_i^T B s + c (label 0)
  * </pre>
- * X[perm] W is computed as rows of X W shuffled, which is the same matrix.
+ * X[perm] W is computed as rows of X W shuffled, which is the same matrix. The shuffle of epoch e
+ * comes from a sampler seeded with {@code EpochSeeds.of(seed, CORRUPTION, e)}.
  */
 public final class DgiModel implements SelfSupervisedModel {
     private final GraphOperators ops;
@@ -32,6 +33,7 @@ public final class DgiModel implements SelfSupervisedModel {
     /** B^T of the bilinear discriminator, d x d, so v = s B^T and the score is h_i . v. */
     private final Parameter bilinearT;
     private final Parameter bias;
+    private final long seed;
     private NegativeSampler shuffler;
 
     public DgiModel(GraphOperators ops, TrainConfig config) {
@@ -42,7 +44,8 @@ public final class DgiModel implements SelfSupervisedModel {
         this.encoder = new GcnEncoder(f, d, 1, init);
         this.bilinearT = Init.xavierUniform("disc.weight", d, d, (double) d * d, d, init);
         this.bias = Parameter.zeros("disc.bias", 1, 1);
-        this.shuffler = new NegativeSampler(config.seed + 0x9E3779B97F4A7C15L);
+        this.seed = config.seed;
+        this.shuffler = new NegativeSampler(EpochSeeds.of(seed, EpochSeeds.CORRUPTION, 0));
     }
 
     @Override
@@ -51,6 +54,11 @@ public final class DgiModel implements SelfSupervisedModel {
         ps.add(bilinearT);
         ps.add(bias);
         return ps;
+    }
+
+    @Override
+    public void startEpoch(int epoch) {
+        shuffler = new NegativeSampler(EpochSeeds.of(seed, EpochSeeds.CORRUPTION, epoch));
     }
 
     @Override
@@ -76,7 +84,7 @@ public final class DgiModel implements SelfSupervisedModel {
      * Replaces the sampler that later forwards draw their corruption from (one
      * {@link NegativeSampler#permutation} of the rows per forward). Test hook: a finite-difference
      * gradient check needs the same corruption at every forward, so it installs a fresh sampler with
-     * the same seed before each one. Training never calls this.
+     * the same seed before each one. Training never calls this (it re-seeds through {@link #startEpoch}).
      */
     public void setNegativeSampler(NegativeSampler sampler) {
         this.shuffler = java.util.Objects.requireNonNull(sampler, "sampler");

@@ -33,8 +33,10 @@ import org.gmi.graph.NegativeSampler;
  * </pre>
  *
  * with jsd(pos, neg) = mean softplus(-pos) + mean softplus(neg) applied, as the official code does,
- * to the sigmoid outputs ({@link JsdMi.Mode#PROBABILITIES}), and p, q fresh uniform samplers
- * (a node is never its own negative), K of each per step.
+ * to the sigmoid outputs ({@link JsdMi.Mode#PROBABILITIES}), and p, q fresh samplers (a node is
+ * never its own negative), K of each per step: uniform j != i as the official code, or random
+ * derangements ({@link TrainConfig#sampler}). The draws of epoch e come from one sampler seeded with
+ * {@code EpochSeeds.of(seed, NEGATIVES, e)}: K lists for D1, then K for D2.
  *
  * <p>The bilinear forms are computed once per step as U = X B1 and V = Hn B2^T, so every score is one
  * d-long dot product (DESIGN section 3); the reconstruction is tiled and never holds an N x N buffer.
@@ -54,6 +56,8 @@ public final class GmiModel implements SelfSupervisedModel {
     private final double gamma;
     private final int negatives;
     private final JsdMi.Mode jsdMode;
+    private final long seed;
+    private final NegativeSampler.Mode samplerMode;
     private NegativeSampler negativeSampler;
     private final Reconstruction reconstruction;
     private final Matrix reconstructionGrad;
@@ -76,7 +80,9 @@ public final class GmiModel implements SelfSupervisedModel {
         this.gamma = config.gamma;
         this.negatives = config.negatives;
         this.jsdMode = jsdMode;
-        this.negativeSampler = new NegativeSampler(config.seed + 0x9E3779B97F4A7C15L);
+        this.seed = config.seed;
+        this.samplerMode = config.sampler;
+        this.negativeSampler = new NegativeSampler(EpochSeeds.of(seed, EpochSeeds.NEGATIVES, 0), samplerMode);
         int n = ops.numNodes();
         this.reconstruction = config.gamma > 0 ? new Reconstruction(n, d) : null;
         this.reconstructionGrad = config.gamma > 0 ? new Matrix(n, d) : null;
@@ -90,6 +96,11 @@ public final class GmiModel implements SelfSupervisedModel {
         List<Parameter> ps = new ArrayList<>(encoder.parameters());
         ps.addAll(List.of(featureBilinear, featureBias, neighbourBilinearT, neighbourBias, neighbourPrelu));
         return ps;
+    }
+
+    @Override
+    public void startEpoch(int epoch) {
+        negativeSampler = new NegativeSampler(EpochSeeds.of(seed, EpochSeeds.NEGATIVES, epoch), samplerMode);
     }
 
     @Override
@@ -152,7 +163,7 @@ public final class GmiModel implements SelfSupervisedModel {
      * Replaces the sampler that later forwards draw their negatives from; each forward draws K lists
      * for D1, then K for D2. Test hook: a finite-difference gradient check needs the same negatives
      * at every forward, so it installs a fresh sampler with the same seed before each one. Training
-     * never calls this (the constructor seeds the sampler from {@code config.seed}).
+     * never calls this (it re-seeds through {@link #startEpoch} before every epoch).
      */
     public void setNegativeSampler(NegativeSampler sampler) {
         this.negativeSampler = java.util.Objects.requireNonNull(sampler, "sampler");
@@ -174,6 +185,7 @@ public final class GmiModel implements SelfSupervisedModel {
 
     @Override
     public String toString() {
-        return "GMI(" + encoder + ", alpha=" + alpha + ", beta=" + beta + ", gamma=" + gamma + ", K=" + negatives + ")";
+        return "GMI(" + encoder + ", alpha=" + alpha + ", beta=" + beta + ", gamma=" + gamma + ", K=" + negatives
+                + ", " + samplerMode.name().toLowerCase(java.util.Locale.ROOT) + " negatives)";
     }
 }

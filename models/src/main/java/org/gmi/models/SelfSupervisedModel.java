@@ -14,6 +14,14 @@ public interface SelfSupervisedModel {
 
     List<Parameter> parameters();
 
+    /**
+     * Re-seeds every random draw of the forwards that follow from the run's seed and {@code epoch}
+     * (1-based) through {@link EpochSeeds}; the {@link Trainer} calls it before each epoch, so the
+     * negatives of an epoch do not depend on the epochs before it and a resumed run draws what an
+     * uninterrupted one would.
+     */
+    void startEpoch(int epoch);
+
     /** Draws fresh negatives and records the loss on the tape. */
     Loss forward(Tape tape);
 

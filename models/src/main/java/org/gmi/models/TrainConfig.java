@@ -1,5 +1,10 @@
 package org.gmi.models;
 
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.gmi.graph.NegativeSampler;
+
 /**
  * Everything that decides a training run. Defaults are the official code's (DESIGN section 2).
  * Mutable on purpose: the CLI fills it from flags, then {@link #validate()} checks it once.
@@ -17,6 +22,12 @@ public final class TrainConfig {
     public int epochs = 550;
     public int patience = 20;
     public long seed = 0;
+    /**
+     * How GMI draws its negatives: {@link NegativeSampler.Mode#UNIFORM} (for every node an independent
+     * uniform node j != i, as the official code) or {@link NegativeSampler.Mode#DERANGEMENT} (a random
+     * permutation without fixed points). DGI always shuffles rows, as its official code.
+     */
+    public NegativeSampler.Mode sampler = NegativeSampler.Mode.UNIFORM;
 
     /** Throws IllegalArgumentException naming the first value out of range. */
     public void validate() {
@@ -29,6 +40,29 @@ public final class TrainConfig {
         require(lr > 0 && Double.isFinite(lr), "--lr must be > 0, got " + lr);
         require(epochs >= 1, "--epochs must be >= 1, got " + epochs);
         require(patience >= 1, "--patience must be >= 1, got " + patience);
+        require(sampler != null, "--sampler must be uniform or derangement");
+    }
+
+    /**
+     * Every value that changes the mathematics of training, as text that round-trips exactly
+     * ({@link Double#toString}); a checkpoint stores it and a resumed run must match it.
+     * Keys are the CLI's flag names without dashes.
+     */
+    public Map<String, String> describe() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("method", method.cliName());
+        m.put("layers", Integer.toString(layers));
+        m.put("hidden", Integer.toString(hidden));
+        m.put("negatives", Integer.toString(negatives));
+        m.put("alpha", Double.toString(alpha));
+        m.put("beta", Double.toString(beta));
+        m.put("gamma", Double.toString(gamma));
+        m.put("lr", Double.toString(lr));
+        m.put("epochs", Integer.toString(epochs));
+        m.put("patience", Integer.toString(patience));
+        m.put("seed", Long.toString(seed));
+        m.put("sampler", sampler.name().toLowerCase(Locale.ROOT));
+        return m;
     }
 
     /** The encoder depth for this dataset: explicit --layers, else 2 for Cora and 1 otherwise. */

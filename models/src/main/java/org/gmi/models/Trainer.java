@@ -16,14 +16,56 @@ import org.gmi.graph.Graph;
  * Full-batch training with Adam and early stopping on the training loss, as the official code:
  * the loss of each epoch is compared with the best so far before the step; after {@code patience}
  * epochs without improvement training stops and the parameters of the best epoch are restored.
+ *
+ * <p>Checkpoints ({@link Checkpointing}): every {@code every} epochs, and once more when training
+ * ends, the whole {@link TrainState} goes to a sink; {@link #fit(SelfSupervisedModel, TrainConfig,
+ * TrainingListener, Checkpointing)} with a {@code resumeFrom} state continues from it. Before each
+ * epoch the model re-seeds its random draws from (seed, epoch) ({@link SelfSupervisedModel#startEpoch}),
+ * so a run stopped after a checkpoint and resumed computes, with the same thread count, bit for bit
+ * what the uninterrupted run computes.
+ *
+ * <p>Numerical guard: a NaN or infinite loss term stops training at once with a
+ * {@link NumericalFailureException} naming the epoch and the term; no checkpoint is written from
+ * that epoch on (nor one whose parameters or moments are not finite), so the last one kept is good.
  */
 public final class Trainer {
     private Trainer() {}
 
+    /** Receives a checkpoint of the run; may throw (an I/O failure ends training). */
+    @FunctionalInterface
+    public interface CheckpointSink {
+        void save(TrainState state) throws Exception;
+    }
+
+    /**
+     * How a run checkpoints and where it starts.
+     *
+     * @param every      checkpoint after every {@code every}-th epoch (and when training ends); 0 = never
+     * @param sink       where checkpoints go (ignored when {@code every} is 0)
+     * @param resumeFrom a state to continue from, or null to start afresh
+     */
+    public record Checkpointing(int every, CheckpointSink sink, TrainState resumeFrom) {
+        public static final Checkpointing NONE = new Checkpointing(0, s -> {}, null);
+
+        public Checkpointing {
+            if (every < 0) {
+                throw new IllegalArgumentException("--checkpoint-every must be >= 0, got " + every);
+            }
+            if (every > 0 && sink == null) {
+                throw new IllegalArgumentException("checkpointing every " + every + " epochs needs a sink");
+            }
+        }
+    }
+
     /** Builds the model the config names for this graph and fits it. */
     public static TrainResult train(Graph graph, TrainConfig config, TrainingListener listener) {
+        return train(graph, config, listener, Checkpointing.NONE);
+    }
+
+    /** Builds the model the config names for this graph and fits it, checkpointing and resuming as asked. */
+    public static TrainResult train(Graph graph, TrainConfig config, TrainingListener listener, Checkpointing checkpoints) {
         config.validate();
-        return fit(createModel(graph, config), config, listener);
+        return fit(createModel(graph, config), config, listener, checkpoints);
     }
 
     public static SelfSupervisedModel createModel(Graph graph, TrainConfig config) {
@@ -35,6 +77,11 @@ public final class Trainer {
     }
 
     public static TrainResult fit(SelfSupervisedModel model, TrainConfig config, TrainingListener listener) {
+        return fit(model, config, listener, Checkpointing.NONE);
+    }
+
+    public static TrainResult fit(SelfSupervisedModel model, TrainConfig config, TrainingListener listener,
+                                  Checkpointing checkpoints) {
         List<Parameter> params = model.parameters();
         Adam adam = new Adam(params, config.lr);
         float[][] best = new float[params.size()][];
@@ -47,12 +94,32 @@ public final class Trainer {
         double[] losses = new double[config.epochs];
         double[] seconds = new double[config.epochs];
         Map<String, List<Double>> terms = new LinkedHashMap<>();
-        Tape tape = new Tape();
         int epoch = 0;
-        while (epoch < config.epochs) {
+        boolean finished = false;
+        TrainState resume = checkpoints.resumeFrom();
+        if (resume != null) {
+            restore(resume, params, adam, best, config);
+            bestLoss = resume.bestLoss();
+            bestEpoch = resume.bestEpoch();
+            sinceBest = resume.sinceBest();
+            epoch = resume.epochsDone();
+            finished = resume.finished();
+            System.arraycopy(resume.loss(), 0, losses, 0, epoch);
+            System.arraycopy(resume.epochSeconds(), 0, seconds, 0, epoch);
+            for (Map.Entry<String, double[]> t : resume.terms().entrySet()) {
+                List<Double> list = new ArrayList<>();
+                for (double v : t.getValue()) {
+                    list.add(v);
+                }
+                terms.put(t.getKey(), list);
+            }
+        }
+        Tape tape = new Tape();
+        while (!finished && epoch < config.epochs) {
             long t0 = System.nanoTime();
             adam.zeroGrad();
             tape.clear();
+            model.startEpoch(epoch + 1);
             SelfSupervisedModel.Loss loss = model.forward(tape);
             double value = loss.total().scalar();
             epoch++;
@@ -77,31 +144,99 @@ public final class Trainer {
             }
             tape.clear();
             seconds[epoch - 1] = (System.nanoTime() - t0) / 1e9;
+            finished = stop || epoch == config.epochs;
             listener.onEpoch(new EpochReport(epoch, config.epochs, value, loss.terms(), seconds[epoch - 1],
                     bestEpoch, sinceBest, config.patience));
-            if (stop) {
-                break;
+            if (checkpoints.every() > 0 && (finished || epoch % checkpoints.every() == 0)) {
+                TrainState state = snapshot(epoch, finished, params, adam, best, bestLoss, bestEpoch, sinceBest,
+                        losses, terms, seconds);
+                if (state.isFinite()) {
+                    save(checkpoints.sink(), state);
+                }
             }
         }
         for (int k = 0; k < params.size(); k++) {
             params.get(k).setValue(new Matrix(params.get(k).rows(), params.get(k).cols(), best[k]));
         }
         Matrix embeddings = model.embed();
-        Map<String, double[]> termArrays = new LinkedHashMap<>();
-        terms.forEach((name, list) -> termArrays.put(name, list.stream().mapToDouble(Double::doubleValue).toArray()));
-        return new TrainResult(embeddings, epoch, bestEpoch, Arrays.copyOf(losses, epoch), termArrays,
+        return new TrainResult(embeddings, epoch, bestEpoch, Arrays.copyOf(losses, epoch), termArrays(terms),
                 Arrays.copyOf(seconds, epoch));
+    }
+
+    /** The state after {@code epoch} epochs, copied (training goes on changing the live arrays). */
+    private static TrainState snapshot(int epoch, boolean finished, List<Parameter> params, Adam adam, float[][] best,
+                                       double bestLoss, int bestEpoch, int sinceBest, double[] losses,
+                                       Map<String, List<Double>> terms, double[] seconds) {
+        int p = params.size();
+        String[] names = new String[p];
+        int[][] shapes = new int[p][];
+        float[][] values = new float[p][];
+        float[][] m = new float[p][];
+        float[][] v = new float[p][];
+        float[][] b = new float[p][];
+        for (int k = 0; k < p; k++) {
+            Parameter par = params.get(k);
+            names[k] = par.name();
+            shapes[k] = new int[] {par.rows(), par.cols()};
+            values[k] = par.value().data.clone();
+            m[k] = adam.firstMoments()[k].clone();
+            v[k] = adam.secondMoments()[k].clone();
+            b[k] = best[k].clone();
+        }
+        return new TrainState(epoch, finished, names, shapes, values, m, v, adam.stepCount(), b, bestLoss, bestEpoch,
+                sinceBest, Arrays.copyOf(losses, epoch), termArrays(terms), Arrays.copyOf(seconds, epoch));
+    }
+
+    /** Loads a state into the parameters, Adam and the best snapshot, after checking that it fits the model. */
+    private static void restore(TrainState s, List<Parameter> params, Adam adam, float[][] best, TrainConfig config) {
+        if (s.names().length != params.size()) {
+            throw new CheckpointFormatException("the checkpoint holds " + s.names().length + " parameters, the model has "
+                    + params.size() + " (another method or layer count?)");
+        }
+        for (int k = 0; k < params.size(); k++) {
+            Parameter p = params.get(k);
+            if (!p.name().equals(s.names()[k]) || p.rows() != s.shapes()[k][0] || p.cols() != s.shapes()[k][1]) {
+                throw new CheckpointFormatException("the checkpoint's parameter " + (k + 1) + " is " + s.names()[k] + " ("
+                        + s.shapes()[k][0] + "x" + s.shapes()[k][1] + "), the model's is " + p.name() + " (" + p.rows()
+                        + "x" + p.cols() + ")");
+            }
+        }
+        if (s.epochsDone() > config.epochs) {
+            throw new CheckpointFormatException("the checkpoint is at epoch " + s.epochsDone() + ", beyond --epochs " + config.epochs);
+        }
+        for (int k = 0; k < params.size(); k++) {
+            Parameter p = params.get(k);
+            p.setValue(new Matrix(p.rows(), p.cols(), s.values()[k].clone()));
+            System.arraycopy(s.best()[k], 0, best[k], 0, best[k].length);
+        }
+        adam.restore(s.adamSteps(), s.firstMoments(), s.secondMoments());
+    }
+
+    private static void save(CheckpointSink sink, TrainState state) {
+        try {
+            sink.save(state);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new java.io.UncheckedIOException(e instanceof java.io.IOException io ? io
+                    : new java.io.IOException("writing a checkpoint: " + e.getMessage(), e));
+        }
+    }
+
+    private static Map<String, double[]> termArrays(Map<String, List<Double>> terms) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        terms.forEach((name, list) -> out.put(name, list.stream().mapToDouble(Double::doubleValue).toArray()));
+        return out;
     }
 
     private static void checkFinite(int epoch, double loss, Map<String, Double> terms) {
         for (Map.Entry<String, Double> t : terms.entrySet()) {
             if (!Double.isFinite(t.getValue())) {
-                throw new NumericalFailureException("epoch " + epoch + ": loss term " + t.getKey() + " is " + t.getValue()
-                        + "; try a smaller --lr");
+                throw new NumericalFailureException(epoch, t.getKey(), t.getValue());
             }
         }
         if (!Double.isFinite(loss)) {
-            throw new NumericalFailureException("epoch " + epoch + ": loss is " + loss + "; try a smaller --lr");
+            throw new NumericalFailureException(epoch, "loss", loss);
         }
     }
 }

@@ -1,0 +1,107 @@
+package org.gmi.models;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.gmi.engine.CsrMatrix;
+import org.gmi.graph.Graph;
+
+/**
+ * The Java heap a training run needs at its peak (the backward pass of an epoch), estimated before
+ * anything is allocated, from the sizes alone (N nodes, F features, d hidden, K negatives, L layers,
+ * T threads; 4 bytes a float, 8 a CSR entry):
+ *
+ * <ul>
+ *   <li>dense N x d buffers, a value and a gradient for each: GMI 8 L (encoder) + 2 (U = X B1)
+ *       + 6 (M Z1, Hn, V = Hn B2^T), and with the reconstruction 2 + T more (its gradient buffer, H^T,
+ *       and one N x d gradient per thread); DGI 16 (two encoder passes, the shuffled Z1);
+ *   <li>scores: GMI 2 (K + 1) N values and gradients and 2 K N sampled indices; DGI 2 N;
+ *   <li>parameters (F x d and d x d matrices): value, gradient, Adam's two moments and the best-epoch
+ *       snapshot, 5 copies; 4 more while a checkpoint is taken;
+ *   <li>sparse matrices: the raw features and adjacency, the row-normalised X, Â, M, the target
+ *       T = A + I, and the transposes the backward pass caches;
+ *   <li>{@value #BASELINE_MIB} MiB for the rest (the dataset as loaded, the probe, the JVM's own objects).
+ * </ul>
+ * It errs on the high side by a few buffers; what it must never do is miss an N x d or F x d term.
+ */
+public record MemoryEstimate(long bytes, Map<String, Long> parts) {
+    /** Heap for everything not counted term by term, in MiB. */
+    public static final int BASELINE_MIB = 32;
+
+    public static MemoryEstimate of(Graph graph, TrainConfig config, int threads, boolean checkpointing) {
+        long n = graph.numNodes();
+        long f = graph.numFeatures();
+        long d = config.hidden;
+        long k = config.negatives;
+        int layers = config.method == Method.GMI ? config.layersFor(graph.name()) : 1;
+        long nd = n * d * 4;
+        Map<String, Long> parts = new LinkedHashMap<>();
+        long paramFloats;
+        if (config.method == Method.GMI) {
+            long dense = 8L * layers;
+            if (config.alpha > 0) {
+                dense += 2;
+            }
+            if (config.beta > 0) {
+                dense += 6;
+            }
+            if (config.gamma > 0) {
+                dense += 2 + Math.max(threads, 1);
+            }
+            parts.put(dense + " dense " + n + " x " + d + " buffers", dense * nd);
+            parts.put("scores and negatives", 2 * (k + 1) * n * 4 * 2 + 2 * k * n * 4);
+            paramFloats = f * d + d + 1 + (layers == 2 ? d * d + d + 1 : 0) + f * d + 1 + d * d + 1 + 1;
+        } else {
+            parts.put("16 dense " + n + " x " + d + " buffers", 16 * nd);
+            parts.put("scores and shuffle", 2 * n * 4 * 2 + n * 4);
+            paramFloats = f * d + d + 1 + d * d + 1;
+        }
+        int copies = 5 + (checkpointing ? 4 : 0);
+        parts.put("parameters (" + paramFloats + " floats x " + copies + ")", paramFloats * 4 * copies);
+        CsrMatrix a = graph.adjacency();
+        CsrMatrix x = graph.features();
+        long csrA = csrBytes(a.nnz(), n);
+        long csrAI = csrBytes(a.nnz() + n, n);
+        long csrX = csrBytes(x.nnz(), n);
+        // raw X and A, normalised X (and its transpose), Â and M (and transposes), T
+        parts.put("sparse matrices", csrX + csrA + 2 * csrBytes(x.nnz(), Math.max(n, f)) + 2 * csrAI + 2 * csrA + csrAI);
+        parts.put("baseline", (long) BASELINE_MIB << 20);
+        long total = 0;
+        for (long v : parts.values()) {
+            total += v;
+        }
+        return new MemoryEstimate(total, parts);
+    }
+
+    private static long csrBytes(long nnz, long rows) {
+        return nnz * 8 + (rows + 1) * 4;
+    }
+
+    public long mib() {
+        return (bytes + (1 << 20) - 1) >> 20;
+    }
+
+    /** {@code 20 dense 18333 x 512 buffers 717 MiB, parameters (...) 133 MiB, ...}: the parts of the estimate. */
+    public String breakdown() {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, Long> e : parts.entrySet()) {
+            if (sb.length() > 0) {
+                sb.append(", ");
+            }
+            sb.append(e.getKey()).append(' ').append(size(e.getValue()));
+        }
+        return sb.toString();
+    }
+
+    /** A byte count as KiB, MiB or GiB, 3 significant figures. */
+    public static String size(long bytes) {
+        double mib = bytes / (double) (1 << 20);
+        if (mib < 1) {
+            return String.format(Locale.ROOT, "%.3g KiB", bytes / 1024.0);
+        }
+        if (mib >= 1024) {
+            return String.format(Locale.ROOT, "%.3g GiB", mib / 1024);
+        }
+        return String.format(Locale.ROOT, "%.3g MiB", mib);
+    }
+}

@@ -1,0 +1,98 @@
+package org.gmi.models;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Everything the {@link Trainer} needs to continue a run exactly where it stood after
+ * {@code epochsDone} epochs: a checkpoint. The random draws need no state: those of epoch e are a
+ * pure function of the seed and e ({@link EpochSeeds}).
+ *
+ * @param epochsDone    epochs completed (forward, early-stopping bookkeeping and, unless stopping, the Adam step)
+ * @param finished      training is over (early stop or the last epoch): resuming only restores the best epoch and embeds
+ * @param names         parameter names, in {@link SelfSupervisedModel#parameters()} order
+ * @param shapes        {rows, cols} of each parameter
+ * @param values        the parameter values now (after the step of epoch {@code epochsDone})
+ * @param firstMoments  Adam's m, per parameter
+ * @param secondMoments Adam's v, per parameter
+ * @param adamSteps     Adam's step count t (its bias corrections depend on it)
+ * @param best          the parameter values of the best epoch so far (what training ends with)
+ * @param bestLoss      the lowest loss so far
+ * @param bestEpoch     its 1-based epoch (0 before the first)
+ * @param sinceBest     epochs since the best one (early stopping after {@code patience})
+ * @param loss          the loss of every epoch done
+ * @param terms         per loss term, its value at every epoch done
+ * @param epochSeconds  the wall time of every epoch done
+ */
+public record TrainState(int epochsDone, boolean finished, String[] names, int[][] shapes, float[][] values,
+                         float[][] firstMoments, float[][] secondMoments, int adamSteps, float[][] best,
+                         double bestLoss, int bestEpoch, int sinceBest, double[] loss,
+                         Map<String, double[]> terms, double[] epochSeconds) {
+
+    public TrainState {
+        int p = names.length;
+        if (shapes.length != p || values.length != p || firstMoments.length != p || secondMoments.length != p
+                || best.length != p) {
+            throw new IllegalArgumentException("train state: " + p + " parameter names but " + values.length
+                    + " values, " + firstMoments.length + " first and " + secondMoments.length + " second moments, "
+                    + best.length + " best snapshots");
+        }
+        for (int k = 0; k < p; k++) {
+            long size = (long) shapes[k][0] * shapes[k][1];
+            if (values[k].length != size || firstMoments[k].length != size || secondMoments[k].length != size
+                    || best[k].length != size) {
+                throw new IllegalArgumentException("train state: parameter " + names[k] + " is " + shapes[k][0] + "x"
+                        + shapes[k][1] + " but its arrays do not all have " + size + " entries");
+            }
+        }
+        if (epochsDone < 0 || loss.length != epochsDone || epochSeconds.length != epochsDone) {
+            throw new IllegalArgumentException("train state: " + epochsDone + " epochs done but " + loss.length
+                    + " losses and " + epochSeconds.length + " epoch times");
+        }
+        for (Map.Entry<String, double[]> t : terms.entrySet()) {
+            if (t.getValue().length != epochsDone) {
+                throw new IllegalArgumentException("train state: term " + t.getKey() + " has " + t.getValue().length
+                        + " values for " + epochsDone + " epochs");
+            }
+        }
+        if (bestEpoch < 0 || bestEpoch > epochsDone || sinceBest < 0 || adamSteps < 0) {
+            throw new IllegalArgumentException("train state: best epoch " + bestEpoch + ", epochs since best " + sinceBest
+                    + ", Adam steps " + adamSteps + " for " + epochsDone + " epochs done");
+        }
+        terms = new LinkedHashMap<>(terms);
+    }
+
+    /** Whether every parameter value, moment and snapshot is finite (a state worth keeping). */
+    public boolean isFinite() {
+        for (float[][] group : new float[][][] {values, firstMoments, secondMoments, best}) {
+            for (float[] a : group) {
+                for (float x : a) {
+                    if (!Float.isFinite(x)) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Value equality, array contents included (records compare arrays by identity). */
+    public boolean sameAs(TrainState o) {
+        if (o == null || epochsDone != o.epochsDone || finished != o.finished || adamSteps != o.adamSteps
+                || Double.compare(bestLoss, o.bestLoss) != 0 || bestEpoch != o.bestEpoch || sinceBest != o.sinceBest
+                || !Arrays.equals(names, o.names) || !Arrays.deepEquals(shapes, o.shapes)
+                || !Arrays.deepEquals(values, o.values) || !Arrays.deepEquals(firstMoments, o.firstMoments)
+                || !Arrays.deepEquals(secondMoments, o.secondMoments) || !Arrays.deepEquals(best, o.best)
+                || !Arrays.equals(loss, o.loss) || !Arrays.equals(epochSeconds, o.epochSeconds)
+                || !terms.keySet().equals(o.terms.keySet())) {
+            return false;
+        }
+        for (Map.Entry<String, double[]> t : terms.entrySet()) {
+            if (!Arrays.equals(t.getValue(), o.terms.get(t.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
