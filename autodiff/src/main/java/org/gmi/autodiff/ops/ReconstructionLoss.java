@@ -1,6 +1,5 @@
 package org.gmi.autodiff.ops;
 
-import org.gmi.autodiff.Op;
 import org.gmi.autodiff.Tape;
 import org.gmi.autodiff.Tensor;
 import org.gmi.engine.CsrMatrix;
@@ -13,15 +12,9 @@ import org.gmi.engine.Reconstruction;
  * The kernel produces the loss and dL/dH in one tiled pass; the gradient is kept for backward, so
  * no N x N buffer ever exists. Shapes: H (N x d) -> (1 x 1).
  */
-public final class ReconstructionLoss implements Op {
-    private final Tensor h;
-    private final Matrix dLossDh;
-    private final Tensor y;
-
+public final class ReconstructionLoss extends FusedLoss {
     private ReconstructionLoss(Tensor h, Matrix dLossDh, Tensor y) {
-        this.h = h;
-        this.dLossDh = dLossDh;
-        this.y = y;
+        super(h, dLossDh, y);
     }
 
     /**
@@ -55,19 +48,6 @@ public final class ReconstructionLoss implements Op {
 
     @Override
     public String name() {
-        return "ReconstructionLoss(" + h.value().shape() + ")";
-    }
-
-    @Override
-    public void backward() {
-        if (!y.hasGrad()) {
-            return;
-        }
-        float up = y.grad().data[0];
-        float[] g = h.grad().data;
-        float[] src = dLossDh.data;
-        for (int i = 0; i < g.length; i++) {
-            g[i] += up * src[i];
-        }
+        return "ReconstructionLoss(" + input().value().shape() + ")";
     }
 }

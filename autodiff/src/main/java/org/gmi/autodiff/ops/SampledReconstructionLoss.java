@@ -1,6 +1,5 @@
 package org.gmi.autodiff.ops;
 
-import org.gmi.autodiff.Op;
 import org.gmi.autodiff.Tape;
 import org.gmi.autodiff.Tensor;
 import org.gmi.engine.CsrMatrix;
@@ -13,15 +12,9 @@ import org.gmi.engine.SampledReconstruction;
  * op, the kernel yields the loss and dL/dH together; the gradient is kept for backward.
  * Shapes: H (N x d) -> (1 x 1).
  */
-public final class SampledReconstructionLoss implements Op {
-    private final Tensor h;
-    private final Matrix dLossDh;
-    private final Tensor y;
-
+public final class SampledReconstructionLoss extends FusedLoss {
     private SampledReconstructionLoss(Tensor h, Matrix dLossDh, Tensor y) {
-        this.h = h;
-        this.dLossDh = dLossDh;
-        this.y = y;
+        super(h, dLossDh, y);
     }
 
     /** @param sampled k non-edge columns per node, as the kernel documents; fixed for this step */
@@ -43,19 +36,6 @@ public final class SampledReconstructionLoss implements Op {
 
     @Override
     public String name() {
-        return "SampledReconstructionLoss(" + h.value().shape() + ")";
-    }
-
-    @Override
-    public void backward() {
-        if (!y.hasGrad()) {
-            return;
-        }
-        float up = y.grad().data[0];
-        float[] g = h.grad().data;
-        float[] src = dLossDh.data;
-        for (int i = 0; i < g.length; i++) {
-            g[i] += up * src[i];
-        }
+        return "SampledReconstructionLoss(" + input().value().shape() + ")";
     }
 }
