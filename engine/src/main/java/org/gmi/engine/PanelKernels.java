@@ -53,11 +53,12 @@ final class PanelKernels {
     static void updateSimd(float[] g, int gOff, int rs, int ks, float scale, float[] h, int hOff, int ldh, int nk,
                            float[] out, int outOff, int ldo, int nr, int ncols) {
         int cBlocked = ncols - ncols % W;
-        int r = 0;
-        for (; r + 4 <= nr; r += 4) {
-            int o0 = outOff + r * ldo, o1 = o0 + ldo, o2 = o1 + ldo, o3 = o2 + ldo;
-            int g0 = gOff + r * rs;
-            for (int p = 0; p < cBlocked; p += W) {
+        int rBlocked = nr - nr % 4;
+        // Column panels outermost: the nk x 64 panel of h stays in L1/L2 while every row block uses it.
+        for (int p = 0; p < cBlocked; p += W) {
+            for (int r = 0; r < rBlocked; r += 4) {
+                int o0 = outOff + r * ldo, o1 = o0 + ldo, o2 = o1 + ldo, o3 = o2 + ldo;
+                int g0 = gOff + r * rs;
                 FloatVector c00 = FloatVector.fromArray(S, out, o0 + p), c01 = FloatVector.fromArray(S, out, o0 + p + L);
                 FloatVector c02 = FloatVector.fromArray(S, out, o0 + p + 2 * L), c03 = FloatVector.fromArray(S, out, o0 + p + 3 * L);
                 FloatVector c10 = FloatVector.fromArray(S, out, o1 + p), c11 = FloatVector.fromArray(S, out, o1 + p + L);
@@ -90,7 +91,7 @@ final class PanelKernels {
         }
         // Rows past the last block of 4, and columns past the last 64-wide block: one axpy per (row, k).
         for (int rr = 0; rr < nr; rr++) {
-            int pFrom = rr < r ? cBlocked : 0;
+            int pFrom = rr < rBlocked ? cBlocked : 0;
             if (pFrom >= ncols) {
                 continue;
             }
