@@ -5,11 +5,16 @@
 #
 #   scripts/reproduce-results.sh            # the whole grid (hours on 2 cores: coauthor_cs dominates)
 #   scripts/reproduce-results.sh cora       # only the lines whose dataset matches
+#   scripts/reproduce-results.sh cora gmi   # ... and whose method matches
+# Environment: OUT (results folder), SHARED (../shared/data), EXTRA_FLAGS (appended to every run,
+# e.g. EXTRA_FLAGS="--epochs 1000" OUT=runs/results-1000ep).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 OUT=${OUT:-$ROOT/runs/results}
 SHARED=${SHARED:-$ROOT/../shared/data}
 filter=${1:-}
+method_filter=${2:-}
+read -r -a extra <<<"${EXTRA_FLAGS:-}"
 
 # dataset        method  seeds   extra flags
 grid=(
@@ -23,6 +28,7 @@ grid=(
 for line in "${grid[@]}"; do
   read -r dataset method rest <<<"$line"
   [[ -n $filter && $dataset != *$filter* ]] && continue
+  [[ -n $method_filter && $method != "$method_filter" ]] && continue
   seeds=(); flags=()
   for tok in $rest; do
     if [[ ${#flags[@]} -eq 0 && $tok =~ ^[0-9]+$ ]]; then seeds+=("$tok"); else flags+=("$tok"); fi
@@ -37,7 +43,7 @@ for line in "${grid[@]}"; do
     fi
     mkdir -p "$dir"
     echo "=== $dataset $method seed $seed ===" >&2
-    "$ROOT/gmi" train --method "$method" --dataset "$spec" --seed "$seed" --out "$dir" "${flags[@]}" \
+    "$ROOT/gmi" train --method "$method" --dataset "$spec" --seed "$seed" --out "$dir" "${flags[@]}" "${extra[@]}" \
       > "$dir/stdout.txt" 2> "$dir/stderr.txt" || { echo "FAILED: $dir (see $dir/stderr.txt)" >&2; continue; }
     tail -n 2 "$dir/stdout.txt" >&2
   done
