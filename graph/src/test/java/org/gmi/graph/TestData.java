@@ -28,11 +28,29 @@ final class TestData {
         return LongStream.range(0, 40);
     }
 
-    /** The shared data folder (override with -Dgmi.shared.data=...); tests needing it are skipped where it is absent. */
+    /**
+     * The shared data folder: -Dgmi.shared.data=..., else the first {@code shared/data} beside the
+     * checkout or one of its parents (where CI and the developers have it), else /work/shared/data.
+     * Tests needing it are skipped only where none of these exists (a checkout used alone).
+     */
     static Path shared(String relative) {
-        Path p = Paths.get(System.getProperty("gmi.shared.data", "/work/shared/data")).resolve(relative);
+        Path p = sharedRoot().resolve(relative);
         Assumptions.assumeTrue(Files.exists(p), "shared data not present: " + p);
         return p;
+    }
+
+    private static Path sharedRoot() {
+        String property = System.getProperty("gmi.shared.data");
+        if (property != null) {
+            return Paths.get(property);
+        }
+        for (Path dir = Paths.get("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolveSibling("shared").resolve("data");
+            if (dir.getParent() != null && Files.isDirectory(candidate)) {
+                return candidate;
+            }
+        }
+        return Paths.get("/work/shared/data");
     }
 
     /** Copies the eight bundled files of {@code name} into {@code dir}. */
