@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import org.gmi.graph.NegativeSampler;
 import org.gmi.models.Method;
+import org.gmi.models.ReconstructionMode;
 import org.gmi.models.eval.Protocol;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -98,6 +99,26 @@ final class Choices {
         @Override
         public Iterator<String> iterator() {
             return List.of("uniform", "derangement").iterator();
+        }
+    }
+
+    /** {@code --reconstruction}: GMI's reconstruction term, exact or sampled. */
+    static final class ReconstructionConverter implements ITypeConverter<ReconstructionMode> {
+        @Override
+        public ReconstructionMode convert(String value) {
+            for (ReconstructionMode m : ReconstructionMode.values()) {
+                if (m.cliName().equalsIgnoreCase(value.strip())) {
+                    return m;
+                }
+            }
+            throw new TypeConversionException("'" + value + "' is not a reconstruction; expected exact or sampled");
+        }
+    }
+
+    static final class ReconstructionCandidates implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return List.of("exact", "sampled").iterator();
         }
     }
 }

@@ -18,6 +18,7 @@ import org.gmi.models.EpochSeeds;
 import org.gmi.models.MemoryEstimate;
 import org.gmi.models.Method;
 import org.gmi.models.NumericalFailureException;
+import org.gmi.models.ReconstructionMode;
 import org.gmi.models.TrainConfig;
 import org.gmi.models.TrainResult;
 import org.gmi.models.TrainState;
@@ -48,7 +49,12 @@ final class TrainCommand extends GmiCommand {
     private static final TrainConfig DEFAULTS = new TrainConfig();
     /** Flags that change the training's mathematics (or its bits: threads): a resumed run must match the checkpoint. */
     static final List<String> TRAINING_FLAGS = List.of("method", "layers", "hidden", "negatives", "alpha", "beta",
-            "gamma", "lr", "epochs", "patience", "seed", "sampler", "threads");
+            "gamma", "lr", "epochs", "patience", "seed", "sampler", "reconstruction", "recon_negatives", "threads");
+    /**
+     * Training flags added after checkpoints were first written, with the value every older
+     * checkpoint was trained with: such a checkpoint resumes as if it recorded them.
+     */
+    static final Map<String, String> LATER_TRAINING_FLAGS = Map.of("reconstruction", "exact", "recon_negatives", "5");
     /** Flags a resumed run takes from the checkpoint when not given, and may change. */
     static final List<String> CARRIED_FLAGS = List.of("dataset", "train_frac", "val_frac", "split_seed", "checkpoint_every");
     /** The checkpoint's key for the fingerprint of the graph it was trained on. */
@@ -110,6 +116,18 @@ final class TrainCommand extends GmiCommand {
                     + "(as the official code); derangement, a random permutation without fixed points. DGI always shuffles rows."})
     NegativeSampler.Mode sampler = DEFAULTS.sampler;
 
+    @Option(names = "--reconstruction", paramLabel = "exact|sampled", converter = Choices.ReconstructionConverter.class,
+            completionCandidates = Choices.ReconstructionCandidates.class,
+            description = {"GMI's reconstruction term (default: exact): exact, every one of the N^2 node pairs, tiled "
+                    + "(about 3 N^2 d FLOP per epoch, no N x N buffer); sampled, every pair of A + I plus --recon-negatives "
+                    + "random non-edges per node, reweighted to estimate the same mean (about 6 (|A + I| + k N) d FLOP), "
+                    + "for graphs where N^2 d is too much."})
+    ReconstructionMode reconstruction = DEFAULTS.reconstruction;
+
+    @Option(names = "--recon-negatives", paramLabel = "K",
+            description = "Non-edges drawn per node and epoch by --reconstruction sampled (default: ${DEFAULT-VALUE}).")
+    int reconNegatives = DEFAULTS.reconNegatives;
+
     @Option(names = "--checkpoint-every", paramLabel = "N",
             description = "Save the training state to DIR/checkpoint every N epochs and when training ends (default: 0, never); "
                     + "continue an interrupted run with --resume DIR.")
@@ -118,7 +136,8 @@ final class TrainCommand extends GmiCommand {
     @Option(names = "--resume", paramLabel = "DIR",
             description = {"Continue the run checkpointed in DIR/checkpoint and write its outputs into DIR. Flags left out "
                     + "are taken from the checkpoint; flags that change the training (method, layers, hidden, negatives, "
-                    + "alpha, beta, gamma, lr, epochs, patience, seed, sampler, threads) and the graph must match it."})
+                    + "alpha, beta, gamma, lr, epochs, patience, seed, sampler, reconstruction, recon-negatives, threads) "
+                    + "and the graph must match it."})
     Path resume;
 
     @Mixin
@@ -180,7 +199,8 @@ final class TrainCommand extends GmiCommand {
             // 3. training
             err.println(Text.fmt("training %s on %s: %s%d hidden, lr %s, up to %d epochs (patience %d), seed %d, %d threads; "
                     + "about %s of heap needed", method.name(), graph.name(),
-                    method == Method.GMI ? depth + " layers, " + negatives + " " + Choices.samplerName(sampler) + " negatives, " : "",
+                    method == Method.GMI ? depth + " layers, " + negatives + " " + Choices.samplerName(sampler) + " negatives, "
+                            + reconstructionText() + ", " : "",
                     hidden, Text.sig4(lr), epochs, patience, seed, threads, MemoryEstimate.size(estimate.bytes())));
             if (startState != null) {
                 err.println(Text.fmt("resuming from %s: %d of %d epochs done%s, best epoch %d (loss %.4f)",
@@ -234,6 +254,8 @@ final class TrainCommand extends GmiCommand {
             m.put("hidden", hidden);
             m.put("seed", seed);
             m.put("threads", threads);
+            m.put("reconstruction", method == Method.GMI ? reconstruction.cliName() : null);
+            m.put("recon_negatives", method == Method.GMI && reconstruction == ReconstructionMode.SAMPLED ? reconNegatives : null);
             m.put("config", RunInfo.flags(spec));
             m.put("epochs_run", result.epochsRun());
             m.put("best_epoch", result.bestEpoch());
@@ -285,7 +307,15 @@ final class TrainCommand extends GmiCommand {
         c.patience = patience;
         c.seed = seed;
         c.sampler = sampler;
+        c.reconstruction = reconstruction;
+        c.reconNegatives = reconNegatives;
         return c;
+    }
+
+    /** {@code exact reconstruction} or {@code sampled reconstruction (5 non-edges per node)}. */
+    private String reconstructionText() {
+        return reconstruction == ReconstructionMode.SAMPLED
+                ? "sampled reconstruction (" + reconNegatives + " non-edges per node)" : "exact reconstruction";
     }
 
     /**
@@ -332,6 +362,8 @@ final class TrainCommand extends GmiCommand {
         for (String key : concat(TRAINING_FLAGS, List.of(GRAPH_KEY))) {
             if (c.config().containsKey(key)) {
                 savedTraining.put(key, c.config().get(key));
+            } else if (LATER_TRAINING_FLAGS.containsKey(key)) {
+                savedTraining.put(key, LATER_TRAINING_FLAGS.get(key));
             }
             nowTraining.put(key, runConfig.get(key));
         }
@@ -372,7 +404,8 @@ final class TrainCommand extends GmiCommand {
         }
         long suggestGib = Math.max(1, (long) Math.ceil(estimate.bytes() * 1.25 / (1L << 30)));
         String sampled = spec.findOption("--reconstruction") != null && method == Method.GMI
-                ? ", use --reconstruction sampled" : "";
+                && reconstruction == ReconstructionMode.EXACT && gamma > 0
+                ? ", use --reconstruction sampled (no per-thread N x d buffers)" : "";
         throw new BadInputException("not enough memory: this run needs about " + MemoryEstimate.size(estimate.bytes())
                 + " of Java heap, more than the " + MemoryEstimate.size(limit) + " this JVM may use (" + estimate.breakdown()
                 + "); use a smaller --hidden (now " + hidden + "; the " + graph.numNodes() + " x d buffers and the d x d and "
@@ -429,6 +462,9 @@ final class TrainCommand extends GmiCommand {
         }
         if (t == NegativeSampler.Mode.class) {
             return new Choices.SamplerConverter().convert(s);
+        }
+        if (t == ReconstructionMode.class) {
+            return new Choices.ReconstructionConverter().convert(s);
         }
         if (t == String.class) {
             return s;

@@ -26,7 +26,7 @@ class CommandLineTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"train", "eval", "datasets"})
+    @ValueSource(strings = {"train", "eval", "datasets", "bench"})
     void helpOfEachCommandMentionsEveryFlag(String command) {
         Cli r = Cli.run(command, "--help");
         assertEquals(0, r.code(), r.toString());
@@ -47,7 +47,7 @@ class CommandLineTest {
     void topLevelHelpListsTheCommands() {
         Cli r = Cli.run("--help");
         assertEquals(0, r.code());
-        for (String c : List.of("train", "eval", "datasets", "--version")) {
+        for (String c : List.of("train", "eval", "datasets", "bench", "--version")) {
             assertTrue(r.out().contains(c), c + "\n" + r.out());
         }
         Cli v = Cli.run("--version");
@@ -59,7 +59,7 @@ class CommandLineTest {
     void noCommandIsAUsageError() {
         Cli r = Cli.run();
         assertEquals(2, r.code());
-        assertEquals(List.of("gmi: error: no command given; try 'gmi --help' (commands: train, eval, datasets)"), r.errLines());
+        assertEquals(List.of("gmi: error: no command given; try 'gmi --help' (commands: train, eval, datasets, bench)"), r.errLines());
     }
 
     static Stream<Arguments> badTrainFlags() {

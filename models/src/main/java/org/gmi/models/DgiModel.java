@@ -16,6 +16,7 @@ import org.gmi.autodiff.ops.RowMean;
 import org.gmi.autodiff.ops.Sigmoid;
 import org.gmi.engine.Matrix;
 import org.gmi.graph.NegativeSampler;
+import org.gmi.models.PhaseTimes.Phase;
 
 /**
  * DGI (Velickovic et al., ICLR 2019) as its official code computes it:
@@ -25,7 +26,8 @@ import org.gmi.graph.NegativeSampler;
  *   L  = BCE-with-logits over h_i^T B s + c (label 1) and h~_i^T B s + c (label 0)
  * </pre>
  * X[perm] W is computed as rows of X W shuffled, which is the same matrix. The shuffle of epoch e
- * comes from a sampler seeded with {@code EpochSeeds.of(seed, CORRUPTION, e)}.
+ * comes from a sampler seeded with {@code EpochSeeds.of(seed, CORRUPTION, e)}; the permutation and the
+ * all-zero index list that pairs every node with the summary are arrays planned once.
  */
 public final class DgiModel implements SelfSupervisedModel {
     private final GraphOperators ops;
@@ -35,6 +37,11 @@ public final class DgiModel implements SelfSupervisedModel {
     private final Parameter bias;
     private final long seed;
     private NegativeSampler shuffler;
+    /** The corruption's row permutation, refilled at each forward. */
+    private final int[] perm;
+    /** Every score reads the one summary row: K = 1 list of zeros. */
+    private final int[][] toSummary;
+    private PhaseTimes phases = new PhaseTimes();
 
     public DgiModel(GraphOperators ops, TrainConfig config) {
         this.ops = ops;
@@ -46,6 +53,13 @@ public final class DgiModel implements SelfSupervisedModel {
         this.bias = Parameter.zeros("disc.bias", 1, 1);
         this.seed = config.seed;
         this.shuffler = new NegativeSampler(EpochSeeds.of(seed, EpochSeeds.CORRUPTION, 0));
+        this.perm = new int[ops.numNodes()];
+        this.toSummary = new int[][] {new int[ops.numNodes()]};
+    }
+
+    @Override
+    public void setPhaseTimes(PhaseTimes times) {
+        this.phases = java.util.Objects.requireNonNull(times, "times");
     }
 
     @Override
@@ -64,14 +78,14 @@ public final class DgiModel implements SelfSupervisedModel {
     @Override
     public Loss forward(Tape tape) {
         int n = ops.numNodes();
-        int[] perm = new int[n];
+        phases.start(Phase.ENCODER);
         shuffler.permutation(n, perm);
         Tensor z = encoder.firstProjection(tape, ops.features());
         Tensor h = encoder.propagate(tape, ops.propagation(), z, "");
         Tensor hCorrupt = encoder.propagate(tape, ops.propagation(), GatherRows.apply(tape, "Z[perm]", z, perm), "corrupt.");
+        phases.start(Phase.DISCRIMINATORS);
         Tensor summary = Sigmoid.apply(tape, "s", RowMean.apply(tape, "mean(H)", h));
         Tensor v = MatMul.apply(tape, "s B^T", summary, bilinearT);
-        int[][] toSummary = {new int[n]};
         Tensor pos = BilinearScores.apply(tape, "D+", v, h, toSummary, bias);
         Tensor neg = BilinearScores.apply(tape, "D-", v, hCorrupt, toSummary, bias);
         Tensor loss = BceWithLogits.apply(tape, "bce", pos, neg);

@@ -23,6 +23,8 @@ public final class EpochSeeds {
     public static final long NEGATIVES = 0x4E45474154495645L;
     /** Stream of DGI's row shuffles ("CORRUPTN" in ASCII). */
     public static final long CORRUPTION = 0x434F52525550544EL;
+    /** Stream of the sampled reconstruction's non-edges ("NONEDGES" in ASCII). */
+    public static final long NON_EDGES = 0x4E4F4E4544474553L;
 
     private EpochSeeds() {}
 

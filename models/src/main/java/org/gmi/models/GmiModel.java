@@ -13,11 +13,15 @@ import org.gmi.autodiff.ops.JsdMi;
 import org.gmi.autodiff.ops.MatMul;
 import org.gmi.autodiff.ops.PRelu;
 import org.gmi.autodiff.ops.ReconstructionLoss;
+import org.gmi.autodiff.ops.SampledReconstructionLoss;
 import org.gmi.autodiff.ops.SparseMatMul;
 import org.gmi.autodiff.ops.WeightedSum;
 import org.gmi.engine.Matrix;
 import org.gmi.engine.Reconstruction;
+import org.gmi.engine.SampledReconstruction;
 import org.gmi.graph.NegativeSampler;
+import org.gmi.graph.NonEdgeSampler;
+import org.gmi.models.PhaseTimes.Phase;
 
 /**
  * GMI-mean (Peng et al., WWW 2020), computed as the official code does (DESIGN section 2), the
@@ -40,6 +44,12 @@ import org.gmi.graph.NegativeSampler;
  *
  * <p>The bilinear forms are computed once per step as U = X B1 and V = Hn B2^T, so every score is one
  * d-long dot product (DESIGN section 3); the reconstruction is tiled and never holds an N x N buffer.
+ * With {@link ReconstructionMode#SAMPLED} ICV is estimated from every pair of T plus k non-edges per
+ * node ({@link SampledReconstruction}), drawn at {@link #startEpoch} from
+ * {@code EpochSeeds.of(seed, NON_EDGES, e)}, so they too depend on (seed, epoch) alone.
+ *
+ * <p>The negative index lists and the non-edge columns live in arrays planned once and refilled
+ * each epoch.
  */
 public final class GmiModel implements SelfSupervisedModel {
     private final GraphOperators ops;
@@ -61,6 +71,15 @@ public final class GmiModel implements SelfSupervisedModel {
     private NegativeSampler negativeSampler;
     private final Reconstruction reconstruction;
     private final Matrix reconstructionGrad;
+    private final SampledReconstruction sampledReconstruction;
+    /** The sampled reconstruction's non-edge columns, {@code nonEdges[i*k + t]}; refilled at each startEpoch. */
+    private final int[] nonEdges;
+    /** The K negative lists of D1 and of D2, refilled at each forward (the ops read them until backward). */
+    private final int[][] featureNegatives;
+    private final int[][] neighbourNegatives;
+    /** The positive pairs: the identity. */
+    private static final int[][] IDENTITY = {null};
+    private PhaseTimes phases = new PhaseTimes();
     private final float w1;
     private final float w2;
 
@@ -84,8 +103,16 @@ public final class GmiModel implements SelfSupervisedModel {
         this.samplerMode = config.sampler;
         this.negativeSampler = new NegativeSampler(EpochSeeds.of(seed, EpochSeeds.NEGATIVES, 0), samplerMode);
         int n = ops.numNodes();
-        this.reconstruction = config.gamma > 0 ? new Reconstruction(n, d) : null;
-        this.reconstructionGrad = config.gamma > 0 ? new Matrix(n, d) : null;
+        boolean exact = config.gamma > 0 && config.reconstruction == ReconstructionMode.EXACT;
+        boolean sampled = config.gamma > 0 && config.reconstruction == ReconstructionMode.SAMPLED;
+        this.reconstruction = exact ? new Reconstruction(n, d) : null;
+        this.reconstructionGrad = exact ? new Matrix(n, d) : null;
+        this.sampledReconstruction = sampled
+                ? new SampledReconstruction(n, d, config.reconNegatives, ops.target().nnz()) : null;
+        this.nonEdges = sampled ? new int[n * config.reconNegatives] : null;
+        this.featureNegatives = new int[negatives][n];
+        this.neighbourNegatives = new int[negatives][n];
+        drawNonEdges(0);
         float[] w = ReconstructionLoss.officialWeights(ops.target());
         this.w1 = w[0];
         this.w2 = w[1];
@@ -101,12 +128,32 @@ public final class GmiModel implements SelfSupervisedModel {
     @Override
     public void startEpoch(int epoch) {
         negativeSampler = new NegativeSampler(EpochSeeds.of(seed, EpochSeeds.NEGATIVES, epoch), samplerMode);
+        if (nonEdges != null) {
+            phases.start(Phase.RECONSTRUCTION);
+            drawNonEdges(epoch);
+            phases.stop();
+        }
+    }
+
+    @Override
+    public void setPhaseTimes(PhaseTimes times) {
+        this.phases = java.util.Objects.requireNonNull(times, "times");
+    }
+
+    /** The sampled reconstruction's non-edges of {@code epoch}: k per node, from their own seed stream. */
+    private void drawNonEdges(int epoch) {
+        if (nonEdges != null) {
+            NonEdgeSampler.sample(ops.target(), sampledReconstruction.samplesPerNode(),
+                    new SplittableRandom(EpochSeeds.of(seed, EpochSeeds.NON_EDGES, epoch)), nonEdges);
+        }
     }
 
     @Override
     public Loss forward(Tape tape) {
+        phases.start(Phase.ENCODER);
         GcnEncoder.Output enc = encoder.forward(tape, ops.features(), ops.propagation());
         Tensor h = enc.h();
+        phases.start(Phase.DISCRIMINATORS);
         Map<String, Double> terms = new LinkedHashMap<>();
         List<Tensor> parts = new ArrayList<>();
         List<Double> weights = new ArrayList<>();
@@ -123,6 +170,7 @@ public final class GmiModel implements SelfSupervisedModel {
             weights.add(beta);
         }
         if (gamma > 0) {
+            phases.start(Phase.RECONSTRUCTION);
             Tensor rec = reconstructionLoss(tape, h);
             terms.put("reconstruction", (double) rec.scalar());
             parts.add(rec);
@@ -139,8 +187,8 @@ public final class GmiModel implements SelfSupervisedModel {
     /** I(h_i; x_i) through D1: positives (x_i, h_i), negatives (x_p(i), h_i). */
     private Tensor featureMi(Tape tape, Tensor h) {
         Tensor u = SparseMatMul.apply(tape, "X B1", ops.features(), featureBilinear);
-        Tensor pos = BilinearScores.apply(tape, "D1+", u, h, new int[][] {null}, featureBias);
-        Tensor neg = BilinearScores.apply(tape, "D1-", u, h, drawNegatives(), featureBias);
+        Tensor pos = BilinearScores.apply(tape, "D1+", u, h, IDENTITY, featureBias);
+        Tensor neg = BilinearScores.apply(tape, "D1-", u, h, drawNegatives(featureNegatives), featureBias);
         return JsdMi.apply(tape, "jsdMi(D1)", pos, neg, jsdMode);
     }
 
@@ -148,13 +196,20 @@ public final class GmiModel implements SelfSupervisedModel {
     private Tensor neighbourMi(Tape tape, Tensor h, Tensor z1) {
         Tensor hn = PRelu.apply(tape, "Hn", SparseMatMul.apply(tape, "M Z1", ops.neighbourMean(), z1), neighbourPrelu);
         Tensor v = MatMul.apply(tape, "Hn B2^T", hn, neighbourBilinearT);
-        Tensor pos = BilinearScores.apply(tape, "D2+", h, v, new int[][] {null}, neighbourBias);
-        Tensor neg = BilinearScores.apply(tape, "D2-", h, v, drawNegatives(), neighbourBias);
+        Tensor pos = BilinearScores.apply(tape, "D2+", h, v, IDENTITY, neighbourBias);
+        Tensor neg = BilinearScores.apply(tape, "D2-", h, v, drawNegatives(neighbourNegatives), neighbourBias);
         return JsdMi.apply(tape, "jsdMi(D2)", pos, neg, jsdMode);
     }
 
-    /** I(w_ij; a_ij) as the official weighted cross-entropy of sigmoid(H H^T) against A + I. */
+    /**
+     * I(w_ij; a_ij) as the official weighted cross-entropy of sigmoid(H H^T) against A + I: exact, or
+     * its sampled estimate over this epoch's non-edges.
+     */
     private Tensor reconstructionLoss(Tape tape, Tensor h) {
+        if (sampledReconstruction != null) {
+            return SampledReconstructionLoss.apply(tape, "reconstruction", h, sampledReconstruction, ops.target(), nonEdges,
+                    w1, w2, 1e-10f);
+        }
         return ReconstructionLoss.apply(tape, "reconstruction", h, reconstruction, ops.target(), w1, w2, 1e-10f,
                 reconstructionGrad);
     }
@@ -169,9 +224,9 @@ public final class GmiModel implements SelfSupervisedModel {
         this.negativeSampler = java.util.Objects.requireNonNull(sampler, "sampler");
     }
 
-    private int[][] drawNegatives() {
+    /** Refills the K lists with fresh negatives from the current sampler and returns them. */
+    private int[][] drawNegatives(int[][] lists) {
         int n = ops.numNodes();
-        int[][] lists = new int[negatives][n];
         for (int[] list : lists) {
             negativeSampler.sample(n, list);
         }
@@ -186,6 +241,8 @@ public final class GmiModel implements SelfSupervisedModel {
     @Override
     public String toString() {
         return "GMI(" + encoder + ", alpha=" + alpha + ", beta=" + beta + ", gamma=" + gamma + ", K=" + negatives
-                + ", " + samplerMode.name().toLowerCase(java.util.Locale.ROOT) + " negatives)";
+                + ", " + samplerMode.name().toLowerCase(java.util.Locale.ROOT) + " negatives"
+                + (sampledReconstruction != null ? ", sampled reconstruction k=" + sampledReconstruction.samplesPerNode() : "")
+                + ")";
     }
 }

@@ -13,9 +13,12 @@ import org.gmi.graph.Graph;
  *
  * <ul>
  *   <li>dense N x d buffers, a value and a gradient for each: GMI 8 L (encoder) + 2 (U = X B1)
- *       + 6 (M Z1, Hn, V = Hn B2^T), and with the reconstruction 2 + T more (its gradient buffer, H^T,
- *       and one N x d gradient per thread); DGI 16 (two encoder passes, the shuffled Z1);
+ *       + 6 (M Z1, Hn, V = Hn B2^T), and with the exact reconstruction 2 + T more (its gradient buffer,
+ *       H^T, and one N x d gradient per thread), with the sampled one 1 (its gradient: it keeps no
+ *       per-thread N x d buffers); DGI 16 (two encoder passes, the shuffled Z1);
  *   <li>scores: GMI 2 (K + 1) N values and gradients and 2 K N sampled indices; DGI 2 N;
+ *   <li>the sampled reconstruction: k N non-edge columns, and a coefficient per pair of T and per
+ *       sampled non-edge;
  *   <li>parameters (F x d and d x d matrices): value, gradient, Adam's two moments and the best-epoch
  *       snapshot, 5 copies; 4 more while a checkpoint is taken;
  *   <li>sparse matrices: the raw features and adjacency, the row-normalised X, Â, M, the target
@@ -45,11 +48,17 @@ public record MemoryEstimate(long bytes, Map<String, Long> parts) {
             if (config.beta > 0) {
                 dense += 6;
             }
+            boolean sampled = config.gamma > 0 && config.reconstruction == ReconstructionMode.SAMPLED;
             if (config.gamma > 0) {
-                dense += 2 + Math.max(threads, 1);
+                dense += sampled ? 1 : 2 + Math.max(threads, 1);
             }
             parts.put(dense + " dense " + n + " x " + d + " buffers", dense * nd);
             parts.put("scores and negatives", 2 * (k + 1) * n * 4 * 2 + 2 * k * n * 4);
+            if (sampled) {
+                long kr = config.reconNegatives;
+                long pairs = graph.adjacency().nnz() + n; // T = A + I, at most
+                parts.put("sampled reconstruction", (2 * kr * n + pairs) * 4);
+            }
             paramFloats = f * d + d + 1 + (layers == 2 ? d * d + d + 1 : 0) + f * d + 1 + d * d + 1 + 1;
         } else {
             parts.put("16 dense " + n + " x " + d + " buffers", 16 * nd);

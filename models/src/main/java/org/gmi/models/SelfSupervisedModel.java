@@ -22,7 +22,14 @@ public interface SelfSupervisedModel {
      */
     void startEpoch(int epoch);
 
-    /** Draws fresh negatives and records the loss on the tape. */
+    /**
+     * Where the model marks the phases of its forward ({@link PhaseTimes.Phase#ENCODER},
+     * {@link PhaseTimes.Phase#DISCRIMINATORS}, {@link PhaseTimes.Phase#RECONSTRUCTION}); the
+     * {@link Trainer} installs its own before training. A model without phases ignores it.
+     */
+    default void setPhaseTimes(PhaseTimes times) {}
+
+    /** Draws fresh negatives and records the loss on the tape (the last phase it started is left running). */
     Loss forward(Tape tape);
 
     /** The node embeddings for the current parameters (N x d), without recording anything. */

@@ -28,6 +28,10 @@ public final class TrainConfig {
      * permutation without fixed points). DGI always shuffles rows, as its official code.
      */
     public NegativeSampler.Mode sampler = NegativeSampler.Mode.UNIFORM;
+    /** GMI's reconstruction term: exact over all N^2 pairs, or sampled (every edge plus k non-edges per node). */
+    public ReconstructionMode reconstruction = ReconstructionMode.EXACT;
+    /** k, the non-edges drawn per node and epoch by the sampled reconstruction. */
+    public int reconNegatives = 5;
 
     /** Throws IllegalArgumentException naming the first value out of range. */
     public void validate() {
@@ -41,6 +45,8 @@ public final class TrainConfig {
         require(epochs >= 1, "--epochs must be >= 1, got " + epochs);
         require(patience >= 1, "--patience must be >= 1, got " + patience);
         require(sampler != null, "--sampler must be uniform or derangement");
+        require(reconstruction != null, "--reconstruction must be exact or sampled");
+        require(reconNegatives >= 1, "--recon-negatives must be >= 1, got " + reconNegatives);
     }
 
     /**
@@ -62,6 +68,8 @@ public final class TrainConfig {
         m.put("patience", Integer.toString(patience));
         m.put("seed", Long.toString(seed));
         m.put("sampler", sampler.name().toLowerCase(Locale.ROOT));
+        m.put("reconstruction", reconstruction.cliName());
+        m.put("recon_negatives", Integer.toString(reconNegatives));
         return m;
     }
 

@@ -9,8 +9,10 @@ import org.gmi.autodiff.Adam;
 import org.gmi.autodiff.Parameter;
 import org.gmi.autodiff.Tape;
 import org.gmi.autodiff.ops.JsdMi;
+import org.gmi.engine.Kernels;
 import org.gmi.engine.Matrix;
 import org.gmi.graph.Graph;
+import org.gmi.models.PhaseTimes.Phase;
 
 /**
  * Full-batch training with Adam and early stopping on the training loss, as the official code:
@@ -27,6 +29,11 @@ import org.gmi.graph.Graph;
  * <p>Numerical guard: a NaN or infinite loss term stops training at once with a
  * {@link NumericalFailureException} naming the epoch and the term; no checkpoint is written from
  * that epoch on (nor one whose parameters or moments are not finite), so the last one kept is good.
+ *
+ * <p>Timing: each epoch's wall time is split into {@link PhaseTimes phases} (the model marks its
+ * forward parts, the loop the backward pass and the optimiser) and reported with the epoch.
+ * {@link #train} first warms the kernels up ({@link Kernels#warmUp()}, once per JVM) when the graph
+ * is big enough for interpreted kernels to slow the first epochs noticeably.
  */
 public final class Trainer {
     private Trainer() {}
@@ -65,7 +72,23 @@ public final class Trainer {
     /** Builds the model the config names for this graph and fits it, checkpointing and resuming as asked. */
     public static TrainResult train(Graph graph, TrainConfig config, TrainingListener listener, Checkpointing checkpoints) {
         config.validate();
-        return fit(createModel(graph, config), config, listener, checkpoints);
+        SelfSupervisedModel model = createModel(graph, config);
+        if (worthWarmingUp(graph, config)) {
+            Kernels.warmUp();
+        }
+        return fit(model, config, listener, checkpoints);
+    }
+
+    /**
+     * N x hidden entries from which the kernel warm-up pays: below it an epoch is a few milliseconds
+     * even in the interpreter, above it (Cora at 512: 1.4 M) the first epochs run many times slower
+     * than compiled ones.
+     */
+    static final long WARM_UP_MIN_ENTRIES = 1L << 18;
+
+    /** Whether {@link #train} warms the kernels up before training this graph. */
+    public static boolean worthWarmingUp(Graph graph, TrainConfig config) {
+        return (long) graph.numNodes() * config.hidden >= WARM_UP_MIN_ENTRIES;
     }
 
     public static SelfSupervisedModel createModel(Graph graph, TrainConfig config) {
@@ -115,12 +138,18 @@ public final class Trainer {
             }
         }
         Tape tape = new Tape();
+        PhaseTimes phases = new PhaseTimes();
+        model.setPhaseTimes(phases);
         while (!finished && epoch < config.epochs) {
             long t0 = System.nanoTime();
+            phases.reset();
+            phases.start(Phase.OPTIMISER);
             adam.zeroGrad();
             tape.clear();
+            phases.stop();
             model.startEpoch(epoch + 1);
             SelfSupervisedModel.Loss loss = model.forward(tape);
+            phases.start(Phase.OPTIMISER);
             double value = loss.total().scalar();
             epoch++;
             checkFinite(epoch, value, loss.terms());
@@ -139,14 +168,17 @@ public final class Trainer {
                 stop = sinceBest >= config.patience;
             }
             if (!stop) {
+                phases.start(Phase.BACKWARD);
                 tape.backward(loss.total());
+                phases.start(Phase.OPTIMISER);
                 adam.step();
             }
             tape.clear();
+            phases.stop();
             seconds[epoch - 1] = (System.nanoTime() - t0) / 1e9;
             finished = stop || epoch == config.epochs;
             listener.onEpoch(new EpochReport(epoch, config.epochs, value, loss.terms(), seconds[epoch - 1],
-                    bestEpoch, sinceBest, config.patience));
+                    bestEpoch, sinceBest, config.patience, phases.secondsByPhase()));
             if (checkpoints.every() > 0 && (finished || epoch % checkpoints.every() == 0)) {
                 TrainState state = snapshot(epoch, finished, params, adam, best, bestLoss, bestEpoch, sinceBest,
                         losses, terms, seconds);
