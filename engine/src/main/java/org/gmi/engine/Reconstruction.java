@@ -256,22 +256,20 @@ public final class Reconstruction {
         return sum;
     }
 
+    /*
+     * Two passes per row, each a small loop with one transcendental: with exp and log in one loop the
+     * compiled method grew past C2's inlining budget, calls were left out of line and every vector
+     * crossing them was boxed on the heap (43 MB per Cora epoch). The results are the same bits.
+     */
     static double nonEdgeLossSimd(float[] tile, int rowsTimesB, int nj, float eps) {
         int nv = SP.loopBound(nj);
+        // 1 - R + eps >= eps: with the official offset the argument of log is always positive and normal.
+        boolean positiveArgument = eps >= Float.MIN_NORMAL;
         double sum = 0;
         for (int o = 0; o < rowsTimesB; o += B) {
-            FloatVector acc = FloatVector.zero(SP);
-            int b = 0;
-            for (; b < nv; b += L) {
-                FloatVector s = FloatVector.fromArray(SP, tile, o + b);
-                FloatVector r = ONE.div(SimdMath.exp(s.neg()).add(1f));
-                FloatVector oneMinusR = r.neg().add(1f);
-                FloatVector q = oneMinusR.add(eps);
-                acc = acc.sub(SimdMath.log(q));
-                r.mul(oneMinusR).div(q).intoArray(tile, o + b);
-            }
-            float rowSum = Simd.sumLanes(acc);
-            for (; b < nj; b++) {
+            sigmoidInPlaceSimd(tile, o, nv);
+            float rowSum = positiveArgument ? nonEdgeTermsSimd(tile, o, nv, eps) : nonEdgeTermsAnySimd(tile, o, nv, eps);
+            for (int b = nv; b < nj; b++) {
                 float s = tile[o + b];
                 float r = 1f / (1f + (float) Math.exp(-s));
                 float q = 1f - r + eps;
@@ -281,6 +279,40 @@ public final class Reconstruction {
             sum += rowSum;
         }
         return sum;
+    }
+
+    /** tile[o, o+nv) = sigmoid(tile[o, o+nv)). */
+    private static void sigmoidInPlaceSimd(float[] tile, int o, int nv) {
+        for (int b = 0; b < nv; b += L) {
+            FloatVector s = FloatVector.fromArray(SP, tile, o + b);
+            ONE.div(SimdMath.exp(s.neg()).add(1f)).intoArray(tile, o + b);
+        }
+    }
+
+    /** Over R in tile[o, o+nv): returns sum -log(1 - R + eps) and leaves R(1-R)/(1-R+eps); eps positive normal. */
+    private static float nonEdgeTermsSimd(float[] tile, int o, int nv, float eps) {
+        FloatVector acc = FloatVector.zero(SP);
+        for (int b = 0; b < nv; b += L) {
+            FloatVector r = FloatVector.fromArray(SP, tile, o + b);
+            FloatVector oneMinusR = r.neg().add(1f);
+            FloatVector q = oneMinusR.add(eps);
+            acc = acc.sub(SimdMath.logPositive(q));
+            r.mul(oneMinusR).div(q).intoArray(tile, o + b);
+        }
+        return Simd.sumLanes(acc);
+    }
+
+    /** As {@link #nonEdgeTermsSimd} for any eps, 0 included (log 0 = -infinity). */
+    private static float nonEdgeTermsAnySimd(float[] tile, int o, int nv, float eps) {
+        FloatVector acc = FloatVector.zero(SP);
+        for (int b = 0; b < nv; b += L) {
+            FloatVector r = FloatVector.fromArray(SP, tile, o + b);
+            FloatVector oneMinusR = r.neg().add(1f);
+            FloatVector q = oneMinusR.add(eps);
+            acc = acc.sub(SimdMath.log(q));
+            r.mul(oneMinusR).div(q).intoArray(tile, o + b);
+        }
+        return Simd.sumLanes(acc);
     }
 
     /**

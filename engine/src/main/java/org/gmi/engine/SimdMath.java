@@ -32,9 +32,33 @@ final class SimdMath {
 
     private SimdMath() {}
 
-    private static FloatVector c(float v) {
-        return FloatVector.broadcast(S, v);
-    }
+    /*
+     * The polynomial coefficients as vector constants: a broadcast inside the loop is a call that C2
+     * does not always fold once the kernel is large, and then allocates a vector per coefficient per
+     * iteration.
+     */
+    private static final FloatVector MINUS_LN2_LO = FloatVector.broadcast(S, -LN2_LO);
+    private static final FloatVector PLUS_LN2_LO = FloatVector.broadcast(S, LN2_LO);
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+    private static final FloatVector TWO_23_PLUS_126 = FloatVector.broadcast(S, 8388608f + 126f);
+    private static final FloatVector MINUS_HALF = FloatVector.broadcast(S, -0.5f);
+    /** expf's polynomial, highest degree first. */
+    private static final FloatVector EXP_P0 = FloatVector.broadcast(S, 1.9875691500e-4f);
+    private static final FloatVector EXP_P1 = FloatVector.broadcast(S, 1.3981999507e-3f);
+    private static final FloatVector EXP_P2 = FloatVector.broadcast(S, 8.3334519073e-3f);
+    private static final FloatVector EXP_P3 = FloatVector.broadcast(S, 4.1665795894e-2f);
+    private static final FloatVector EXP_P4 = FloatVector.broadcast(S, 1.6666665459e-1f);
+    private static final FloatVector EXP_P5 = FloatVector.broadcast(S, 5.0000001201e-1f);
+    /** logf's polynomial, highest degree first. */
+    private static final FloatVector LOG_P0 = FloatVector.broadcast(S, 7.0376836292e-2f);
+    private static final FloatVector LOG_P1 = FloatVector.broadcast(S, -1.1514610310e-1f);
+    private static final FloatVector LOG_P2 = FloatVector.broadcast(S, 1.1676998740e-1f);
+    private static final FloatVector LOG_P3 = FloatVector.broadcast(S, -1.2420140846e-1f);
+    private static final FloatVector LOG_P4 = FloatVector.broadcast(S, 1.4249322787e-1f);
+    private static final FloatVector LOG_P5 = FloatVector.broadcast(S, -1.6668057665e-1f);
+    private static final FloatVector LOG_P6 = FloatVector.broadcast(S, 2.0000714765e-1f);
+    private static final FloatVector LOG_P7 = FloatVector.broadcast(S, -2.4999993993e-1f);
+    private static final FloatVector LOG_P8 = FloatVector.broadcast(S, 3.3333331174e-1f);
 
     /** e^x lanewise; x is clamped to [-87.34, 88.38] (results from 2^-126 to 2.4e38); NaN stays NaN. */
     static FloatVector exp(FloatVector x) {
@@ -42,14 +66,14 @@ final class SimdMath {
         // x = k ln2 + r, |r| <= ln2 / 2
         FloatVector k = x.mul(LOG2E).add(ROUND).sub(ROUND);
         FloatVector r = k.mul(-LN2_HI).add(x);
-        r = k.fma(c(-LN2_LO), r);
+        r = k.fma(MINUS_LN2_LO, r);
         FloatVector z = r.mul(r);
-        FloatVector p = FloatVector.broadcast(S, 1.9875691500e-4f);
-        p = p.fma(r, c(1.3981999507e-3f));
-        p = p.fma(r, c(8.3334519073e-3f));
-        p = p.fma(r, c(4.1665795894e-2f));
-        p = p.fma(r, c(1.6666665459e-1f));
-        p = p.fma(r, c(5.0000001201e-1f));
+        FloatVector p = EXP_P0;
+        p = p.fma(r, EXP_P1);
+        p = p.fma(r, EXP_P2);
+        p = p.fma(r, EXP_P3);
+        p = p.fma(r, EXP_P4);
+        p = p.fma(r, EXP_P5);
         p = p.fma(z, r).add(1f);
         // 2^k from the exponent bits; k is in [-126, 127] after the clamp.
         IntVector ki = (IntVector) k.convert(VectorOperators.F2I, 0);
@@ -62,31 +86,42 @@ final class SimdMath {
      * negative x NaN); subnormal x are outside the domain.
      */
     static FloatVector log(FloatVector x) {
+        FloatVector result = logPositive(x);
+        result = result.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
+        result = result.blend(Float.NaN, x.compare(VectorOperators.LT, 0f).or(x.compare(VectorOperators.NE, x)));
+        return result.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+    }
+
+    /**
+     * log(x) for x positive, normal and finite only (no special cases): the form the hot loops call,
+     * kept small enough for C2 to inline, because a FloatVector passed to a call that is not inlined
+     * is boxed on the heap (tens of MB per epoch in the reconstruction).
+     */
+    static FloatVector logPositive(FloatVector x) {
         IntVector bits = x.reinterpretAsInts();
         // x = m 2^e with m in [0.5, 1)
-        IntVector e = bits.lanewise(VectorOperators.LSHR, 23).sub(126);
         FloatVector m = bits.and(0x007fffff).or(0x3f000000).reinterpretAsFloats();
-        FloatVector ef = (FloatVector) e.convert(VectorOperators.I2F, 0);
+        // e = (biased exponent) - 126 as a float without an int-to-float conversion, which C2 left out
+        // of line here (and then boxed every vector): 2^23 + n has the bits 0x4B000000 | n, exactly.
+        FloatVector ef = bits.lanewise(VectorOperators.LSHR, 23).or(0x4B000000).reinterpretAsFloats()
+                .sub(TWO_23_PLUS_126);
         // m < sqrt(1/2): use 2m - 1 and e - 1 so that the polynomial's argument is in [-0.29, 0.41]
         VectorMask<Float> small = m.compare(VectorOperators.LT, SQRT_HALF);
-        ef = ef.sub(FloatVector.broadcast(S, 1f), small);
+        ef = ef.sub(ONE, small);
         FloatVector t = m.sub(1f).add(m, small);
         FloatVector z = t.mul(t);
-        FloatVector p = FloatVector.broadcast(S, 7.0376836292e-2f);
-        p = p.fma(t, c(-1.1514610310e-1f));
-        p = p.fma(t, c(1.1676998740e-1f));
-        p = p.fma(t, c(-1.2420140846e-1f));
-        p = p.fma(t, c(1.4249322787e-1f));
-        p = p.fma(t, c(-1.6668057665e-1f));
-        p = p.fma(t, c(2.0000714765e-1f));
-        p = p.fma(t, c(-2.4999993993e-1f));
-        p = p.fma(t, c(3.3333331174e-1f));
+        FloatVector p = LOG_P0;
+        p = p.fma(t, LOG_P1);
+        p = p.fma(t, LOG_P2);
+        p = p.fma(t, LOG_P3);
+        p = p.fma(t, LOG_P4);
+        p = p.fma(t, LOG_P5);
+        p = p.fma(t, LOG_P6);
+        p = p.fma(t, LOG_P7);
+        p = p.fma(t, LOG_P8);
         FloatVector y = p.mul(t).mul(z);
-        y = ef.fma(c(LN2_LO), y);
-        y = z.fma(c(-0.5f), y);
-        FloatVector result = t.add(y).add(ef.mul(LN2_HI));
-        result = result.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
-        result = result.blend(Float.NaN, x.compare(VectorOperators.LT, 0f).or(x.test(VectorOperators.IS_NAN)));
-        return result.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+        y = ef.fma(PLUS_LN2_LO, y);
+        y = z.fma(MINUS_HALF, y);
+        return t.add(y).add(ef.mul(LN2_HI));
     }
 }

@@ -90,11 +90,16 @@ class SimdMathTest {
                 for (int i = 0; i < L; i++) {
                     assertEquals(Float.floatToRawIntBits(logScalar(qs[k][i])), Float.floatToRawIntBits(out[i]), "log(" + qs[k][i] + ")" + when);
                 }
+                SimdMath.logPositive(FloatVector.fromArray(Simd.SPECIES, qs[k], 0)).intoArray(out, 0);
+                for (int i = 0; i < L; i++) {
+                    assertEquals(Float.floatToRawIntBits(logScalar(qs[k][i])), Float.floatToRawIntBits(out[i]), "logPositive(" + qs[k][i] + ")" + when);
+                }
             }
             float sink = 0;
             for (int it = 0; it < WARM_UP; it++) {
                 sink += SimdMath.exp(FloatVector.fromArray(Simd.SPECIES, xs[it & 63], 0)).lane(0);
                 sink += SimdMath.log(FloatVector.fromArray(Simd.SPECIES, qs[it & 63], 0)).lane(0);
+                sink += SimdMath.logPositive(FloatVector.fromArray(Simd.SPECIES, qs[it & 63], 0)).lane(0);
             }
             assertTrue(!Float.isNaN(sink));
         }
