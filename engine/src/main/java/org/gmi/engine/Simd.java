@@ -16,6 +16,10 @@ public final class Simd {
     private static volatile boolean enabled = !"false".equalsIgnoreCase(System.getProperty("gmi.simd", "true"));
     /** SWAPS[k] pairs lane i with lane i ^ (LANES >> (k + 1)): the fixed reduction tree of {@link #sumLanes}. */
     private static final VectorShuffle<Float>[] SWAPS = swaps();
+    private static final VectorShuffle<Float> SWAP_8 = swap(8);
+    private static final VectorShuffle<Float> SWAP_4 = swap(4);
+    private static final VectorShuffle<Float> SWAP_2 = swap(2);
+    private static final VectorShuffle<Float> SWAP_1 = swap(1);
 
     private Simd() {}
 
@@ -37,10 +41,31 @@ public final class Simd {
      * rearrange here is exact IEEE arithmetic in every tier, so the result never changes.
      */
     public static float sumLanes(FloatVector v) {
-        for (int k = 0; k < SWAPS.length; k++) {
-            v = v.add(v.rearrange(SWAPS[k]));
+        if (LANES > 16) {
+            for (int k = 0; k < SWAPS.length; k++) {
+                v = v.add(v.rearrange(SWAPS[k]));
+            }
+            return v.lane(0);
+        }
+        // One constant shuffle per step: a shuffle loaded from an array is not a compile-time
+        // constant, C2 then leaves rearrange out of line and boxes the vectors.
+        if (LANES == 16) {
+            v = v.add(v.rearrange(SWAP_8));
+        }
+        if (LANES >= 8) {
+            v = v.add(v.rearrange(SWAP_4));
+        }
+        if (LANES >= 4) {
+            v = v.add(v.rearrange(SWAP_2));
+        }
+        if (LANES >= 2) {
+            v = v.add(v.rearrange(SWAP_1));
         }
         return v.lane(0);
+    }
+
+    private static VectorShuffle<Float> swap(int h) {
+        return LANES > h ? VectorShuffle.fromOp(SPECIES, i -> i ^ h) : null;
     }
 
     @SuppressWarnings("unchecked")
