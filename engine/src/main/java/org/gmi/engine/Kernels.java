@@ -123,7 +123,7 @@ public final class Kernels {
         final int[] nonEdges = new int[NODES * SAMPLES];
         /** H^T of the first 2 columns of h (2 x NODES), and a reconstruction tile, for the inner calls. */
         final float[] ht = new float[2 * NODES];
-        final float[] tile = new float[Reconstruction.B * Reconstruction.B];
+        final float[] tile = new float[Reconstruction.TILE_BUFFER];
 
         Operands(SplittableRandom rng) {
             fill(a, rng, 1.0);

@@ -22,6 +22,12 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Reconstruction {
     /** Rows per tile: two tiles of H (B x d floats each) stay in L2 for d up to 1024. */
     static final int B = 64;
+    /**
+     * A tile buffer: B x B scores, then LANES floats of scratch where a row's lane sums are reduced
+     * (see {@link Simd#sumLanes(float[], int)}).
+     */
+    static final int TILE_FLOATS = B * B;
+    static final int TILE_BUFFER = TILE_FLOATS + Simd.LANES;
     private static final VectorSpecies<Float> SP = Simd.SPECIES;
     private static final int L = SP.length();
     private static final FloatVector ONE = FloatVector.broadcast(SP, 1f);
@@ -128,7 +134,7 @@ public final class Reconstruction {
             float[][] t = new float[chunks][];
             float[][] g = new float[chunks][];
             for (int c = 0; c < chunks; c++) {
-                t[c] = c < chunkTile.length ? chunkTile[c] : new float[B * B];
+                t[c] = c < chunkTile.length ? chunkTile[c] : new float[TILE_BUFFER];
                 g[c] = c < chunkGrad.length ? chunkGrad[c] : null;
             }
             chunkTile = t;
@@ -261,14 +267,17 @@ public final class Reconstruction {
      * compiled method grew past C2's inlining budget, calls were left out of line and every vector
      * crossing them was boxed on the heap (43 MB per Cora epoch). The results are the same bits.
      */
+    /** As {@link #nonEdgeLossScalar}, same bits; {@code tile} is a {@link #TILE_BUFFER}-long buffer. */
     static double nonEdgeLossSimd(float[] tile, int rowsTimesB, int nj, float eps) {
         int nv = SP.loopBound(nj);
+        int scratch = TILE_FLOATS;
         // 1 - R + eps >= eps: with the official offset the argument of log is always positive and normal.
         boolean positiveArgument = eps >= Float.MIN_NORMAL;
         double sum = 0;
         for (int o = 0; o < rowsTimesB; o += B) {
             sigmoidInPlaceSimd(tile, o, nv);
-            float rowSum = positiveArgument ? nonEdgeTermsSimd(tile, o, nv, eps) : nonEdgeTermsAnySimd(tile, o, nv, eps);
+            float rowSum = positiveArgument ? nonEdgeTermsSimd(tile, o, nv, eps, scratch)
+                    : nonEdgeTermsAnySimd(tile, o, nv, eps, scratch);
             for (int b = nv; b < nj; b++) {
                 float s = tile[o + b];
                 float r = 1f / (1f + (float) Math.exp(-s));
@@ -290,7 +299,7 @@ public final class Reconstruction {
     }
 
     /** Over R in tile[o, o+nv): returns sum -log(1 - R + eps) and leaves R(1-R)/(1-R+eps); eps positive normal. */
-    private static float nonEdgeTermsSimd(float[] tile, int o, int nv, float eps) {
+    private static float nonEdgeTermsSimd(float[] tile, int o, int nv, float eps, int scratch) {
         FloatVector acc = FloatVector.zero(SP);
         for (int b = 0; b < nv; b += L) {
             FloatVector r = FloatVector.fromArray(SP, tile, o + b);
@@ -299,11 +308,12 @@ public final class Reconstruction {
             acc = acc.sub(SimdMath.logPositive(q));
             r.mul(oneMinusR).div(q).intoArray(tile, o + b);
         }
-        return Simd.sumLanes(acc);
+        acc.intoArray(tile, scratch);
+        return Simd.sumLanes(tile, scratch);
     }
 
     /** As {@link #nonEdgeTermsSimd} for any eps, 0 included (log 0 = -infinity). */
-    private static float nonEdgeTermsAnySimd(float[] tile, int o, int nv, float eps) {
+    private static float nonEdgeTermsAnySimd(float[] tile, int o, int nv, float eps, int scratch) {
         FloatVector acc = FloatVector.zero(SP);
         for (int b = 0; b < nv; b += L) {
             FloatVector r = FloatVector.fromArray(SP, tile, o + b);
@@ -312,7 +322,8 @@ public final class Reconstruction {
             acc = acc.sub(SimdMath.log(q));
             r.mul(oneMinusR).div(q).intoArray(tile, o + b);
         }
-        return Simd.sumLanes(acc);
+        acc.intoArray(tile, scratch);
+        return Simd.sumLanes(tile, scratch);
     }
 
     /**

@@ -64,6 +64,21 @@ public final class Simd {
         return v.lane(0);
     }
 
+    /**
+     * The same sum, in the same order and so the same bits, over {@code LANES} floats stored at
+     * {@code a[off..]} (overwritten): for hot loops that would otherwise hand a vector to a call C2
+     * may leave out of line, which boxes it on the heap. Lane i + lane i^h equals lane i^h + lane i,
+     * so lanes below h carry the whole tree.
+     */
+    public static float sumLanes(float[] a, int off) {
+        for (int h = LANES >> 1; h >= 1; h >>= 1) {
+            for (int i = 0; i < h; i++) {
+                a[off + i] = a[off + i] + a[off + i + h];
+            }
+        }
+        return a[off];
+    }
+
     private static VectorShuffle<Float> swap(int h) {
         return LANES > h ? VectorShuffle.fromOp(SPECIES, i -> i ^ h) : null;
     }

@@ -57,6 +57,10 @@ class SimdMathTest {
                 float got = Simd.sumLanes(FloatVector.fromArray(Simd.SPECIES, inputs[k], 0));
                 assertEquals(Float.floatToRawIntBits(pairwiseSum(inputs[k])), Float.floatToRawIntBits(got),
                         "sumLanes input " + k + (round == 0 ? " (cold)" : " (after warm-up)"));
+                float[] stored = new float[L + 3];
+                System.arraycopy(inputs[k], 0, stored, 3, L);
+                assertEquals(Float.floatToRawIntBits(got), Float.floatToRawIntBits(Simd.sumLanes(stored, 3)),
+                        "sumLanes(float[], off) input " + k);
             }
             float sink = 0;
             for (int it = 0; it < WARM_UP; it++) {
