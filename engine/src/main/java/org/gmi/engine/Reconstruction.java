@@ -276,8 +276,7 @@ public final class Reconstruction {
         double sum = 0;
         for (int o = 0; o < rowsTimesB; o += B) {
             sigmoidInPlaceSimd(tile, o, nv);
-            float rowSum = positiveArgument ? nonEdgeTermsSimd(tile, o, nv, eps, scratch)
-                    : nonEdgeTermsAnySimd(tile, o, nv, eps, scratch);
+            float rowSum = nonEdgeTermsSimd(tile, o, nv, eps, positiveArgument, scratch);
             for (int b = nv; b < nj; b++) {
                 float s = tile[o + b];
                 float r = 1f / (1f + (float) Math.exp(-s));
@@ -298,28 +297,17 @@ public final class Reconstruction {
         }
     }
 
-    /** Over R in tile[o, o+nv): returns sum -log(1 - R + eps) and leaves R(1-R)/(1-R+eps); eps positive normal. */
-    private static float nonEdgeTermsSimd(float[] tile, int o, int nv, float eps, int scratch) {
+    /**
+     * Over R in tile[o, o+nv): returns sum -log(1 - R + eps) and leaves R(1-R)/(1-R+eps).
+     * {@code positiveArgument} (eps positive and normal) takes the log without special cases.
+     */
+    private static float nonEdgeTermsSimd(float[] tile, int o, int nv, float eps, boolean positiveArgument, int scratch) {
         FloatVector acc = FloatVector.zero(SP);
         for (int b = 0; b < nv; b += L) {
             FloatVector r = FloatVector.fromArray(SP, tile, o + b);
             FloatVector oneMinusR = r.neg().add(1f);
             FloatVector q = oneMinusR.add(eps);
-            acc = acc.sub(SimdMath.logPositive(q));
-            r.mul(oneMinusR).div(q).intoArray(tile, o + b);
-        }
-        acc.intoArray(tile, scratch);
-        return Simd.sumLanes(tile, scratch);
-    }
-
-    /** As {@link #nonEdgeTermsSimd} for any eps, 0 included (log 0 = -infinity). */
-    private static float nonEdgeTermsAnySimd(float[] tile, int o, int nv, float eps, int scratch) {
-        FloatVector acc = FloatVector.zero(SP);
-        for (int b = 0; b < nv; b += L) {
-            FloatVector r = FloatVector.fromArray(SP, tile, o + b);
-            FloatVector oneMinusR = r.neg().add(1f);
-            FloatVector q = oneMinusR.add(eps);
-            acc = acc.sub(SimdMath.log(q));
+            acc = acc.sub(positiveArgument ? SimdMath.logPositive(q) : SimdMath.log(q));
             r.mul(oneMinusR).div(q).intoArray(tile, o + b);
         }
         acc.intoArray(tile, scratch);

@@ -173,6 +173,35 @@ class ReconstructionTest extends RestoresSwitches {
         }
     }
 
+    /** The vectorised non-edge pass against its scalar twin, eps = 0 (the general log) included, with tails. */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void nonEdgePassMatchesItsScalarTwin(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] epsChoices = {0f, 1e-10f, 1e-3f};
+        float eps = epsChoices[rng.nextInt(epsChoices.length)];
+        int rows = 1 + rng.nextInt(Reconstruction.B);
+        int nj = 1 + rng.nextInt(Reconstruction.B);
+        float[] simd = new float[Reconstruction.TILE_BUFFER];
+        float[] scalar = new float[Reconstruction.TILE_BUFFER];
+        for (int a = 0; a < rows; a++) {
+            for (int b = 0; b < nj; b++) {
+                simd[a * Reconstruction.B + b] = (float) (rng.nextDouble() * 16 - 8);
+            }
+        }
+        System.arraycopy(simd, 0, scalar, 0, Reconstruction.TILE_FLOATS);
+        double lossSimd = Reconstruction.nonEdgeLossSimd(simd, rows * Reconstruction.B, nj, eps);
+        double lossScalar = Reconstruction.nonEdgeLossScalar(scalar, rows * Reconstruction.B, nj, eps);
+        String where = " (seed " + seed + ", eps " + eps + ", " + rows + " x " + nj + ")";
+        assertEquals(lossScalar, lossSimd, 1e-5 * Math.abs(lossScalar) + 1e-6, "loss" + where);
+        for (int a = 0; a < rows; a++) {
+            for (int b = 0; b < nj; b++) {
+                int o = a * Reconstruction.B + b;
+                assertEquals(scalar[o], simd[o], 1e-6f * Math.abs(scalar[o]) + 1e-9f, "dl/ds at " + a + "," + b + where);
+            }
+        }
+    }
+
     @Test
     void wrongShapesAreRejected() {
         Reconstruction kernel = new Reconstruction(5, 3);
