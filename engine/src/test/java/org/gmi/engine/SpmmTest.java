@@ -65,6 +65,15 @@ class SpmmTest extends RestoresSwitches {
                 Matrix c = run(s, b, c0, transA, accumulate);
                 Fixtures.assertClose(label, c.data, want, mag, RTOL, ATOL);
                 Fixtures.assertBitIdentical(label + " (repeat)", c.data, run(s, b, c0, transA, accumulate).data);
+                if (transA) {
+                    // spmmTransA scatters when S has more rows than columns: same bits as the gather.
+                    Matrix gather = c0.copy();
+                    if (!accumulate) {
+                        gather.fill(Float.NaN);
+                    }
+                    Spmm.spmm(s.transpose(), b, gather, accumulate);
+                    Fixtures.assertBitIdentical(label + " (scatter vs gather over the transpose)", gather.data, c.data);
+                }
                 bySimd[simd ? 1 : 0] = c.data;
             }
             Fixtures.assertClose(what + " threads=" + threads + ": simd vs scalar", bySimd[1], bySimd[0], mag, 2 * RTOL, 2 * ATOL);
