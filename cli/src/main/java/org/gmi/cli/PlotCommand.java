@@ -25,6 +25,11 @@ final class PlotCommand extends GmiCommand {
         throw new BadInputException("missing chart: 'gmi plot embeddings ...' (see 'gmi plot --help')");
     }
 
+    /** What to say when drawing fails for want of AWT (a runtime linked without java.desktop). */
+    static String noDesktop(LinkageError e) {
+        return "charts need the java.desktop module (AWT), which this Java runtime lacks (" + e + "); run gmi on a full JDK";
+    }
+
     /** {@code gmi plot embeddings --embeddings FILE.npy --dataset NAME|PATH --out FILE.png}. */
     @Command(name = "embeddings", mixinStandardHelpOptions = true, sortOptions = false, versionProvider = Main.Version.class,
             description = {"Project embeddings onto their first two principal components (PCA) and draw them as a",
@@ -74,8 +79,13 @@ final class PlotCommand extends GmiCommand {
             double[] ratio = pca.explainedRatio();
             String heading = title != null ? title : "PCA of " + embeddings.getFileName() + " (" + graph.name() + ", "
                     + x.rows + " x " + x.cols + ")";
-            byte[] png = Charts.scatter(heading, Text.fmt("PC1 (%.1f %% of variance)", 100 * ratio[0]),
+            byte[] png;
+            try {
+                png = Charts.scatter(heading, Text.fmt("PC1 (%.1f %% of variance)", 100 * ratio[0]),
                     Text.fmt("PC2 (%.1f %% of variance)", 100 * ratio[1]), px, py, graph.labels(), 900, 700);
+            } catch (LinkageError e) {
+                throw new IllegalStateException(noDesktop(e), e);
+            }
             try (AtomicOutputs outputs = new AtomicOutputs()) {
                 Files.write(outputs.temp(outFile), png);
                 outputs.commit();

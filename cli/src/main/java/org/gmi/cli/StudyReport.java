@@ -264,7 +264,13 @@ final class StudyReport {
         Map<Path, byte[]> files = new LinkedHashMap<>();
         String table = markdownTable(rows, protocols);
         files.put(out.resolve("study.csv"), csv(rows, protocols).getBytes(StandardCharsets.UTF_8));
-        Map<Path, byte[]> plots = rows.isEmpty() ? Map.of() : plots(out.resolve("plots"), rows, protocols);
+        Map<Path, byte[]> plots = Map.of();
+        try {
+            plots = rows.isEmpty() ? Map.of() : plots(out.resolve("plots"), rows, protocols);
+        } catch (LinkageError e) {
+            // a Java runtime linked without java.desktop: the tables are still worth having
+            err.println("study: no charts: " + PlotCommand.noDesktop(e));
+        }
         files.put(out.resolve("study.md"), markdown(commands, table, rows, protocols, plots.keySet(), out)
                 .getBytes(StandardCharsets.UTF_8));
         files.putAll(plots);
