@@ -126,7 +126,6 @@ final class StudyCommand extends GmiCommand {
         } catch (IOException e) {
             throw new BadInputException("--out: cannot create folder '" + runs + "' (" + ExitCodes.messageFor(e) + ")", e);
         }
-        recordCommand();
 
         // which cells are done; a cell trained with other flags stops the study before anything runs
         List<StudyCell> todo = new ArrayList<>();
@@ -142,6 +141,7 @@ final class StudyCommand extends GmiCommand {
                 todo.add(c);
             }
         }
+        recordCommand();
         int done = cells.size() - todo.size();
         err.println(Text.fmt("study: %d cells (%d datasets x %d methods x %d widths x %s depths x %d seeds, DGI at 1 layer); "
                         + "%d finished earlier, %d to run%s", cells.size(), datasets.size(), methods.size(), hidden.size(),

@@ -361,7 +361,7 @@ final class StudyReport {
     static String markdownTable(List<Row> rows, List<String> protocols) {
         StringBuilder sb = new StringBuilder("| dataset | method | hidden | layers | seeds |");
         for (String p : protocols) {
-            sb.append(p.equals("paper") ? " paper acc. % (leaky) |" : " " + p + " acc. % |");
+            sb.append(p.equals("paper") ? " paper acc. %† |" : " " + p + " acc. % |");
         }
         sb.append(" best epoch | s/epoch | wall s | peak RSS MiB |\n|---|---|---:|---:|---:|");
         sb.append("---:|".repeat(protocols.size())).append("---:|---:|---:|---:|\n");
@@ -392,7 +392,8 @@ final class StudyReport {
                 rows.get(0).firstSeed().config("eval_runs").isEmpty() ? "0" : rows.get(0).firstSeed().config("eval_runs")));
         sb.append("Accuracy: mean ± standard deviation over seeds of each seed's mean test accuracy (")
                 .append(classifiers).append(" classifiers per seed). `val` picks the classifier's iteration count on the ")
-                .append("validation nodes; `paper` on the test nodes, as the official GMI code does (leaky). ")
+                .append("validation nodes; `paper` is each method's published protocol: † for the GMI methods it picks ")
+                .append("the iteration count on the test nodes, as the official GMI code does (leaky); for DGI, 100 iterations. ")
                 .append("best epoch: the epoch of the lowest training loss, whose parameters are kept (mean over seeds); ")
                 .append("s/epoch: median epoch time; wall s: the whole run with loading and evaluation (means over seeds). ");
         boolean process = rows.stream().anyMatch(r -> !r.memoryScope().equals("cell"));
