@@ -43,15 +43,16 @@ import picocli.CommandLine.Option;
  * width and recorded with layers 1.
  */
 @Command(name = "study", mixinStandardHelpOptions = true, sortOptions = false, versionProvider = Main.Version.class,
-        description = {"Run a grid of gmi train runs (datasets x methods x widths x depths x seeds) into DIR/runs,",
-                "then write DIR/study.csv, DIR/study.md and the charts in DIR/plots.",
+        description = {"Run a grid of gmi train runs (datasets x methods x widths x depths x seeds)",
+                "into DIR/runs, then write DIR/study.csv, DIR/study.md and charts in DIR/plots.",
                 "",
-                "Methods: dgi, gmi (GMI-mean, official), gmi-no-recon (gamma 0), gmi-no-neighbour (beta 0, gamma 0),",
-                "gmi-adaptive (--variant adaptive), gmi-logits (--jsd-on logits).",
-                "A grid run again skips the cells already finished. Progress and an ETA go to stderr,",
-                "the table to stdout."},
+                "Methods: dgi, gmi (GMI-mean, official), gmi-no-recon (gamma 0),",
+                "gmi-no-neighbour (beta 0, gamma 0), gmi-adaptive (--variant adaptive),",
+                "gmi-logits (--jsd-on logits). Running a grid again skips its finished cells.",
+                "Progress and an ETA go to stderr, the table to stdout."},
         footer = {"", "Example:",
-                "  gmi study --datasets cora,citeseer --methods dgi,gmi,gmi-adaptive --seeds 3 --out runs/study",
+                "  gmi study --datasets cora,citeseer --methods dgi,gmi,gmi-adaptive \\",
+                "            --seeds 3 --out runs/study",
                 "", "Exit codes: 0 success, 2 bad input or usage, 3 a cell failed numerically (the others still ran), 1 anything else."})
 final class StudyCommand extends GmiCommand {
     static final String CELL_FILE = "study-cell.json";
