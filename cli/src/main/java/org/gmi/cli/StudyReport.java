@@ -431,7 +431,7 @@ final class StudyReport {
         sb.append("Test: Welch's two-sided t-test on the per-seed mean accuracies, p < 0.05, each method against gmi and "
                 + "against dgi on the same dataset and width (and depth, DGI having one layer).");
         for (String p : protocols) {
-            sb.append(' ').append(p.equals("paper") ? "Paper protocol (leaky):" : "Val protocol:");
+            sb.append(' ').append(p.equals("paper") ? "Paper protocol (leaky for the GMI methods):" : "Val protocol:");
             List<String> sentences = new ArrayList<>();
             for (Row r : rows) {
                 if (!r.method().equals("gmi")) {
@@ -443,27 +443,41 @@ final class StudyReport {
                 }
             }
             List<String> significant = new ArrayList<>();
+            List<String> untested = new ArrayList<>();
             for (Row r : rows) {
                 for (String base : List.of("gmi", "dgi")) {
-                    if (r.method().equals(base) || (r.method().equals("dgi") && base.equals("gmi"))) {
+                    if (r.method().equals(base) || (r.method().equals("dgi") && base.equals("gmi"))
+                            || (r.method().equals("gmi") && base.equals("dgi"))) {
                         continue;
                     }
                     Row b = partner(rows, r, base);
-                    WelchTest.Result t = b == null ? null : WelchTest.test(r.accuracies(p), b.accuracies(p));
-                    if (t != null && t.p() < 0.05 && !(r.method().equals("gmi") && base.equals("dgi"))) {
-                        significant.add("on " + r.dataset() + " (" + setting(r) + ") " + comparison(r, b, p));
+                    if (b == null || r.accuracies(p).length == 0 || b.accuracies(p).length == 0) {
+                        continue;
+                    }
+                    WelchTest.Result t = WelchTest.test(r.accuracies(p), b.accuracies(p));
+                    String sentence = "on " + r.dataset() + " (" + setting(r) + ") " + comparison(r, b, p);
+                    if (t == null) {
+                        untested.add(sentence);
+                    } else if (t.p() < 0.05) {
+                        significant.add(sentence);
                     }
                 }
             }
-            if (sentences.isEmpty() && significant.isEmpty()) {
+            if (sentences.isEmpty() && significant.isEmpty() && untested.isEmpty()) {
                 sb.append(" no pair to compare.");
                 continue;
             }
             if (!sentences.isEmpty()) {
                 sb.append(' ').append(String.join("; ", sentences)).append('.');
             }
-            sb.append(significant.isEmpty() ? " No other difference against gmi or dgi is significant."
-                    : " Significant otherwise: " + String.join("; ", significant) + ".");
+            if (!significant.isEmpty()) {
+                sb.append(" Significant otherwise: ").append(String.join("; ", significant)).append('.');
+            } else if (untested.isEmpty() || rows.stream().anyMatch(r -> r.cells().size() >= 2)) {
+                sb.append(" No other difference against gmi or dgi is significant.");
+            }
+            if (!untested.isEmpty()) {
+                sb.append(" Single runs, not tested: ").append(String.join("; ", untested)).append('.');
+            }
         }
         return sb.toString();
     }
