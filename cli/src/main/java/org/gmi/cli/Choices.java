@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import org.gmi.autodiff.ops.JsdMi;
 import org.gmi.graph.NegativeSampler;
+import org.gmi.models.GmiVariant;
 import org.gmi.models.Method;
 import org.gmi.models.ReconstructionMode;
 import org.gmi.models.eval.Protocol;
@@ -119,6 +121,46 @@ final class Choices {
         @Override
         public Iterator<String> iterator() {
             return List.of("exact", "sampled").iterator();
+        }
+    }
+
+    /** {@code --variant}: GMI's neighbour aggregation, mean or adaptive. */
+    static final class VariantConverter implements ITypeConverter<GmiVariant> {
+        @Override
+        public GmiVariant convert(String value) {
+            for (GmiVariant v : GmiVariant.values()) {
+                if (v.cliName().equalsIgnoreCase(value.strip())) {
+                    return v;
+                }
+            }
+            throw new TypeConversionException("'" + value + "' is not a GMI variant; expected mean or adaptive");
+        }
+    }
+
+    static final class VariantCandidates implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return List.of("mean", "adaptive").iterator();
+        }
+    }
+
+    /** {@code --jsd-on}: where GMI's JSD estimator applies its softplus. */
+    static final class JsdOnConverter implements ITypeConverter<JsdMi.Mode> {
+        @Override
+        public JsdMi.Mode convert(String value) {
+            for (JsdMi.Mode m : JsdMi.Mode.values()) {
+                if (m.name().equalsIgnoreCase(value.strip())) {
+                    return m;
+                }
+            }
+            throw new TypeConversionException("'" + value + "' is not a place for the JSD estimator; expected probabilities or logits");
+        }
+    }
+
+    static final class JsdOnCandidates implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return List.of("probabilities", "logits").iterator();
         }
     }
 }

@@ -13,8 +13,10 @@ import org.gmi.engine.CsrMatrix;
 import org.gmi.engine.Parallel;
 import org.gmi.graph.Graph;
 import org.gmi.graph.NegativeSampler;
+import org.gmi.autodiff.ops.JsdMi;
 import org.gmi.models.Checkpoint;
 import org.gmi.models.EpochSeeds;
+import org.gmi.models.GmiVariant;
 import org.gmi.models.MemoryEstimate;
 import org.gmi.models.Method;
 import org.gmi.models.NumericalFailureException;
@@ -49,12 +51,14 @@ final class TrainCommand extends GmiCommand {
     private static final TrainConfig DEFAULTS = new TrainConfig();
     /** Flags that change the training's mathematics (or its bits: threads): a resumed run must match the checkpoint. */
     static final List<String> TRAINING_FLAGS = List.of("method", "layers", "hidden", "negatives", "alpha", "beta",
-            "gamma", "lr", "epochs", "patience", "seed", "sampler", "reconstruction", "recon_negatives", "threads");
+            "gamma", "lr", "epochs", "patience", "seed", "sampler", "reconstruction", "recon_negatives", "variant", "jsd_on",
+            "threads");
     /**
      * Training flags added after checkpoints were first written, with the value every older
      * checkpoint was trained with: such a checkpoint resumes as if it recorded them.
      */
-    static final Map<String, String> LATER_TRAINING_FLAGS = Map.of("reconstruction", "exact", "recon_negatives", "5");
+    static final Map<String, String> LATER_TRAINING_FLAGS = Map.of("reconstruction", "exact", "recon_negatives", "5",
+            "variant", "mean", "jsd_on", "probabilities");
     /** Flags a resumed run takes from the checkpoint when not given, and may change. */
     static final List<String> CARRIED_FLAGS = List.of("dataset", "train_frac", "val_frac", "split_seed", "checkpoint_every");
     /** The checkpoint's key for the fingerprint of the graph it was trained on. */
@@ -128,6 +132,19 @@ final class TrainCommand extends GmiCommand {
             description = "Non-edges drawn per node and epoch by --reconstruction sampled (default: ${DEFAULT-VALUE}).")
     int reconNegatives = DEFAULTS.reconNegatives;
 
+    @Option(names = "--variant", paramLabel = "mean|adaptive", converter = Choices.VariantConverter.class,
+            completionCandidates = Choices.VariantCandidates.class,
+            description = {"GMI's neighbour aggregation (default: mean): mean, hn_i from the mean of the neighbours' X W1 rows "
+                    + "(GMI-mean, the official code); adaptive, weighted by sigmoid(h_i . h_j) over the neighbours, h the "
+                    + "encoder output, normalised over each node's neighbours, learnt through the weights (GMI-adaptive)."})
+    GmiVariant variant = DEFAULTS.variant;
+
+    @Option(names = "--jsd-on", paramLabel = "probabilities|logits", converter = Choices.JsdOnConverter.class,
+            completionCandidates = Choices.JsdOnCandidates.class,
+            description = {"Where GMI's JSD estimator applies its softplus (default: probabilities): probabilities, to the "
+                    + "discriminators' sigmoid outputs, as the official code; logits, to the raw bilinear scores, the DIM form."})
+    JsdMi.Mode jsdOn = DEFAULTS.jsdOn;
+
     @Option(names = "--checkpoint-every", paramLabel = "N",
             description = "Save the training state to DIR/checkpoint every N epochs and when training ends (default: 0, never); "
                     + "continue an interrupted run with --resume DIR.")
@@ -136,7 +153,8 @@ final class TrainCommand extends GmiCommand {
     @Option(names = "--resume", paramLabel = "DIR",
             description = {"Continue the run checkpointed in DIR/checkpoint and write its outputs into DIR. Flags left out "
                     + "are taken from the checkpoint; flags that change the training (method, layers, hidden, negatives, "
-                    + "alpha, beta, gamma, lr, epochs, patience, seed, sampler, reconstruction, recon-negatives, threads) "
+                    + "alpha, beta, gamma, lr, epochs, patience, seed, sampler, reconstruction, recon-negatives, variant, jsd-on, "
+                    + "threads) "
                     + "and the graph must match it."})
     Path resume;
 
@@ -199,8 +217,9 @@ final class TrainCommand extends GmiCommand {
             // 3. training
             err.println(Text.fmt("training %s on %s: %s%d hidden, lr %s, up to %d epochs (patience %d), seed %d, %d threads; "
                     + "about %s of heap needed", method.name(), graph.name(),
-                    method == Method.GMI ? depth + " layers, " + negatives + " " + Choices.samplerName(sampler) + " negatives, "
-                            + reconstructionText() + ", " : "",
+                    method == Method.GMI ? "GMI-" + variant.cliName() + ", " + depth + " layers, " + negatives + " "
+                            + Choices.samplerName(sampler) + " negatives, " + reconstructionText() + ", "
+                            + (jsdOn == JsdMi.Mode.LOGITS ? "JSD on logits, " : "") : "",
                     hidden, Text.sig4(lr), epochs, patience, seed, threads, MemoryEstimate.size(estimate.bytes())));
             if (startState != null) {
                 err.println(Text.fmt("resuming from %s: %d of %d epochs done%s, best epoch %d (loss %.4f)",
@@ -256,6 +275,8 @@ final class TrainCommand extends GmiCommand {
             m.put("threads", threads);
             m.put("reconstruction", method == Method.GMI ? reconstruction.cliName() : null);
             m.put("recon_negatives", method == Method.GMI && reconstruction == ReconstructionMode.SAMPLED ? reconNegatives : null);
+            m.put("variant", method == Method.GMI ? variant.cliName() : null);
+            m.put("jsd_on", method == Method.GMI ? TrainConfig.jsdOnName(jsdOn) : null);
             m.put("config", RunInfo.flags(spec));
             m.put("epochs_run", result.epochsRun());
             m.put("best_epoch", result.bestEpoch());
@@ -309,6 +330,8 @@ final class TrainCommand extends GmiCommand {
         c.sampler = sampler;
         c.reconstruction = reconstruction;
         c.reconNegatives = reconNegatives;
+        c.variant = variant;
+        c.jsdOn = jsdOn;
         return c;
     }
 
@@ -465,6 +488,12 @@ final class TrainCommand extends GmiCommand {
         }
         if (t == ReconstructionMode.class) {
             return new Choices.ReconstructionConverter().convert(s);
+        }
+        if (t == GmiVariant.class) {
+            return new Choices.VariantConverter().convert(s);
+        }
+        if (t == JsdMi.Mode.class) {
+            return new Choices.JsdOnConverter().convert(s);
         }
         if (t == String.class) {
             return s;

@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import org.gmi.autodiff.Parameter;
 import org.gmi.autodiff.Tape;
 import org.gmi.autodiff.Tensor;
+import org.gmi.autodiff.ops.AdaptiveNeighbourMean;
 import org.gmi.autodiff.ops.BilinearScores;
 import org.gmi.autodiff.ops.JsdMi;
 import org.gmi.autodiff.ops.MatMul;
@@ -24,12 +25,13 @@ import org.gmi.graph.NonEdgeSampler;
 import org.gmi.models.PhaseTimes.Phase;
 
 /**
- * GMI-mean (Peng et al., WWW 2020), computed as the official code does (DESIGN section 2), the
+ * GMI (Peng et al., WWW 2020), computed as the official code does (DESIGN section 2), the
  * whole loss in {@link #forward}:
  *
  * <pre>
  *   H   = GCN(X, Â)                         the embedding (1 or 2 layers)
- *   Hn  = PReLU_c(M X W1)                   mean of the neighbours' first-layer projections
+ *   Hn  = PReLU_c(M X W1)                   mean of the neighbours' first-layer projections (GMI-mean)
+ *   Hn  = PReLU_c(W(H) X W1)                or weighted by w_ij = sigmoid(h_i . h_j) / sum_k sigmoid(h_i . h_k) (GMI-adaptive)
  *   FMI = jsd( D1(x_i, h_i), D1(x_p(i), h_i) )     D1(x, h) = sigmoid(x^T B1 h + c1)   (eq. 5-7)
  *   NMI = jsd( D2(h_i, hn_i), D2(h_q(i), hn_i) )   D2(h, g) = sigmoid(h^T B2 g + c2)
  *   ICV = w2 mean[ -w1 T log(R + 1e-10) - (1 - T) log(1 - R + 1e-10) ],  R = sigmoid(H H^T), T = A + I   (eq. 10)
@@ -37,7 +39,8 @@ import org.gmi.models.PhaseTimes.Phase;
  * </pre>
  *
  * with jsd(pos, neg) = mean softplus(-pos) + mean softplus(neg) applied, as the official code does,
- * to the sigmoid outputs ({@link JsdMi.Mode#PROBABILITIES}), and p, q fresh samplers (a node is
+ * to the sigmoid outputs ({@link JsdMi.Mode#PROBABILITIES}; {@code --jsd-on logits} applies it to the raw
+ * scores instead, the DIM form), and p, q fresh samplers (a node is
  * never its own negative), K of each per step: uniform j != i as the official code, or random
  * derangements ({@link TrainConfig#sampler}). The draws of epoch e come from one sampler seeded with
  * {@code EpochSeeds.of(seed, NEGATIVES, e)}: K lists for D1, then K for D2.
@@ -66,6 +69,7 @@ public final class GmiModel implements SelfSupervisedModel {
     private final double gamma;
     private final int negatives;
     private final JsdMi.Mode jsdMode;
+    private final GmiVariant variant;
     private final long seed;
     private final NegativeSampler.Mode samplerMode;
     private NegativeSampler negativeSampler;
@@ -83,7 +87,7 @@ public final class GmiModel implements SelfSupervisedModel {
     private final float w1;
     private final float w2;
 
-    public GmiModel(GraphOperators ops, TrainConfig config, int layers, JsdMi.Mode jsdMode) {
+    public GmiModel(GraphOperators ops, TrainConfig config, int layers) {
         this.ops = ops;
         int f = ops.features().cols;
         int d = config.hidden;
@@ -98,7 +102,8 @@ public final class GmiModel implements SelfSupervisedModel {
         this.beta = config.beta;
         this.gamma = config.gamma;
         this.negatives = config.negatives;
-        this.jsdMode = jsdMode;
+        this.jsdMode = config.jsdOn;
+        this.variant = config.variant;
         this.seed = config.seed;
         this.samplerMode = config.sampler;
         this.negativeSampler = new NegativeSampler(EpochSeeds.of(seed, EpochSeeds.NEGATIVES, 0), samplerMode);
@@ -192,9 +197,15 @@ public final class GmiModel implements SelfSupervisedModel {
         return JsdMi.apply(tape, "jsdMi(D1)", pos, neg, jsdMode);
     }
 
-    /** I(h_i; hn_i) through D2: positives (h_i, hn_i), negatives (h_q(i), hn_i). */
+    /**
+     * I(h_i; hn_i) through D2: positives (h_i, hn_i), negatives (h_q(i), hn_i). GMI-mean averages the
+     * neighbours' Z1 rows (M Z1); GMI-adaptive weights them by sigmoid(h_i . h_j), normalised over N_i.
+     */
     private Tensor neighbourMi(Tape tape, Tensor h, Tensor z1) {
-        Tensor hn = PRelu.apply(tape, "Hn", SparseMatMul.apply(tape, "M Z1", ops.neighbourMean(), z1), neighbourPrelu);
+        Tensor neighbours = variant == GmiVariant.ADAPTIVE
+                ? AdaptiveNeighbourMean.apply(tape, "W(H) Z1", ops.neighbourMean(), h, z1)
+                : SparseMatMul.apply(tape, "M Z1", ops.neighbourMean(), z1);
+        Tensor hn = PRelu.apply(tape, "Hn", neighbours, neighbourPrelu);
         Tensor v = MatMul.apply(tape, "Hn B2^T", hn, neighbourBilinearT);
         Tensor pos = BilinearScores.apply(tape, "D2+", h, v, IDENTITY, neighbourBias);
         Tensor neg = BilinearScores.apply(tape, "D2-", h, v, drawNegatives(neighbourNegatives), neighbourBias);
@@ -240,8 +251,9 @@ public final class GmiModel implements SelfSupervisedModel {
 
     @Override
     public String toString() {
-        return "GMI(" + encoder + ", alpha=" + alpha + ", beta=" + beta + ", gamma=" + gamma + ", K=" + negatives
+        return "GMI(" + variant.cliName() + ", " + encoder + ", alpha=" + alpha + ", beta=" + beta + ", gamma=" + gamma + ", K=" + negatives
                 + ", " + samplerMode.name().toLowerCase(java.util.Locale.ROOT) + " negatives"
+                + (jsdMode == JsdMi.Mode.LOGITS ? ", JSD on logits" : "")
                 + (sampledReconstruction != null ? ", sampled reconstruction k=" + sampledReconstruction.samplesPerNode() : "")
                 + ")";
     }

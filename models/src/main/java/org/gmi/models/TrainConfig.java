@@ -3,6 +3,7 @@ package org.gmi.models;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.gmi.autodiff.ops.JsdMi;
 import org.gmi.graph.NegativeSampler;
 
 /**
@@ -32,6 +33,14 @@ public final class TrainConfig {
     public ReconstructionMode reconstruction = ReconstructionMode.EXACT;
     /** k, the non-edges drawn per node and epoch by the sampled reconstruction. */
     public int reconNegatives = 5;
+    /** GMI's neighbour aggregation: the official mean over N_i, or the paper's adaptive sigmoid(h_i . h_j) weights. */
+    public GmiVariant variant = GmiVariant.MEAN;
+    /**
+     * Where GMI's JSD estimator applies its softplus: to the discriminators' sigmoid outputs, as the
+     * official code ({@link JsdMi.Mode#PROBABILITIES}), or to the raw bilinear scores, the DIM form
+     * ({@link JsdMi.Mode#LOGITS}).
+     */
+    public JsdMi.Mode jsdOn = JsdMi.Mode.PROBABILITIES;
 
     /** Throws IllegalArgumentException naming the first value out of range. */
     public void validate() {
@@ -46,6 +55,8 @@ public final class TrainConfig {
         require(patience >= 1, "--patience must be >= 1, got " + patience);
         require(sampler != null, "--sampler must be uniform or derangement");
         require(reconstruction != null, "--reconstruction must be exact or sampled");
+        require(variant != null, "--variant must be mean or adaptive");
+        require(jsdOn != null, "--jsd-on must be probabilities or logits");
         require(reconNegatives >= 1, "--recon-negatives must be >= 1, got " + reconNegatives);
     }
 
@@ -70,7 +81,14 @@ public final class TrainConfig {
         m.put("sampler", sampler.name().toLowerCase(Locale.ROOT));
         m.put("reconstruction", reconstruction.cliName());
         m.put("recon_negatives", Integer.toString(reconNegatives));
+        m.put("variant", variant.cliName());
+        m.put("jsd_on", jsdOnName(jsdOn));
         return m;
+    }
+
+    /** {@code probabilities} or {@code logits}: the value of {@code --jsd-on}. */
+    public static String jsdOnName(JsdMi.Mode mode) {
+        return mode.name().toLowerCase(Locale.ROOT);
     }
 
     /** The encoder depth for this dataset: explicit --layers, else 2 for Cora and 1 otherwise. */

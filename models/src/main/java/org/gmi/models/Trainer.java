@@ -8,7 +8,6 @@ import java.util.Map;
 import org.gmi.autodiff.Adam;
 import org.gmi.autodiff.Parameter;
 import org.gmi.autodiff.Tape;
-import org.gmi.autodiff.ops.JsdMi;
 import org.gmi.engine.Kernels;
 import org.gmi.engine.Matrix;
 import org.gmi.graph.Graph;
@@ -94,7 +93,7 @@ public final class Trainer {
     public static SelfSupervisedModel createModel(Graph graph, TrainConfig config) {
         GraphOperators ops = GraphOperators.of(graph);
         return switch (config.method) {
-            case GMI -> new GmiModel(ops, config, config.layersFor(graph.name()), JsdMi.Mode.PROBABILITIES);
+            case GMI -> new GmiModel(ops, config, config.layersFor(graph.name()));
             case DGI -> new DgiModel(ops, config);
         };
     }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.gmi.autodiff.ops.JsdMi;
 import org.gmi.autodiff.Tape;
 import org.gmi.engine.Parallel;
 import org.gmi.graph.Graph;
@@ -23,6 +24,7 @@ import org.gmi.graph.NegativeSampler;
 import org.gmi.models.Checkpoint;
 import org.gmi.models.CheckpointFormatException;
 import org.gmi.models.EpochSeeds;
+import org.gmi.models.GmiVariant;
 import org.gmi.models.Method;
 import org.gmi.models.SelfSupervisedModel;
 import org.gmi.models.TrainConfig;
@@ -56,7 +58,14 @@ class CheckpointTest {
     }
 
     private static TrainConfig config(Method method, int layers, NegativeSampler.Mode sampler) {
+        return config(method, layers, sampler, GmiVariant.MEAN, JsdMi.Mode.PROBABILITIES);
+    }
+
+    private static TrainConfig config(Method method, int layers, NegativeSampler.Mode sampler, GmiVariant variant,
+                                      JsdMi.Mode jsdOn) {
         TrainConfig c = new TrainConfig();
+        c.variant = variant;
+        c.jsdOn = jsdOn;
         c.method = method;
         c.layers = layers;
         c.sampler = sampler;
@@ -70,10 +79,12 @@ class CheckpointTest {
 
     static Stream<Arguments> cases() {
         return Stream.of(
-                Arguments.of(Method.GMI, 1, NegativeSampler.Mode.UNIFORM, 1),
-                Arguments.of(Method.GMI, 2, NegativeSampler.Mode.UNIFORM, 2),
-                Arguments.of(Method.GMI, 1, NegativeSampler.Mode.DERANGEMENT, 1),
-                Arguments.of(Method.DGI, 1, NegativeSampler.Mode.UNIFORM, 2));
+                Arguments.of(Method.GMI, 1, NegativeSampler.Mode.UNIFORM, 1, GmiVariant.MEAN, JsdMi.Mode.PROBABILITIES),
+                Arguments.of(Method.GMI, 2, NegativeSampler.Mode.UNIFORM, 2, GmiVariant.MEAN, JsdMi.Mode.PROBABILITIES),
+                Arguments.of(Method.GMI, 1, NegativeSampler.Mode.DERANGEMENT, 1, GmiVariant.MEAN, JsdMi.Mode.PROBABILITIES),
+                Arguments.of(Method.GMI, 2, NegativeSampler.Mode.UNIFORM, 2, GmiVariant.ADAPTIVE, JsdMi.Mode.PROBABILITIES),
+                Arguments.of(Method.GMI, 1, NegativeSampler.Mode.UNIFORM, 1, GmiVariant.ADAPTIVE, JsdMi.Mode.LOGITS),
+                Arguments.of(Method.DGI, 1, NegativeSampler.Mode.UNIFORM, 2, GmiVariant.MEAN, JsdMi.Mode.PROBABILITIES));
     }
 
     /** Trains with a checkpoint every {@code every} epochs, each written to disk and read back. */
@@ -99,15 +110,16 @@ class CheckpointTest {
         assertTrue(Arrays.equals(expected.embeddings().data, actual.embeddings().data), ctx + ": embeddings bit-identical");
     }
 
-    @ParameterizedTest(name = "{0} layers={1} {2} threads={3}")
+    @ParameterizedTest(name = "{0} layers={1} {2} threads={3} {4} jsd on {5}")
     @MethodSource("cases")
-    void resumingFromEveryCheckpointEndsBitIdentical(Method method, int layers, NegativeSampler.Mode sampler, int threads) {
+    void resumingFromEveryCheckpointEndsBitIdentical(Method method, int layers, NegativeSampler.Mode sampler, int threads,
+                                                     GmiVariant variant, JsdMi.Mode jsdOn) {
         Parallel.setThreads(threads);
-        TrainConfig c = config(method, layers, sampler);
+        TrainConfig c = config(method, layers, sampler, variant, jsdOn);
         TrainResult plain = Trainer.train(GRAPH, c, TrainingListener.NONE);
         List<TrainState> saved = new ArrayList<>();
         TrainResult checkpointed = trainCheckpointed(c, 3, saved);
-        String ctx = method + " layers=" + layers + " " + sampler + " threads=" + threads;
+        String ctx = method + " layers=" + layers + " " + sampler + " threads=" + threads + " " + variant + " jsd on " + jsdOn;
         assertSameRun(plain, checkpointed, ctx + " (checkpointing changes nothing)");
         assertEquals(List.of(3, 6, 9, 12), saved.stream().map(TrainState::epochsDone).toList(), ctx);
         assertEquals(List.of(false, false, false, true), saved.stream().map(TrainState::finished).toList(), ctx);

@@ -13,11 +13,13 @@ import org.gmi.autodiff.GradientCheck;
 import org.gmi.autodiff.Parameter;
 import org.gmi.autodiff.Tape;
 import org.gmi.autodiff.Tensor;
+import org.gmi.autodiff.ops.JsdMi;
 import org.gmi.engine.CsrMatrix;
 import org.gmi.graph.Graph;
 import org.gmi.graph.NegativeSampler;
 import org.gmi.models.DgiModel;
 import org.gmi.models.GmiModel;
+import org.gmi.models.GmiVariant;
 import org.gmi.models.GraphOperators;
 import org.gmi.models.Method;
 import org.gmi.models.SelfSupervisedModel;
@@ -75,6 +77,14 @@ class ModelGradientTest {
             return (GmiModel) Trainer.createModel(graph, config(Method.GMI, seed, layers));
         }
 
+        /** GMI-adaptive and/or the JSD on logits, as the trainer builds them. */
+        GmiModel gmi(long seed, int layers, GmiVariant variant, JsdMi.Mode jsdOn) {
+            TrainConfig c = config(Method.GMI, seed, layers);
+            c.variant = variant;
+            c.jsdOn = jsdOn;
+            return (GmiModel) Trainer.createModel(graph, c);
+        }
+
         DgiModel dgi(long seed) {
             return (DgiModel) Trainer.createModel(graph, config(Method.DGI, seed, 0));
         }
@@ -109,6 +119,53 @@ class ModelGradientTest {
             long samplerSeed = rng.nextLong();
             check("GMI " + s + " layers=" + layers + " seed=" + seed, model,
                     () -> model.setNegativeSampler(new NegativeSampler(samplerSeed)), seed);
+        }
+    }
+
+    /**
+     * GMI-adaptive (the neighbour weights sigmoid(h_i . h_j) learnt through H) and the JSD on logits:
+     * the whole loss against finite differences, and its value against the dense reference. The
+     * kink-free argument holds for the adaptive Hn too: its weights are positive, so each column of
+     * W(H) X W1 keeps the sign of the column of W1.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void gmiAdaptiveAndLogitsGradientAndValueMatch(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed ^ 0xADA9L);
+        Setup s = Setup.of(rng);
+        for (int layers = 1; layers <= 2; layers++) {
+            for (GmiVariant variant : GmiVariant.values()) {
+                for (JsdMi.Mode jsdOn : JsdMi.Mode.values()) {
+                    if (variant == GmiVariant.MEAN && jsdOn == JsdMi.Mode.PROBABILITIES) {
+                        continue; // the tests above
+                    }
+                    GmiModel model = s.gmi(seed, layers, variant, jsdOn);
+                    Map<String, Parameter> p = byName(model);
+                    setKinkFreeParameters(rng, p, s.ops(), layers);
+                    long samplerSeed = rng.nextLong();
+                    String label = "GMI-" + variant.cliName() + " jsd on " + jsdOn + " " + s + " layers=" + layers + " seed=" + seed;
+                    check(label, model, () -> model.setNegativeSampler(new NegativeSampler(samplerSeed)), seed);
+
+                    model.setNegativeSampler(new NegativeSampler(samplerSeed));
+                    SelfSupervisedModel.Loss loss = model.forward(new Tape());
+                    NegativeSampler sampler = new NegativeSampler(samplerSeed);
+                    int[][] negFeature = new int[s.k()][];
+                    int[][] negNeighbour = new int[s.k()][];
+                    for (int q = 0; q < s.k(); q++) {
+                        negFeature[q] = sampler.sample(s.n());
+                    }
+                    for (int q = 0; q < s.k(); q++) {
+                        negNeighbour[q] = sampler.sample(s.n());
+                    }
+                    Map<String, Double> ref = DenseReference.gmi(s.graph(), p, layers, negFeature, negNeighbour, 0.8, 1.0, 1.0,
+                            variant == GmiVariant.ADAPTIVE, jsdOn == JsdMi.Mode.LOGITS);
+                    for (String term : new String[] {"mi_feature", "mi_neighbour", "reconstruction"}) {
+                        double r = ref.get(term);
+                        assertEquals(r, loss.terms().get(term), 1e-4 * Math.abs(r) + 1e-5,
+                                label + ": term " + term + ", model " + loss.terms() + ", reference " + ref);
+                    }
+                }
+            }
         }
     }
 
@@ -280,6 +337,15 @@ class ModelGradientTest {
 
         static Map<String, Double> gmi(Graph g, Map<String, Parameter> p, int layers, int[][] negFeature, int[][] negNeighbour,
                                        double alpha, double beta, double gamma) {
+            return gmi(g, p, layers, negFeature, negNeighbour, alpha, beta, gamma, false, false);
+        }
+
+        /**
+         * {@code adaptive}: Hn = PReLU(W Z1), w_ij = sigmoid(h_i . h_j) / sum_{k in N_i} sigmoid(h_i . h_k) over the
+         * neighbours of A (GMI-adaptive); {@code logits}: the JSD's softplus on the raw scores.
+         */
+        static Map<String, Double> gmi(Graph g, Map<String, Parameter> p, int layers, int[][] negFeature, int[][] negNeighbour,
+                                       double alpha, double beta, double gamma, boolean adaptive, boolean logits) {
             int n = g.numNodes();
             double[][] a = dense(g.adjacency());
             double[][] x = rowNormalised(dense(g.features()));
@@ -290,6 +356,17 @@ class ModelGradientTest {
             if (layers == 2) {
                 h = prelu(addBias(mul(aHat, mul(h, dense(p.get("gcn2.weight")))), dense(p.get("gcn2.bias"))[0]),
                         scalar(p.get("gcn2.prelu")));
+            }
+            if (adaptive) {
+                for (int i = 0; i < n; i++) {
+                    double norm = 0;
+                    for (int j = 0; j < n; j++) {
+                        norm += a[i][j] != 0 ? sigmoid(dot(h[i], h[j])) : 0;
+                    }
+                    for (int j = 0; j < n; j++) {
+                        m[i][j] = a[i][j] != 0 ? sigmoid(dot(h[i], h[j])) / norm : 0;
+                    }
+                }
             }
             double[][] hn = prelu(mul(m, z1), scalar(p.get("neighbour.prelu")));
 
@@ -315,8 +392,8 @@ class ModelGradientTest {
                     neg2[k][i] = bilinear(h[negNeighbour[k][i]], b2, hn[i]) + c2;
                 }
             }
-            double fmi = jsdOnSigmoids(pos1, neg1);
-            double nmi = jsdOnSigmoids(pos2, neg2);
+            double fmi = jsd(pos1, neg1, logits);
+            double nmi = jsd(pos2, neg2, logits);
 
             // reconstruction: R = sigmoid(H H^T), T = A + I as a binary pattern, the official weights
             double e = 0;
@@ -381,17 +458,17 @@ class ModelGradientTest {
             return sum / (2.0 * n);
         }
 
-        /** jsd(pos, neg) = mean_i softplus(-sigmoid(pos_i)) + mean_{k,i} softplus(sigmoid(neg_ki)). */
-        private static double jsdOnSigmoids(double[] pos, double[][] neg) {
+        /** jsd(pos, neg) = mean_i softplus(-f(pos_i)) + mean_{k,i} softplus(f(neg_ki)), f = sigmoid, or the identity on logits. */
+        private static double jsd(double[] pos, double[][] neg, boolean logits) {
             double ePos = 0;
             for (double v : pos) {
-                ePos += softplus(-sigmoid(v)) / pos.length;
+                ePos += softplus(-(logits ? v : sigmoid(v))) / pos.length;
             }
             double eNeg = 0;
             int count = neg.length * pos.length;
             for (double[] row : neg) {
                 for (double v : row) {
-                    eNeg += softplus(sigmoid(v)) / count;
+                    eNeg += softplus(logits ? v : sigmoid(v)) / count;
                 }
             }
             return ePos + eNeg;
