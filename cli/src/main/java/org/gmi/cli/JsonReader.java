@@ -7,9 +7,9 @@ import java.util.Map;
 
 /**
  * A strict little JSON reader, the counterpart of {@link Json}: objects become LinkedHashMaps (in file
- * order), arrays Lists, numbers Doubles, null null. {@code gmi study} reads its cells' metrics.json with it.
+ * order), arrays Lists, numbers Doubles, null null. {@code gmi study} reads its cells' metrics.json with it, the tests every JSON output.
  */
-final class JsonReader {
+public final class JsonReader {
     private final String s;
     private int i;
 
@@ -17,7 +17,7 @@ final class JsonReader {
         this.s = s;
     }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         JsonReader p = new JsonReader(text);
         Object v = p.value();
         p.ws();
@@ -28,7 +28,7 @@ final class JsonReader {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> object(String text) {
+    public static Map<String, Object> object(String text) {
         return (Map<String, Object>) parse(text);
     }
 

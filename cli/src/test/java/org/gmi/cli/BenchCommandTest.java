@@ -72,7 +72,7 @@ class BenchCommandTest {
             try (var files = Files.list(out)) {
                 assertEquals(List.of("bench.json"), files.map(p -> p.getFileName().toString()).toList(), "only bench.json");
             }
-            Map<String, Object> m = MiniJson.object(Files.readString(out.resolve("bench.json")));
+            Map<String, Object> m = JsonReader.object(Files.readString(out.resolve("bench.json")));
             String ctx = reconstruction + ": " + m;
             assertEquals("gmi", m.get("method"), ctx);
             assertEquals("tiny", m.get("dataset"), ctx);
@@ -117,7 +117,7 @@ class BenchCommandTest {
         Cli dgi = Cli.run("bench", "--method", "dgi", "--dataset", data.toString(), "--epochs", "3", "--warmup", "1",
                 "--threads", "1", "--hidden", "16", "--out", dir.resolve("dgi").toString());
         assertEquals(0, dgi.code(), dgi.toString());
-        Map<String, Object> d = MiniJson.object(Files.readString(dir.resolve("dgi/bench.json")));
+        Map<String, Object> d = JsonReader.object(Files.readString(dir.resolve("dgi/bench.json")));
         assertEquals("dgi", d.get("method"));
         assertEquals(null, d.get("reconstruction"));
         assertEquals(0.0, ((Map<String, Object>) d.get("phases")).get("reconstruction"));

@@ -20,8 +20,8 @@ class JsonTest {
     @Test
     void escapedStringsReadBackUnchanged() {
         String nasty = "quote \" backslash \\ newline \n tab \t nul \u0000 del \u007f unicode \u00b1\u4e2d \ud83d\ude00";
-        assertEquals(nasty, MiniJson.parse(Json.write(nasty)));
-        assertEquals(Map.of(nasty, nasty), MiniJson.parse(Json.write(Map.of(nasty, nasty))));
+        assertEquals(nasty, JsonReader.parse(Json.write(nasty)));
+        assertEquals(Map.of(nasty, nasty), JsonReader.parse(Json.write(Map.of(nasty, nasty))));
     }
 
     @Test
@@ -45,7 +45,7 @@ class JsonTest {
     void doublesReadBackExactly() {
         double[] values = {0.1, 1.0 / 3, 1e-300, 123456789.123, -0.000123, 1e300, 2.5e20};
         @SuppressWarnings("unchecked")
-        List<Object> back = (List<Object>) MiniJson.parse(Json.write(values));
+        List<Object> back = (List<Object>) JsonReader.parse(Json.write(values));
         for (int k = 0; k < values.length; k++) {
             assertEquals(values[k], (Double) back.get(k), "value " + k);
         }
@@ -60,7 +60,7 @@ class JsonTest {
         m.put("series", new double[] {0.5, Double.NaN});
         m.put("none", null);
         String text = Json.write(m);
-        Map<String, Object> back = MiniJson.object(text);
+        Map<String, Object> back = JsonReader.object(text);
         assertEquals(List.of("z", "a", "empty", "series", "none"), List.copyOf(back.keySet()));
         assertEquals(Arrays.asList(0.5, null), back.get("series"));
         assertEquals(List.of(Map.of("k", "v"), List.of()), back.get("a"));

@@ -51,7 +51,7 @@ class TrainRunTest {
         assertEquals(2708, emb.rows);
         assertEquals(8, emb.cols);
 
-        Map<String, Object> m = MiniJson.object(Files.readString(out.resolve("metrics.json")));
+        Map<String, Object> m = JsonReader.object(Files.readString(out.resolve("metrics.json")));
         assertEquals("gmi", m.get("method"));
         assertEquals("cora", m.get("dataset"));
         assertEquals(2708.0, m.get("nodes"));
@@ -88,10 +88,10 @@ class TrainRunTest {
         // a second run into the same folder is refused, then allowed with --force
         Cli again = Cli.run(args("train", "--method", "dgi", "--dataset", "cora", "--out", out.toString()));
         assertEquals(2, again.code(), again.toString());
-        assertEquals("gmi", MiniJson.object(Files.readString(out.resolve("metrics.json"))).get("method"));
+        assertEquals("gmi", JsonReader.object(Files.readString(out.resolve("metrics.json"))).get("method"));
         Cli forced = Cli.run(args("train", "--method", "dgi", "--dataset", "cora", "--out", out.toString(), "--force", "--no-eval"));
         assertEquals(0, forced.code(), forced.toString());
-        Map<String, Object> dgi = MiniJson.object(Files.readString(out.resolve("metrics.json")));
+        Map<String, Object> dgi = JsonReader.object(Files.readString(out.resolve("metrics.json")));
         assertEquals("dgi", dgi.get("method"));
         assertTrue(dgi.containsKey("eval") && dgi.get("eval") == null);
 
@@ -102,7 +102,7 @@ class TrainRunTest {
         assertEquals(0, e.code(), e.toString());
         assertTrue(e.out().startsWith("DGI on cora: test accuracy "), e.out());
         assertFalse(e.out().contains("leaky"), "DGI's paper protocol does not look at the test set");
-        Map<String, Object> ej = MiniJson.object(Files.readString(json));
+        Map<String, Object> ej = JsonReader.object(Files.readString(json));
         assertEquals(2.0, ((Map<String, Object>) ej.get("eval")).get("runs"));
 
         // embeddings of the wrong graph: one clear line, exit 2
@@ -156,7 +156,7 @@ class TrainRunTest {
 
         Cli j = Cli.run("datasets", "--json");
         assertEquals(0, j.code(), j.toString());
-        List<Object> rows = (List<Object>) MiniJson.parse(j.out());
+        List<Object> rows = (List<Object>) JsonReader.parse(j.out());
         assertEquals(2, rows.size());
     }
 

@@ -18,6 +18,7 @@ import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.gmi.cli.JsonReader;
 import org.gmi.cli.Main;
 import org.gmi.cli.NpyReader;
 import org.gmi.engine.Matrix;
@@ -240,7 +241,7 @@ class GuardTest {
         Cli r = Cli.run("train", "--method", "gmi", "--dataset", data.toString(), "--out", out.toString(), "--hidden", "8",
                 "--epochs", "2", "--threads", "2", "--no-eval");
         assertEquals(0, r.code(), r.toString());
-        Map<String, Object> m = MiniJson.object(Files.readString(out.resolve("metrics.json")));
+        Map<String, Object> m = JsonReader.object(Files.readString(out.resolve("metrics.json")));
         Graph g = PlainLoader.load(data);
         TrainConfig c = new TrainConfig();
         c.hidden = 8;
@@ -277,7 +278,7 @@ class GuardTest {
             assertEquals(0, r.code(), r.toString());
             assertTrue(r.err().contains("5 " + samplers[k] + " negatives"), r.err());
             emb[k] = NpyReader.read(out.resolve("embeddings.npy"));
-            Map<String, Object> config = (Map<String, Object>) MiniJson.object(Files.readString(out.resolve("metrics.json"))).get("config");
+            Map<String, Object> config = (Map<String, Object>) JsonReader.object(Files.readString(out.resolve("metrics.json"))).get("config");
             assertEquals(samplers[k], config.get("sampler"));
         }
         assertFalse(Arrays.equals(emb[0].data, emb[1].data), "derangement negatives train differently from uniform ones");

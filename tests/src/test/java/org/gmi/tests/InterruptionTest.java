@@ -14,10 +14,11 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.gmi.cli.JsonReader;
+import org.gmi.engine.Parallel;
 import org.gmi.graph.PlainWriter;
 import org.gmi.models.Checkpoint;
 import org.gmi.models.CheckpointFormatException;
-import org.gmi.engine.Parallel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -132,8 +133,8 @@ class InterruptionTest {
         assertEquals(List.of("embeddings.npy", "metrics.json"), list(out), "the checkpoint is removed once the outputs are in place");
         assertArrayEquals(Files.readAllBytes(reference.resolve("embeddings.npy")), Files.readAllBytes(out.resolve("embeddings.npy")),
                 "embeddings.npy bit-identical to the uninterrupted run's (checkpoints at epochs " + first + " and " + second + ")");
-        Map<String, Object> a = MiniJson.object(Files.readString(reference.resolve("metrics.json")));
-        Map<String, Object> b = MiniJson.object(Files.readString(out.resolve("metrics.json")));
+        Map<String, Object> a = JsonReader.object(Files.readString(reference.resolve("metrics.json")));
+        Map<String, Object> b = JsonReader.object(Files.readString(out.resolve("metrics.json")));
         assertEquals(a.get("loss"), b.get("loss"), "loss history");
         assertEquals(a.get("terms"), b.get("terms"), "term history");
         assertEquals(a.get("best_epoch"), b.get("best_epoch"));

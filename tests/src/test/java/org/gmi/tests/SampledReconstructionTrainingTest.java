@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.gmi.autodiff.Tape;
+import org.gmi.cli.JsonReader;
 import org.gmi.engine.Parallel;
 import org.gmi.graph.Graph;
 import org.gmi.graph.PlainWriter;
@@ -180,7 +181,7 @@ class SampledReconstructionTrainingTest {
                 "--lr", "0.01");
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.err().contains("sampled reconstruction (3 non-edges per node)"), r.err());
-        Map<String, Object> m = MiniJson.object(Files.readString(out.resolve("metrics.json")));
+        Map<String, Object> m = JsonReader.object(Files.readString(out.resolve("metrics.json")));
         assertEquals("sampled", m.get("reconstruction"));
         assertEquals(3.0, m.get("recon_negatives"));
         Map<String, Object> config = (Map<String, Object>) m.get("config");
@@ -204,14 +205,14 @@ class SampledReconstructionTrainingTest {
         Cli ex = Cli.run("train", "--method", "gmi", "--dataset", data.toString(), "--out", exactOut.toString(), "--hidden", "8",
                 "--epochs", "1", "--threads", "1", "--no-eval");
         assertEquals(0, ex.code(), ex.toString());
-        Map<String, Object> em = MiniJson.object(Files.readString(exactOut.resolve("metrics.json")));
+        Map<String, Object> em = JsonReader.object(Files.readString(exactOut.resolve("metrics.json")));
         assertEquals("exact", em.get("reconstruction"));
         assertTrue(em.containsKey("recon_negatives") && em.get("recon_negatives") == null);
         Path dgiOut = dir.resolve("dgi");
         Cli dgi = Cli.run("train", "--method", "dgi", "--dataset", data.toString(), "--out", dgiOut.toString(), "--hidden", "8",
                 "--epochs", "1", "--threads", "1", "--no-eval");
         assertEquals(0, dgi.code(), dgi.toString());
-        assertNull(MiniJson.object(Files.readString(dgiOut.resolve("metrics.json"))).get("reconstruction"));
+        assertNull(JsonReader.object(Files.readString(dgiOut.resolve("metrics.json"))).get("reconstruction"));
 
         Cli bad = Cli.run("train", "--method", "gmi", "--dataset", data.toString(), "--out", dir.resolve("x").toString(),
                 "--reconstruction", "approximate");
