@@ -36,6 +36,6 @@ public final class SampledReconstructionLoss extends FusedLoss {
 
     @Override
     public String name() {
-        return "SampledReconstructionLoss(" + input().value().shape() + ")";
+        return "SampledReconstructionLoss(" + input().buffer().shape() + ")";
     }
 }
