@@ -74,12 +74,21 @@ public final class Trainer {
 
     /** Builds the model the config names for this graph and fits it, checkpointing and resuming as asked. */
     public static TrainResult train(Graph graph, TrainConfig config, TrainingListener listener, Checkpointing checkpoints) {
+        return train(graph, config, listener, checkpoints, CpuBackend.INSTANCE);
+    }
+
+    /**
+     * As {@link #train(Graph, TrainConfig, TrainingListener, Checkpointing)}, the epochs on {@code backend}
+     * (the CPU kernels are warmed up only when the epochs run on the CPU).
+     */
+    public static TrainResult train(Graph graph, TrainConfig config, TrainingListener listener, Checkpointing checkpoints,
+                                    Backend backend) {
         config.validate();
         SelfSupervisedModel model = createModel(graph, config);
-        if (worthWarmingUp(graph, config)) {
+        if (backend.isCpu() && worthWarmingUp(graph, config)) {
             Kernels.warmUp();
         }
-        return fit(model, config, listener, checkpoints);
+        return fit(model, config, listener, checkpoints, backend);
     }
 
     /**
