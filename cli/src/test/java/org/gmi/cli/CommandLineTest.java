@@ -59,7 +59,7 @@ class CommandLineTest {
     void noCommandIsAUsageError() {
         Cli r = Cli.run();
         assertEquals(2, r.code());
-        assertEquals(List.of("gmi: error: no command given; try 'gmi --help' (commands: train, eval, datasets, bench)"), r.errLines());
+        assertEquals(List.of("gmi: error: no command given; try 'gmi --help' (commands: train, eval, datasets, bench, devices)"), r.errLines());
     }
 
     static Stream<Arguments> badTrainFlags() {

@@ -78,7 +78,7 @@ public final class OpenClBackend implements Backend {
     private final Map<Integer, cl_program> programs = new HashMap<>();
     private final Map<String, cl_kernel> kernels = new HashMap<>();
     private final Map<CsrMatrix, ClCsr> sparse = new IdentityHashMap<>();
-    private final Map<int[][], ClIndices> indexLists = new IdentityHashMap<>();
+    private final Map<Object, ClIndices> indexLists = new IdentityHashMap<>();
     private final List<cl_mem> owned = new ArrayList<>();
     private final cl_mem dummy;
     private final cl_mem partials;
@@ -497,7 +497,17 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
+    public Indices indices(int[] list, int leftRows) {
+        return indices(list, new int[][] {list}, leftRows);
+    }
+
+    @Override
     public Indices indices(int[][] lists, int leftRows) {
+        return indices(lists, lists, leftRows);
+    }
+
+    /** The lists' device copy, kept per {@code key} (the caller's array) and refilled from {@code lists}. */
+    private Indices indices(Object key, int[][] lists, int leftRows) {
         int n = -1;
         for (int[] l : lists) {
             if (l != null) {
@@ -510,7 +520,7 @@ public final class OpenClBackend implements Backend {
         if (n < 0) {
             n = leftRows; // only identity lists: they pair row i with row i
         }
-        ClIndices c = indexLists.get(lists);
+        ClIndices c = indexLists.get(key);
         if (c == null || c.length != n || c.leftRows != leftRows || c.lists != lists.length) {
             if (c != null) {
                 free(c.idxMem, 4L * c.flat.length);
@@ -518,7 +528,7 @@ public final class OpenClBackend implements Backend {
                 free(c.invMem, 4L * c.inv.length);
             }
             c = new ClIndices(this, lists.length, n, leftRows);
-            indexLists.put(lists, c);
+            indexLists.put(key, c);
         }
         int[] flat = c.flat;
         for (int k = 0; k < lists.length; k++) {
@@ -598,6 +608,84 @@ public final class OpenClBackend implements Backend {
         }
         if (out.rows() != ix.lists || out.cols() != right.rows()) {
             throw new IllegalArgumentException(op + ": scores (" + out.shape() + ") for " + ix.lists + " x " + right.rows());
+        }
+    }
+
+    // ---- DGI ---------------------------------------------------------------------------------------------
+
+    @Override
+    public void gatherRows(DeviceMatrix src, Indices idx, DeviceMatrix out) {
+        ClIndices ix = own(idx);
+        if (ix.leftRows != src.rows() || out.rows() != ix.length || out.cols() != src.cols()) {
+            throw new IllegalArgumentException("gatherRows: " + ix.length + " rows of (" + src.shape() + ") -> (" + out.shape() + ")");
+        }
+        launch(kernel("gather_rows"), new long[] {src.cols(), ix.length}, null, mem(src), ix.idxMem, mem(out), ix.length, src.cols());
+    }
+
+    @Override
+    public void scatterAddRows(DeviceMatrix g, Indices idx, DeviceMatrix dSrc) {
+        ClIndices ix = own(idx);
+        if (ix.leftRows != dSrc.rows() || g.rows() != ix.length || g.cols() != dSrc.cols()) {
+            throw new IllegalArgumentException("scatterAddRows: (" + g.shape() + ") into (" + dSrc.shape() + ")");
+        }
+        launch(kernel("scatter_add_rows"), new long[] {g.cols(), dSrc.rows()}, null, mem(g), ix.invPtrMem, ix.invMem, mem(dSrc),
+                dSrc.rows(), g.cols());
+    }
+
+    @Override
+    public void rowMean(DeviceMatrix x, DeviceMatrix out) {
+        if (out.rows() != 1 || out.cols() != x.cols()) {
+            throw new IllegalArgumentException("rowMean: (" + x.shape() + ") -> (" + out.shape() + ")");
+        }
+        launch(kernel("row_mean"), g1(x.cols()), null, mem(x), mem(out), x.rows(), x.cols());
+    }
+
+    @Override
+    public void rowMeanBackward(DeviceMatrix dy, DeviceMatrix dx) {
+        if (dy.rows() != 1 || dy.cols() != dx.cols()) {
+            throw new IllegalArgumentException("rowMeanBackward: (" + dy.shape() + ") into (" + dx.shape() + ")");
+        }
+        launch(kernel("row_mean_backward"), g1(dx.elements()), null, mem(dy), mem(dx), (int) dx.elements(), dx.rows(),
+                Math.max(1, dx.cols()));
+    }
+
+    @Override
+    public void sigmoid(DeviceMatrix x, DeviceMatrix out) {
+        requireSame("sigmoid", x, out);
+        launch(kernel("sigmoid"), g1(x.elements()), null, mem(x), mem(out), (int) x.elements());
+    }
+
+    @Override
+    public void sigmoidBackward(DeviceMatrix y, DeviceMatrix dy, DeviceMatrix dx) {
+        requireSame("sigmoidBackward", y, dy);
+        requireSame("sigmoidBackward", y, dx);
+        launch(kernel("sigmoid_backward"), g1(y.elements()), null, mem(y), mem(dy), mem(dx), (int) y.elements());
+    }
+
+    /** sum softplus(sign * s) over s, on the host (the JSD terms kernel with f the identity). */
+    private double softplusSum(DeviceMatrix s, float sign) {
+        int total = (int) s.elements();
+        cl_mem terms = scratch(total);
+        launch(kernel("jsd_terms"), g1(total), null, mem(s), terms, total, 0, sign);
+        return sumToHost(terms, total);
+    }
+
+    @Override
+    public double bceWithLogits(DeviceMatrix pos, DeviceMatrix neg) {
+        return (softplusSum(pos, -1f) + softplusSum(neg, 1f)) / (pos.elements() + neg.elements());
+    }
+
+    @Override
+    public void bceWithLogitsBackward(DeviceMatrix pos, DeviceMatrix neg, double up, DeviceMatrix dPos, DeviceMatrix dNeg) {
+        // d/ds softplus(-s) = -sigmoid(-s), d/ds softplus(s) = sigmoid(s): the JSD backward with f the identity
+        float scale = (float) (up / (pos.elements() + neg.elements()));
+        if (dPos != null) {
+            requireSame("bceWithLogitsBackward", pos, dPos);
+            launch(kernel("jsd_backward"), g1(pos.elements()), null, mem(pos), mem(dPos), (int) pos.elements(), 0, -1f, scale);
+        }
+        if (dNeg != null) {
+            requireSame("bceWithLogitsBackward", neg, dNeg);
+            launch(kernel("jsd_backward"), g1(neg.elements()), null, mem(neg), mem(dNeg), (int) neg.elements(), 0, 1f, scale);
         }
     }
 

@@ -175,6 +175,43 @@ __kernel void row_dots_backward_left(__global const float* right, __global const
     dLeft[r * d + p] += s;
 }
 
+// ---- DGI's corruption and readout ------------------------------------------------------------
+
+// out[i,p] = src[idx[i], p];  global (d, n)
+__kernel void gather_rows(__global const float* src, __global const int* idx, __global float* out, const int n, const int d) {
+    int p = get_global_id(0);
+    int i = get_global_id(1);
+    if (p >= d || i >= n) return;
+    out[i * d + p] = src[idx[i] * d + p];
+}
+
+// dSrc[r,p] += sum of g[i,p] over the i with idx[i] = r (the inverse inv[invPtr[r] .. invPtr[r+1]));
+// global (d, srcRows)
+__kernel void scatter_add_rows(__global const float* g, __global const int* invPtr, __global const int* inv,
+                               __global float* dSrc, const int srcRows, const int d) {
+    int p = get_global_id(0);
+    int r = get_global_id(1);
+    if (p >= d || r >= srcRows) return;
+    float s = 0.0f;
+    for (int e = invPtr[r]; e < invPtr[r + 1]; e++) s += g[inv[e] * d + p];
+    dSrc[r * d + p] += s;
+}
+
+// out[j] = (1/n) sum_i x[i,j]  (one work-item per column)
+__kernel void row_mean(__global const float* x, __global float* out, const int n, const int d) {
+    int j = get_global_id(0);
+    if (j >= d) return;
+    float s = 0.0f;
+    for (int i = 0; i < n; i++) s += x[i * d + j];
+    out[j] = s / n;
+}
+
+// dx[i,j] += dy[j] / n
+__kernel void row_mean_backward(__global const float* dy, __global float* dx, const int total, const int n, const int d) {
+    int o = get_global_id(0);
+    if (o < total) dx[o] += dy[o % d] / n;
+}
+
 // ---- the JSD estimator -----------------------------------------------------------------------
 
 float sigmoid_stable(float x) {
@@ -208,6 +245,18 @@ __kernel void jsd_backward(__global const float* s, __global float* g, const int
         fp = f * (1.0f - f);
     }
     g[i] += sign * scale * sigmoid_stable(sign * f) * fp;
+}
+
+// out = sigmoid(x)
+__kernel void sigmoid(__global const float* x, __global float* out, const int total) {
+    int o = get_global_id(0);
+    if (o < total) out[o] = sigmoid_stable(x[o]);
+}
+
+// dx += dy y (1 - y), from the output y
+__kernel void sigmoid_backward(__global const float* y, __global const float* dy, __global float* dx, const int total) {
+    int o = get_global_id(0);
+    if (o < total) dx[o] += dy[o] * y[o] * (1.0f - y[o]);
 }
 
 // ---- the reconstruction (org.gmi.engine.Reconstruction) ----------------------------------------

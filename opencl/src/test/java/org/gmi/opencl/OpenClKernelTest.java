@@ -29,8 +29,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <ul>
  *   <li>products (GEMM, SpMM, row dots and their backwards, column sums): 1e-5 + 1e-5 |x|, scaled
  *       by the inner length (float sums in another order);
- *   <li>elementwise ops (bias, PReLU, add, fill, copy): exact; Adam: 1e-6 relative (sqrt, division);
- *   <li>JSD terms and gradients: 1e-5 relative (float on the device, double on the host);
+ *   <li>elementwise ops (bias, PReLU, add, fill, copy, row gather): exact; sigmoid and its backward,
+ *       the row mean: 1e-6 to 1e-5 relative (float exp on the device, double on the host); Adam: 1e-6
+ *       relative (sqrt, division);
+ *   <li>JSD and BCE terms and gradients: 1e-5 relative (float on the device, double on the host);
  *   <li>the reconstruction: loss 1e-4 relative, gradient 1e-4 of its largest entry (N^2 float
  *       terms summed in another order).
  * </ul>
@@ -343,6 +345,68 @@ class OpenClKernelTest {
         double lossOnly = cl.reconstruction(n, d).lossAndGradient(dH, t, w1, w2, 1e-10f, scale, null);
         assertEquals(actual, lossOnly, 1e-6 * Math.abs(actual), "reconstruction without gradient (seed " + seed + ")");
         free(dH, dDh);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void dgiOpsMatchTheCpu(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int n = size(rng), d = size(rng), srcRows = size(rng);
+        // gather and its scatter (repeated rows: a shuffle with replacement)
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = rng.nextInt(srcRows);
+        }
+        Matrix src = random(rng, srcRows, d), out = new Matrix(n, d);
+        CPU.gatherRows(src, CPU.indices(idx, srcRows), out);
+        DeviceMatrix dSrc = up(src), dOut = cl.allocate(n, d);
+        Indices devIdx = cl.indices(idx, srcRows);
+        cl.gatherRows(dSrc, devIdx, dOut);
+        check("gatherRows", seed, out, dOut, 0, 0);
+        Matrix g = random(rng, n, d), acc = random(rng, srcRows, d);
+        DeviceMatrix dG = up(g), dAcc = up(acc);
+        CPU.scatterAddRows(g, CPU.indices(idx, srcRows), acc);
+        cl.scatterAddRows(dG, devIdx, dAcc);
+        check("scatterAddRows", seed, acc, dAcc, 1e-5 * n, 1e-5);
+        // readout: row mean and sigmoid, and their backwards
+        Matrix mean = new Matrix(1, d);
+        CPU.rowMean(src, mean);
+        DeviceMatrix dMean = cl.allocate(1, d);
+        cl.rowMean(dSrc, dMean);
+        check("rowMean", seed, mean, dMean, 1e-6, 1e-5);
+        Matrix dy = random(rng, 1, d), dx = random(rng, srcRows, d);
+        DeviceMatrix dDy = up(dy), dDx = up(dx);
+        CPU.rowMeanBackward(dy, dx);
+        cl.rowMeanBackward(dDy, dDx);
+        check("rowMeanBackward", seed, dx, dDx, 1e-7, 1e-6);
+        Matrix big = random(rng, n, d);
+        for (int i = 0; i < big.data.length; i += 5) {
+            big.data[i] *= 40; // saturating inputs: the stable sigmoid
+        }
+        Matrix sig = new Matrix(n, d);
+        CPU.sigmoid(big, sig);
+        DeviceMatrix dBig = up(big), dSig = cl.allocate(n, d);
+        cl.sigmoid(dBig, dSig);
+        check("sigmoid", seed, sig, dSig, 1e-7, 1e-6);
+        Matrix sg = random(rng, n, d), sx = random(rng, n, d);
+        DeviceMatrix dSg = up(sg), dSx = up(sx);
+        CPU.sigmoidBackward(sig, sg, sx);
+        cl.sigmoidBackward(dSig, dSg, dSx);
+        check("sigmoidBackward", seed, sx, dSx, 1e-7, 1e-5);
+        // the loss: BCE with logits and its gradient
+        Matrix pos = random(rng, 1, n), neg = random(rng, 1, n);
+        neg.data[0] *= 50;
+        DeviceMatrix dPos = up(pos), dNeg = up(neg);
+        double expected = CPU.bceWithLogits(pos, neg);
+        assertEquals(expected, cl.bceWithLogits(dPos, dNeg), 1e-5 * Math.abs(expected) + 1e-7, "bce (seed " + seed + ")");
+        float upstream = (float) (2 * rng.nextDouble() - 1);
+        Matrix gp = random(rng, 1, n), gn = random(rng, 1, n);
+        DeviceMatrix dGp = up(gp), dGn = up(gn);
+        CPU.bceWithLogitsBackward(pos, neg, upstream, gp, gn);
+        cl.bceWithLogitsBackward(dPos, dNeg, upstream, dGp, dGn);
+        check("bceBackward pos", seed, gp, dGp, 1e-7, 1e-5);
+        check("bceBackward neg", seed, gn, dGn, 1e-7, 1e-5);
+        free(dSrc, dOut, dG, dAcc, dMean, dDy, dDx, dBig, dSig, dSg, dSx, dPos, dNeg, dGp, dGn);
     }
 
     @ParameterizedTest(name = "seed {0}")

@@ -132,6 +132,40 @@ public interface Backend extends AutoCloseable {
      */
     void jsdBackward(DeviceMatrix pos, DeviceMatrix neg, boolean probabilities, double up, DeviceMatrix dPos, DeviceMatrix dNeg);
 
+    /** One index list (null: the identity) as {@link Indices}; a backend may keep its copy per array. */
+    default Indices indices(int[] list, int leftRows) {
+        return indices(new int[][] {list}, leftRows);
+    }
+
+    // ---- DGI's corruption, readout and loss ----------------------------------------------------
+
+    /** out[i, :] = src[idx(i), :] with the first list of {@code idx} (DGI's row shuffle). */
+    void gatherRows(DeviceMatrix src, Indices idx, DeviceMatrix out);
+
+    /** Its backward: dSrc[idx(i), :] += g[i, :]. */
+    void scatterAddRows(DeviceMatrix g, Indices idx, DeviceMatrix dSrc);
+
+    /** out[0, j] = (1/N) sum_i x[i, j] (DGI's readout before its sigmoid); out is 1 x d. */
+    void rowMean(DeviceMatrix x, DeviceMatrix out);
+
+    /** Its backward: dx[i, j] += dy[0, j] / N. */
+    void rowMeanBackward(DeviceMatrix dy, DeviceMatrix dx);
+
+    /** out = sigmoid(x) elementwise. */
+    void sigmoid(DeviceMatrix x, DeviceMatrix out);
+
+    /** Its backward from the output y: dx += dy y (1 - y). */
+    void sigmoidBackward(DeviceMatrix y, DeviceMatrix dy, DeviceMatrix dx);
+
+    /**
+     * DGI's loss, returned to the host: {@code (sum_i softplus(-pos_i) + sum_i softplus(neg_i)) / (|pos| + |neg|)},
+     * binary cross-entropy with logits, positives labelled 1 and negatives 0.
+     */
+    double bceWithLogits(DeviceMatrix pos, DeviceMatrix neg);
+
+    /** Its gradient times {@code up}: dPos += -up/n sigmoid(-pos), dNeg += up/n sigmoid(neg), n = |pos| + |neg|. */
+    void bceWithLogitsBackward(DeviceMatrix pos, DeviceMatrix neg, double up, DeviceMatrix dPos, DeviceMatrix dNeg);
+
     // ---- reconstruction and optimiser ----------------------------------------------------------
 
     /** A fused reconstruction loss planned for H of shape n x d (buffers reused across calls). */

@@ -278,6 +278,99 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void gatherRows(DeviceMatrix src, Indices idx, DeviceMatrix out) {
+        RowOps.gatherRows(host(src), lists(idx)[0], host(out));
+    }
+
+    @Override
+    public void scatterAddRows(DeviceMatrix g, Indices idx, DeviceMatrix dSrc) {
+        RowOps.scatterAddRows(host(g), lists(idx)[0], host(dSrc));
+    }
+
+    @Override
+    public void rowMean(DeviceMatrix xM, DeviceMatrix outM) {
+        Matrix x = host(xM);
+        int n = x.rows;
+        int d = x.cols;
+        double[] acc = new double[d];
+        float[] xv = x.data;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                acc[j] += xv[i * d + j];
+            }
+        }
+        float[] out = data(outM);
+        for (int j = 0; j < d; j++) {
+            out[j] = (float) (acc[j] / n);
+        }
+    }
+
+    @Override
+    public void rowMeanBackward(DeviceMatrix dyM, DeviceMatrix dxM) {
+        Matrix x = host(dxM);
+        int n = x.rows;
+        int d = x.cols;
+        float[] dy = data(dyM);
+        float[] dx = x.data;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                dx[i * d + j] += dy[j] / n;
+            }
+        }
+    }
+
+    @Override
+    public void sigmoid(DeviceMatrix x, DeviceMatrix out) {
+        float[] xv = data(x);
+        float[] o = data(out);
+        for (int i = 0; i < xv.length; i++) {
+            o[i] = (float) ScalarMath.sigmoid(xv[i]);
+        }
+    }
+
+    @Override
+    public void sigmoidBackward(DeviceMatrix y, DeviceMatrix dyM, DeviceMatrix dxM) {
+        float[] yv = data(y);
+        float[] dy = data(dyM);
+        float[] dx = data(dxM);
+        for (int i = 0; i < yv.length; i++) {
+            dx[i] += dy[i] * yv[i] * (1f - yv[i]);
+        }
+    }
+
+    @Override
+    public double bceWithLogits(DeviceMatrix pos, DeviceMatrix neg) {
+        double sum = 0;
+        for (float s : data(pos)) {
+            sum += ScalarMath.softplus(-s);
+        }
+        for (float s : data(neg)) {
+            sum += ScalarMath.softplus(s);
+        }
+        return sum / (host(pos).size() + host(neg).size());
+    }
+
+    @Override
+    public void bceWithLogitsBackward(DeviceMatrix posM, DeviceMatrix negM, double up, DeviceMatrix dPos, DeviceMatrix dNeg) {
+        // a float division, as the op always computed it (up is the float upstream gradient)
+        double scale = (float) up / (host(posM).size() + host(negM).size());
+        if (dPos != null) {
+            float[] s = data(posM);
+            float[] g = data(dPos);
+            for (int i = 0; i < s.length; i++) {
+                g[i] += (float) (-scale * ScalarMath.sigmoid(-s[i]));
+            }
+        }
+        if (dNeg != null) {
+            float[] s = data(negM);
+            float[] g = data(dNeg);
+            for (int i = 0; i < s.length; i++) {
+                g[i] += (float) (scale * ScalarMath.sigmoid(s[i]));
+            }
+        }
+    }
+
+    @Override
     public ReconstructionKernel reconstruction(int n, int d) {
         return new Reconstruction(n, d);
     }
