@@ -133,6 +133,15 @@ public final class Tape {
         nextDeviceSlot = 0;
     }
 
+    /** Gives the device buffers back to the backend (a no-op on the CPU); the tape is empty afterwards. */
+    public void release() {
+        clear();
+        for (DeviceMatrix m : deviceSlots) {
+            backend.release(m);
+        }
+        deviceSlots.clear();
+    }
+
     /** Floats held in reusable buffers (for memory reports). */
     public long bufferedFloats() {
         long n = 0;

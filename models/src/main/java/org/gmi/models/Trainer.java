@@ -130,9 +130,11 @@ public final class Trainer {
                                   Checkpointing checkpoints, Backend backend) {
         List<Parameter> params = model.parameters();
         Adam adam = new Adam(params, config.lr, 0.9, 0.999, 1e-8, 0.0, backend);
+        Tape tape = new Tape(backend);
         try {
-            return fit(model, config, listener, checkpoints, backend, params, adam);
+            return fit(model, config, listener, checkpoints, backend, params, adam, tape);
         } finally {
+            tape.release();
             if (!backend.isCpu()) {
                 for (Parameter p : params) {
                     p.toHost();
@@ -143,7 +145,7 @@ public final class Trainer {
     }
 
     private static TrainResult fit(SelfSupervisedModel model, TrainConfig config, TrainingListener listener,
-                                   Checkpointing checkpoints, Backend backend, List<Parameter> params, Adam adam) {
+                                   Checkpointing checkpoints, Backend backend, List<Parameter> params, Adam adam, Tape tape) {
         boolean device = !backend.isCpu();
         float[][] best = new float[params.size()][];
         for (int k = 0; k < params.size(); k++) {
@@ -184,7 +186,6 @@ public final class Trainer {
                 bestOnDevice[k] = backend.upload(new Matrix(p.rows(), p.cols(), best[k]));
             }
         }
-        Tape tape = new Tape(backend);
         PhaseTimes phases = new PhaseTimes();
         model.setPhaseTimes(phases);
         while (!finished && epoch < config.epochs) {
