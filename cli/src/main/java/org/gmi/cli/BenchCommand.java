@@ -240,10 +240,10 @@ final class BenchCommand extends GmiCommand {
             outputs.commit();
 
             err.println("wrote " + benchFile);
-            out().println(Text.fmt("bench %s on %s (%s%d hidden, %d threads): %.4g s/epoch (median of %d), %.1f GFLOP/s, "
+            out().println(Text.fmt("bench %s on %s (%s%d hidden, %d threads%s): %.4g s/epoch (median of %d), %.1f GFLOP/s, "
                             + "peak RSS %.0f MiB, %.3g MiB allocated/epoch", method.cliName(), graph.name(),
                     method == Method.GMI ? reconstruction.cliName() + ", " + depth + (depth == 1 ? " layer, " : " layers, ") : "",
-                    hidden, threads, median,
+                    hidden, threads, backend.isCpu() ? "" : ", device " + backend.name(), median,
                     epochs - warmup, flop.total() / median / 1e9, peak.mib(), allocatedMib));
             return ExitCodes.OK;
         }
