@@ -22,6 +22,10 @@
 # driver's usual folders, or ICD_LIBRARY) is written to a temporary folder that OCL_ICD_VENDORS
 # points at, and LD_LIBRARY_PATH puts the bundled loader first.
 #
+# With this project's device tool: build the bundle here, then run, carrying target/gpu-check:
+#   run(command="target/gpu-check/gpu-check.sh run", carry=["target/gpu-check"], timeout_s=560)
+# (EPOCHS=100 takes a few minutes: the CPU run dominates).
+#
 # Environment of `run`: EPOCHS (100; patience is the same, so every epoch runs), EVAL_RUNS (10),
 # DEVICE (gpu), DATASET (DIR/data/coauthor_cs.npz), HIDDEN (512), OUT (a temporary folder),
 # ICD_LIBRARY (the OpenCL driver library; found when unset), GMI_XMX (java heap, 24g), THREADS
