@@ -119,7 +119,7 @@ final class BenchCommand extends GmiCommand {
             throw new BadInputException(e.getMessage(), e);
         }
         data.validate();
-        deviceOptions.validate(method, config.gamma, reconstruction);
+        deviceOptions.validate();
         Path benchFile = out.resolve("bench.json");
         // the device before any output: a missing one is bad input and leaves nothing behind
         Backend backend = deviceOptions.open();

@@ -2,8 +2,6 @@ package org.gmi.cli;
 
 import org.gmi.engine.backend.Backend;
 import org.gmi.engine.backend.CpuBackend;
-import org.gmi.models.Method;
-import org.gmi.models.ReconstructionMode;
 import org.gmi.opencl.OpenClBackend;
 import org.gmi.opencl.OpenClDevices;
 import picocli.CommandLine.Option;
@@ -20,20 +18,13 @@ final class DeviceOptions {
     @Option(names = "--device", paramLabel = "cpu|gpu|opencl[:P:D]",
             description = {"Where the training epochs run (default: ${DEFAULT-VALUE}): cpu, the Vector API kernels; gpu, the first "
                     + "OpenCL GPU; opencl, the first OpenCL device of any kind (e.g. PoCL on the CPU); opencl:P:D, platform P "
-                    + "device D as 'gmi devices' lists them. The sampled reconstruction runs on the CPU only."})
+                    + "device D as 'gmi devices' lists them."})
     String device = CPU;
 
-    /** Checks the value and what the devices can run (exit 2 otherwise); nothing is opened yet. */
-    void validate(Method method, double gamma, ReconstructionMode reconstruction) {
-        boolean gmi = method == Method.GMI;
-        if (device.equals(CPU)) {
-            return;
-        }
-        GmiCommand.require(OpenClDevices.isOpenClSpec(device),
+    /** Checks the value (exit 2 otherwise); nothing is opened yet. */
+    void validate() {
+        GmiCommand.require(device.equals(CPU) || OpenClDevices.isOpenClSpec(device),
                 "--device must be cpu, gpu, opencl or opencl:PLATFORM:DEVICE (see 'gmi devices'), got " + device);
-        GmiCommand.require(!gmi || gamma == 0 || reconstruction == ReconstructionMode.EXACT, "--device " + device
-                + " runs the exact reconstruction only (the sampled one has no OpenCL kernel); use --reconstruction exact "
-                + "or --device cpu");
     }
 
     /** The backend; an OpenCL device that is not there is bad input (exit 2, one line naming the devices found). */

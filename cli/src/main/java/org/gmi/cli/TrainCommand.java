@@ -174,7 +174,7 @@ final class TrainCommand extends GmiCommand {
             require(data.valFrac > 0, "--val-frac 0 leaves no validation nodes for --protocol " + probe.protocol.cliName()
                     + "; use --protocol paper or --no-eval");
         }
-        deviceOptions.validate(method, gamma, reconstruction);
+        deviceOptions.validate();
         Path embeddingsFile = out.resolve("embeddings.npy");
         Path metricsFile = out.resolve("metrics.json");
         Path checkpointFolder = out.resolve(Checkpoint.FOLDER);

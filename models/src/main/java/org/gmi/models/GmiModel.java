@@ -21,6 +21,7 @@ import org.gmi.engine.SampledReconstruction;
 import org.gmi.engine.backend.Backend;
 import org.gmi.engine.backend.DeviceMatrix;
 import org.gmi.engine.backend.ReconstructionKernel;
+import org.gmi.engine.backend.SampledReconstructionKernel;
 import org.gmi.graph.NegativeSampler;
 import org.gmi.graph.NonEdgeSampler;
 import org.gmi.models.PhaseTimes.Phase;
@@ -76,6 +77,9 @@ public final class GmiModel implements SelfSupervisedModel {
     private DeviceMatrix reconstructionGrad;
     private Backend reconstructionBackend;
     private final SampledReconstruction sampledReconstruction;
+    /** The sampled reconstruction planned on a device backend, when training runs on one. */
+    private record SampledOnDevice(Backend backend, SampledReconstructionKernel kernel) {}
+    private SampledOnDevice sampledOnDevice;
     /** The sampled reconstruction's non-edge columns, {@code nonEdges[i*k + t]}; refilled at each startEpoch. */
     private final int[] nonEdges;
     /** The K negative lists of D1 and of D2, refilled at each forward (the ops read them until backward). */
@@ -207,11 +211,18 @@ public final class GmiModel implements SelfSupervisedModel {
      * its sampled estimate over this epoch's non-edges.
      */
     private Tensor reconstructionLoss(Tape tape, Tensor h) {
-        if (sampledReconstruction != null) {
-            return SampledReconstructionLoss.apply(tape, "reconstruction", h, sampledReconstruction, ops.target(), nonEdges,
-                    w1, w2, 1e-10f);
-        }
         Backend backend = tape.backend();
+        if (sampledReconstruction != null) {
+            SampledReconstructionKernel kernel = sampledReconstruction;
+            if (!backend.isCpu()) {
+                if (sampledOnDevice == null || sampledOnDevice.backend() != backend) {
+                    sampledOnDevice = new SampledOnDevice(backend, backend.sampledReconstruction(h.rows(), h.cols(),
+                            sampledReconstruction.samplesPerNode(), ops.target().nnz()));
+                }
+                kernel = sampledOnDevice.kernel();
+            }
+            return SampledReconstructionLoss.apply(tape, "reconstruction", h, kernel, ops.target(), nonEdges, w1, w2, 1e-10f);
+        }
         if (reconstructionBackend != backend) {
             if (reconstructionBackend != null && !reconstructionBackend.isCpu()) {
                 reconstructionBackend.release(reconstructionGrad);

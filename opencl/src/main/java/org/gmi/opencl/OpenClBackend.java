@@ -37,6 +37,7 @@ import org.gmi.engine.backend.Backend;
 import org.gmi.engine.backend.DeviceMatrix;
 import org.gmi.engine.backend.Indices;
 import org.gmi.engine.backend.ReconstructionKernel;
+import org.gmi.engine.backend.SampledReconstructionKernel;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -722,6 +723,11 @@ public final class OpenClBackend implements Backend {
     @Override
     public ReconstructionKernel reconstruction(int n, int d) {
         return new ClReconstruction(this, n, d);
+    }
+
+    @Override
+    public SampledReconstructionKernel sampledReconstruction(int n, int d, int k, int edgePairs) {
+        return new ClSampledReconstruction(this, n, d, k, edgePairs);
     }
 
     /** The gradient columns each work-item of the reconstruction keeps in registers for width d. */

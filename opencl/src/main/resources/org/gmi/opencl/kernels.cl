@@ -356,6 +356,71 @@ __kernel void recon_edges(__global const float* h, const int n, const int d, __g
     terms[i] = sum;
 }
 
+// ---- the sampled reconstruction (org.gmi.engine.SampledReconstruction) ------------------------------
+
+// Pass 1, one work-item per row i: over the pairs (i, j) of T, rowLoss += l1(s) = -w1 log(R + eps) and
+// edgeCoef[e] = gScale l1'(s); over the k sampled non-edges j (-1: none), weighted n_i / k with n_i the
+// row's non-edge count, rowLoss += weight l0(s) = -weight log(1 - R + eps) and
+// sampleCoef[i*k + t] = gScale weight l0'(s).
+__kernel void sampled_pass1(__global const float* h, const int n, const int d, __global const int* ptr, __global const int* col,
+                            __global const int* sampled, const int k, const float w1, const float eps, const float gScale,
+                            __global float* edgeCoef, __global float* sampleCoef, __global float* rowLoss) {
+    int i = get_global_id(0);
+    if (i >= n) return;
+    __global const float* hi = h + i * d;
+    float sum = 0.0f;
+    for (int e = ptr[i]; e < ptr[i + 1]; e++) {
+        __global const float* hj = h + col[e] * d;
+        float s = 0.0f;
+        for (int p = 0; p < d; p++) s += hi[p] * hj[p];
+        float r = 1.0f / (1.0f + exp(-s));
+        float q = r + eps;
+        sum += -w1 * log(q);
+        edgeCoef[e] = gScale * (-w1 * r * (1.0f - r) / q);
+    }
+    float weight = (float) (n - (ptr[i + 1] - ptr[i])) / k;
+    for (int t = 0; t < k; t++) {
+        int j = sampled[i * k + t];
+        if (j < 0) {
+            sampleCoef[i * k + t] = 0.0f;
+            continue;
+        }
+        __global const float* hj = h + j * d;
+        float s = 0.0f;
+        for (int p = 0; p < d; p++) s += hi[p] * hj[p];
+        float r = 1.0f / (1.0f + exp(-s));
+        float q = 1.0f - r + eps;
+        sum += -weight * log(q);
+        sampleCoef[i * k + t] = gScale * weight * (r * (1.0f - r) / q);
+    }
+    rowLoss[i] = sum;
+}
+
+// Pass 2, global (d, n): each pair's gradient reaches both ends, gathered per row i:
+// dh[i,p] += sum_{e in row i} edgeCoef[e] h[col[e],p] + sum_t sampleCoef[i*k+t] h[sampled[i*k+t],p]
+//          + sum over the pairs (j, i) of T (the transpose tPtr/tRow/tEdge) of edgeCoef[that pair] h[j,p]
+//          + sum over the samples (j, t) that drew i (inverse invPtr/inv) of sampleCoef[j*k+t] h[j,p]
+__kernel void sampled_pass2(__global const float* h, const int n, const int d, __global const int* ptr, __global const int* col,
+                            __global const int* tPtr, __global const int* tRow, __global const int* tEdge,
+                            __global const int* sampled, const int k, __global const int* invPtr, __global const int* inv,
+                            __global const float* edgeCoef, __global const float* sampleCoef, __global float* dh) {
+    int p = get_global_id(0);
+    int i = get_global_id(1);
+    if (p >= d || i >= n) return;
+    float acc = 0.0f;
+    for (int e = ptr[i]; e < ptr[i + 1]; e++) acc += edgeCoef[e] * h[col[e] * d + p];
+    for (int t = 0; t < k; t++) {
+        int j = sampled[i * k + t];
+        if (j >= 0) acc += sampleCoef[i * k + t] * h[j * d + p];
+    }
+    for (int e = tPtr[i]; e < tPtr[i + 1]; e++) acc += edgeCoef[tEdge[e]] * h[tRow[e] * d + p];
+    for (int e = invPtr[i]; e < invPtr[i + 1]; e++) {
+        int o = inv[e];
+        acc += sampleCoef[o] * h[(o / k) * d + p];
+    }
+    dh[i * d + p] += acc;
+}
+
 // ---- Adam ------------------------------------------------------------------------------------
 
 // g = grad + wd w; m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; w -= lr (m / c1) / (sqrt(v / c2) + eps)

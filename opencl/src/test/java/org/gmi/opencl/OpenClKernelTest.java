@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       relative (sqrt, division);
  *   <li>JSD and BCE terms and gradients: 1e-5 relative (float on the device, double on the host);
  *   <li>the reconstruction: loss 1e-4 relative, gradient 1e-4 of its largest entry (N^2 float
- *       terms summed in another order).
+ *       terms summed in another order); the sampled one: 1e-5 (far fewer terms).
  * </ul>
  */
 class OpenClKernelTest {
@@ -407,6 +407,35 @@ class OpenClKernelTest {
         check("bceBackward pos", seed, gp, dGp, 1e-7, 1e-5);
         check("bceBackward neg", seed, gn, dGn, 1e-7, 1e-5);
         free(dSrc, dOut, dG, dAcc, dMean, dDy, dDx, dBig, dSig, dSg, dSx, dPos, dNeg, dGp, dGn);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void sampledReconstructionMatchesTheCpu(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int n = size(rng) + 1;
+        int d = size(rng);
+        int k = 1 + rng.nextInt(6);
+        CsrMatrix t = randomTarget(rng, n);
+        int[] sampled = new int[n * k];
+        for (int i = 0; i < sampled.length; i++) {
+            sampled[i] = rng.nextInt(8) == 0 ? -1 : rng.nextInt(n); // draws may repeat; -1: none
+        }
+        Matrix h = random(rng, n, d);
+        float w1 = (float) (1 + 20 * rng.nextDouble());
+        float w2 = (float) (1 + rng.nextDouble());
+        float scale = rng.nextBoolean() ? 1f : 0.5f;
+        Matrix dh = random(rng, n, d);
+        DeviceMatrix dH = up(h), dDh = up(dh);
+        double expected = CPU.sampledReconstruction(n, d, k, t.nnz()).lossAndGradient(h, t, sampled, w1, w2, 1e-10f, scale, dh);
+        double actual = cl.sampledReconstruction(n, d, k, t.nnz()).lossAndGradient(dH, t, sampled, w1, w2, 1e-10f, scale, dDh);
+        assertEquals(expected, actual, 1e-5 * Math.abs(expected), "sampled reconstruction loss (seed " + seed + ", n " + n + ", k " + k + ")");
+        float max = 0;
+        for (float v : dh.data) {
+            max = Math.max(max, Math.abs(v));
+        }
+        check("sampled reconstruction gradient", seed, dh, dDh, 1e-5 * max, 0);
+        free(dH, dDh);
     }
 
     @ParameterizedTest(name = "seed {0}")

@@ -171,6 +171,9 @@ public interface Backend extends AutoCloseable {
     /** A fused reconstruction loss planned for H of shape n x d (buffers reused across calls). */
     ReconstructionKernel reconstruction(int n, int d);
 
+    /** The sampled reconstruction estimate for H of shape n x d, k non-edges per node, a target of {@code edgePairs} entries. */
+    SampledReconstructionKernel sampledReconstruction(int n, int d, int k, int edgePairs);
+
     /**
      * One Adam step over one parameter, as PyTorch (L2 weight decay added to the gradient):
      * <pre>

@@ -6,6 +6,7 @@ import org.gmi.engine.Matrix;
 import org.gmi.engine.Parallel;
 import org.gmi.engine.Reconstruction;
 import org.gmi.engine.RowOps;
+import org.gmi.engine.SampledReconstruction;
 import org.gmi.engine.ScalarMath;
 import org.gmi.engine.Spmm;
 
@@ -373,6 +374,11 @@ public final class CpuBackend implements Backend {
     @Override
     public ReconstructionKernel reconstruction(int n, int d) {
         return new Reconstruction(n, d);
+    }
+
+    @Override
+    public SampledReconstructionKernel sampledReconstruction(int n, int d, int k, int edgePairs) {
+        return new SampledReconstruction(n, d, k, edgePairs);
     }
 
     @Override
