@@ -33,6 +33,8 @@ public final class OpenClTestSupport {
             if (required()) {
                 fail(why + " [GMI_REQUIRE_OPENCL=1: a missing device is a failure]");
             }
+            // on stderr too: a class skipped before its first test shows no reason in Maven's summary
+            System.err.println("SKIPPED: " + why + " [set GMI_REQUIRE_OPENCL=1 to fail instead]");
             Assumptions.abort(why + " [skipped; set GMI_REQUIRE_OPENCL=1 to fail instead]");
         }
         return OpenClBackend.open(spec());

@@ -52,6 +52,7 @@ class OpenClTrainingTest {
             if ("1".equals(System.getenv("GMI_REQUIRE_OPENCL")) || Boolean.getBoolean("gmi.requireOpenCl")) {
                 fail(why + " [GMI_REQUIRE_OPENCL=1: a missing device is a failure]");
             }
+            System.err.println("SKIPPED: " + why + " [set GMI_REQUIRE_OPENCL=1 to fail instead]");
             Assumptions.abort(why + " [skipped; set GMI_REQUIRE_OPENCL=1 to fail instead]");
         }
         return OpenClBackend.open("opencl");
