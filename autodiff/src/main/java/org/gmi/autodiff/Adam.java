@@ -1,7 +1,10 @@
 package org.gmi.autodiff;
 
 import java.util.List;
-import org.gmi.engine.Parallel;
+import org.gmi.engine.Matrix;
+import org.gmi.engine.backend.Backend;
+import org.gmi.engine.backend.CpuBackend;
+import org.gmi.engine.backend.DeviceMatrix;
 
 /**
  * Adam as PyTorch computes it (Kingma and Ba 2015, with L2 weight decay added to the gradient):
@@ -9,6 +12,8 @@ import org.gmi.engine.Parallel;
  *   g = grad + wd * p;  m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
  *   p -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
  * </pre>
+ * The update runs on the backend the moments live on ({@link Backend#adamStep}), where the
+ * parameters must be too: on a device, the step needs nothing from the host.
  */
 public final class Adam {
     private final List<Parameter> params;
@@ -17,8 +22,9 @@ public final class Adam {
     private final double beta2;
     private final double eps;
     private final double weightDecay;
-    private final float[][] m;
-    private final float[][] v;
+    private final Backend backend;
+    private final DeviceMatrix[] m;
+    private final DeviceMatrix[] v;
     private int step;
 
     public Adam(List<Parameter> params, double lr) {
@@ -26,17 +32,24 @@ public final class Adam {
     }
 
     public Adam(List<Parameter> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
+        this(params, lr, beta1, beta2, eps, weightDecay, CpuBackend.INSTANCE);
+    }
+
+    /** With the moments on {@code backend} (the parameters must be moved there before {@link #step()}). */
+    public Adam(List<Parameter> params, double lr, double beta1, double beta2, double eps, double weightDecay, Backend backend) {
         this.params = List.copyOf(params);
         this.lr = lr;
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
         this.weightDecay = weightDecay;
-        this.m = new float[this.params.size()][];
-        this.v = new float[this.params.size()][];
+        this.backend = backend;
+        this.m = new DeviceMatrix[this.params.size()];
+        this.v = new DeviceMatrix[this.params.size()];
         for (int k = 0; k < this.params.size(); k++) {
-            m[k] = new float[this.params.get(k).value().size()];
-            v[k] = new float[this.params.get(k).value().size()];
+            Parameter p = this.params.get(k);
+            m[k] = backend.allocate(p.rows(), p.cols());
+            v[k] = backend.allocate(p.rows(), p.cols());
         }
     }
 
@@ -62,37 +75,41 @@ public final class Adam {
         float wd = (float) weightDecay;
         for (int k = 0; k < params.size(); k++) {
             Parameter p = params.get(k);
-            float[] w = p.value().data;
-            float[] g = p.hasGrad() ? p.grad().data : null;
-            float[] mk = m[k];
-            float[] vk = v[k];
-            Parallel.forRange(w.length, 1 << 15, (lo, hi) -> {
-                for (int i = lo; i < hi; i++) {
-                    float gi = (g == null ? 0f : g[i]) + wd * w[i];
-                    mk[i] = b1 * mk[i] + (1 - b1) * gi;
-                    vk[i] = b2 * vk[i] + (1 - b2) * gi * gi;
-                    float mh = mk[i] / c1;
-                    float vh = vk[i] / c2;
-                    w[i] -= lrf * mh / ((float) Math.sqrt(vh) + epsf);
-                }
-            });
+            backend.requireOwn("Adam(" + p.name() + ")", p.buffer());
+            backend.adamStep(p.buffer(), p.hasGrad() ? p.gradBuffer() : null, m[k], v[k], b1, b2, c1, c2, lrf, epsf, wd);
         }
     }
 
-    /** The first and second moments, in parameter order, for checkpoints. */
+    /** The first moments, in parameter order, for checkpoints: the live arrays on the CPU, copies from a device. */
     public float[][] firstMoments() {
-        return m;
+        return host(m);
     }
 
     public float[][] secondMoments() {
-        return v;
+        return host(v);
+    }
+
+    private float[][] host(DeviceMatrix[] ms) {
+        float[][] out = new float[ms.length][];
+        for (int k = 0; k < ms.length; k++) {
+            out[k] = ms[k] instanceof Matrix h ? h.data : backend.download(ms[k]).data;
+        }
+        return out;
     }
 
     public void restore(int stepCount, float[][] first, float[][] second) {
         this.step = stepCount;
         for (int k = 0; k < m.length; k++) {
-            System.arraycopy(first[k], 0, m[k], 0, m[k].length);
-            System.arraycopy(second[k], 0, v[k], 0, v[k].length);
+            backend.write(new Matrix(m[k].rows(), m[k].cols(), first[k]), m[k]);
+            backend.write(new Matrix(v[k].rows(), v[k].cols(), second[k]), v[k]);
+        }
+    }
+
+    /** Gives the moments' device buffers back (a no-op on the CPU); the optimiser must not step afterwards. */
+    public void release() {
+        for (int k = 0; k < m.length; k++) {
+            backend.release(m[k]);
+            backend.release(v[k]);
         }
     }
 }

@@ -3,20 +3,45 @@ package org.gmi.autodiff;
 import java.util.ArrayList;
 import java.util.List;
 import org.gmi.engine.Matrix;
+import org.gmi.engine.backend.Backend;
+import org.gmi.engine.backend.CpuBackend;
+import org.gmi.engine.backend.DeviceMatrix;
 
 /**
  * Records ops in the order their forwards ran; {@link #backward(Tensor)} replays them in reverse,
  * which is a reverse topological order because an op can only consume values made before it.
+ *
+ * <p>A tape computes on one {@link Backend} (the CPU unless given another): the ops take their
+ * output and gradient buffers from it through {@link #allocateBuffer}; loss scalars come from
+ * {@link #allocate}, on the host.
  */
 public final class Tape {
     private final List<Op> ops = new ArrayList<>();
+    private final Backend backend;
     /**
      * Buffers handed out by {@link #allocate}, kept across {@link #clear()}: an epoch allocates the
      * same shapes in the same order as the one before, so after the first epoch every request is
-     * served from here and training makes no garbage.
+     * served from here and training makes no garbage. On the CPU backend the backend's buffers come
+     * from here too.
      */
     private final List<Matrix> slots = new ArrayList<>();
     private int nextSlot;
+    /** The same for a device backend's buffers. */
+    private final List<DeviceMatrix> deviceSlots = new ArrayList<>();
+    private int nextDeviceSlot;
+
+    /** A tape on the CPU backend. */
+    public Tape() {
+        this(CpuBackend.INSTANCE);
+    }
+
+    public Tape(Backend backend) {
+        this.backend = java.util.Objects.requireNonNull(backend, "backend");
+    }
+
+    public Backend backend() {
+        return backend;
+    }
 
     /** Ops call this from their {@code apply}; returns the op for chaining. */
     public <T extends Op> T record(T op) {
@@ -30,8 +55,8 @@ public final class Tape {
 
     /** Seeds d loss / d loss = 1 and runs every recorded backward in reverse order. */
     public void backward(Tensor loss) {
-        Matrix v = loss.value();
-        if (v.rows != 1 || v.cols != 1) {
+        DeviceMatrix v = loss.buffer();
+        if (v.rows() != 1 || v.cols() != 1) {
             throw new IllegalArgumentException("backward needs a scalar loss, got " + loss);
         }
         if (!loss.requiresGrad()) {
@@ -49,8 +74,8 @@ public final class Tape {
     }
 
     /**
-     * A rows x cols buffer for an op's output or a gradient, valid until the next {@link #clear()};
-     * zeroed when {@code zero}, otherwise holding stale values the caller must overwrite.
+     * A rows x cols host buffer (a loss scalar, or anything on the CPU backend), valid until the next
+     * {@link #clear()}; zeroed when {@code zero}, otherwise holding stale values the caller must overwrite.
      */
     public Matrix allocate(int rows, int cols, boolean zero) {
         Matrix m;
@@ -70,10 +95,51 @@ public final class Tape {
         return m;
     }
 
+    /** As {@link #allocate}, on this tape's backend (the same host buffers on the CPU). */
+    public DeviceMatrix allocateBuffer(int rows, int cols, boolean zero) {
+        if (backend.isCpu()) {
+            return allocate(rows, cols, zero);
+        }
+        DeviceMatrix m;
+        if (nextDeviceSlot < deviceSlots.size()) {
+            m = deviceSlots.get(nextDeviceSlot);
+            if (m.rows() != rows || m.cols() != cols) {
+                backend.release(m);
+                m = backend.allocate(rows, cols);
+                deviceSlots.set(nextDeviceSlot, m);
+            } else if (zero) {
+                backend.fill(m, 0f);
+            }
+        } else {
+            m = backend.allocate(rows, cols);
+            deviceSlots.add(m);
+        }
+        nextDeviceSlot++;
+        return m;
+    }
+
+    /** A buffer of {@code like}'s shape where {@code like} lives: on the host for host values, else on the backend. */
+    DeviceMatrix allocateLike(DeviceMatrix like, boolean zero) {
+        if (like instanceof Matrix) {
+            return allocate(like.rows(), like.cols(), zero);
+        }
+        return allocateBuffer(like.rows(), like.cols(), zero);
+    }
+
     /** Forgets the recorded ops; the buffers they used are handed out again, in the same order. */
     public void clear() {
         ops.clear();
         nextSlot = 0;
+        nextDeviceSlot = 0;
+    }
+
+    /** Gives the device buffers back to the backend (a no-op on the CPU); the tape is empty afterwards. */
+    public void release() {
+        clear();
+        for (DeviceMatrix m : deviceSlots) {
+            backend.release(m);
+        }
+        deviceSlots.clear();
     }
 
     /** Floats held in reusable buffers (for memory reports). */
@@ -81,6 +147,9 @@ public final class Tape {
         long n = 0;
         for (Matrix m : slots) {
             n += m.size();
+        }
+        for (DeviceMatrix m : deviceSlots) {
+            n += m.elements();
         }
         return n;
     }

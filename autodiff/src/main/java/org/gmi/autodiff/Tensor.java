@@ -1,27 +1,34 @@
 package org.gmi.autodiff;
 
 import org.gmi.engine.Matrix;
+import org.gmi.engine.backend.DeviceMatrix;
 
 /**
- * A value on the tape: a dense matrix and, when it needs one, its gradient.
+ * A value on the tape: a dense matrix of some {@link org.gmi.engine.backend.Backend} and, when it
+ * needs one, its gradient (of the same backend).
  *
  * <p>Gradients always accumulate ({@code +=}): a tensor that feeds two ops receives both
  * contributions. The gradient buffer is allocated on first use and zeroed by {@link #zeroGrad()}.
+ *
+ * <p>{@link #buffer()} and {@link #gradBuffer()} are the backend handles the ops compute on;
+ * {@link #value()} and {@link #grad()} are host views, available when the tensor lives on the CPU
+ * backend (always, unless training runs on a device) and refused, naming the tensor, otherwise.
+ * Loss scalars (1 x 1 outputs of the loss ops) always live on the host.
  */
 public class Tensor {
     private final String name;
-    private Matrix value;
+    private DeviceMatrix value;
     private final boolean requiresGrad;
-    private Matrix grad;
+    private DeviceMatrix grad;
     /** Where the gradient buffer comes from; null for leaves, which own theirs. */
     private final Tape tape;
 
-    public Tensor(String name, Matrix value, boolean requiresGrad) {
+    public Tensor(String name, DeviceMatrix value, boolean requiresGrad) {
         this(name, value, requiresGrad, null);
     }
 
     /** An op's output: its gradient buffer, when needed, is taken from the tape's reusable buffers. */
-    public Tensor(String name, Matrix value, boolean requiresGrad, Tape tape) {
+    public Tensor(String name, DeviceMatrix value, boolean requiresGrad, Tape tape) {
         this.name = name;
         this.value = value;
         this.requiresGrad = requiresGrad;
@@ -37,27 +44,46 @@ public class Tensor {
         return name;
     }
 
+    /** The value as a host matrix; throws when it lives on a device backend. */
     public Matrix value() {
+        return host(value, "value");
+    }
+
+    /** The value's handle on its backend. */
+    public DeviceMatrix buffer() {
         return value;
     }
 
     /** Replaces the value in place of the same shape (restoring a snapshot, loading a checkpoint). */
     public void setValue(Matrix v) {
-        Matrix.requireSameShape("setValue(" + name + ")", value, v);
-        value.copyFrom(v);
+        if (v.rows != value.rows() || v.cols != value.cols()) {
+            throw new IllegalArgumentException("setValue(" + name + "): shapes differ (" + value.shape() + ") vs (" + v.shape() + ")");
+        }
+        value.backend().write(v, value);
+    }
+
+    /** Moves the value to another handle (a parameter going to or coming from a device); drops the gradient. */
+    protected void rebind(DeviceMatrix newValue) {
+        this.value = newValue;
+        this.grad = null;
     }
 
     public boolean requiresGrad() {
         return requiresGrad;
     }
 
-    /** The gradient buffer, allocated (zero) on first call. */
+    /** The gradient as a host matrix, allocated (zero) on first call; throws when it lives on a device. */
     public Matrix grad() {
+        return host(gradBuffer(), "gradient");
+    }
+
+    /** The gradient's handle on the value's backend, allocated (zero) on first call. */
+    public DeviceMatrix gradBuffer() {
         if (!requiresGrad) {
             throw new IllegalStateException("tensor " + name + " does not take a gradient");
         }
         if (grad == null) {
-            grad = tape == null ? Matrix.sameShape(value) : tape.allocate(value.rows, value.cols, true);
+            grad = tape == null ? value.backend().allocate(value.rows(), value.cols()) : tape.allocateLike(value, true);
         }
         return grad;
     }
@@ -68,24 +94,32 @@ public class Tensor {
 
     public void zeroGrad() {
         if (grad != null) {
-            grad.fill(0f);
+            grad.backend().fill(grad, 0f);
         }
     }
 
     public int rows() {
-        return value.rows;
+        return value.rows();
     }
 
     public int cols() {
-        return value.cols;
+        return value.cols();
     }
 
-    /** The single entry of a 1 x 1 tensor (a loss). */
+    /** The single entry of a 1 x 1 host tensor (a loss). */
     public float scalar() {
-        if (value.rows != 1 || value.cols != 1) {
+        if (value.rows() != 1 || value.cols() != 1) {
             throw new IllegalStateException(name + " is " + value.shape() + ", not a scalar");
         }
-        return value.data[0];
+        return value().data[0];
+    }
+
+    private Matrix host(DeviceMatrix m, String what) {
+        if (m instanceof Matrix h) {
+            return h;
+        }
+        throw new IllegalStateException("the " + what + " of tensor " + name + " lives on backend " + m.backend().name()
+                + ", not on the host (read it through the backend)");
     }
 
     @Override

@@ -14,6 +14,7 @@ import org.gmi.engine.CsrMatrix;
 import org.gmi.engine.Kernels;
 import org.gmi.engine.Parallel;
 import org.gmi.engine.Simd;
+import org.gmi.engine.backend.Backend;
 import org.gmi.graph.Graph;
 import org.gmi.models.EpochReport;
 import org.gmi.models.MemoryEstimate;
@@ -100,6 +101,9 @@ final class BenchCommand extends GmiCommand {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of initialisation and sampling (default: ${DEFAULT-VALUE}).")
     long seed = DEFAULTS.seed;
 
+    @Mixin
+    DeviceOptions deviceOptions;
+
     @Override
     protected int run() throws IOException {
         PrintWriter err = err();
@@ -115,7 +119,10 @@ final class BenchCommand extends GmiCommand {
             throw new BadInputException(e.getMessage(), e);
         }
         data.validate();
+        deviceOptions.validate();
         Path benchFile = out.resolve("bench.json");
+        // the device before any output: a missing one is bad input and leaves nothing behind
+        Backend backend = deviceOptions.open();
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new BadInputException("--out: '" + out + "' exists and is not a folder");
         }
@@ -132,7 +139,7 @@ final class BenchCommand extends GmiCommand {
         }
         AtomicOutputs.removeStale(out, benchFile.getFileName().toString());
 
-        try (AtomicOutputs outputs = new AtomicOutputs(created ? out : null)) {
+        try (backend; AtomicOutputs outputs = new AtomicOutputs(created ? out : null)) {
             Path benchTemp = outputs.temp(benchFile);
             Parallel.setThreads(threads);
             Graph graph = data.load();
@@ -147,17 +154,17 @@ final class BenchCommand extends GmiCommand {
             DatasetOptions.printSummary(graph, err);
 
             SelfSupervisedModel model = Trainer.createModel(graph, config);
-            Kernels.Result warm = Kernels.warmUp();
-            err.println(Text.fmt("bench %s on %s: %s%d hidden, %d threads, %d epochs (%d warm-up); kernel warm-up %s",
+            Kernels.Result warm = backend.isCpu() ? Kernels.warmUp() : new Kernels.Result(0, 0.0, false);
+            err.println(Text.fmt("bench %s on %s: %s%d hidden, %d threads, device %s, %d epochs (%d warm-up); kernel warm-up %s",
                     method.name(), graph.name(), method == Method.GMI ? depth + " layers, " + reconstruction.cliName()
-                            + " reconstruction, " : "", hidden, threads, epochs, warmup,
+                            + " reconstruction, " : "", hidden, threads, backend.name(), epochs, warmup,
                     warm.ran() ? Text.fmt("%.2f s (%d rounds)", warm.seconds(), warm.rounds()) : "off or already done"));
             err.flush();
 
             Recorder recorder = new Recorder(epochs, warmup, err);
             PeakMemory memory = new PeakMemory();
             recorder.startAllocation();
-            Trainer.fit(model, config, recorder);
+            Trainer.fit(model, config, recorder, Trainer.Checkpointing.NONE, backend);
             PeakMemory.Reading peak = memory.read();
 
             // the figures over the measured epochs
@@ -198,7 +205,8 @@ final class BenchCommand extends GmiCommand {
             m.put("reconstruction", method == Method.GMI ? reconstruction.cliName() : null);
             m.put("recon_negatives", method == Method.GMI && reconstruction == ReconstructionMode.SAMPLED ? reconNegatives : null);
             m.put("threads", threads);
-            m.put("device", "cpu");
+            m.put("device", backend.name());
+            m.put("device_peak_mib", DeviceOptions.peakMib(backend));
             m.put("epochs", epochs);
             m.put("warmup", warmup);
             m.put("measured_epochs", epochs - warmup);
@@ -232,10 +240,10 @@ final class BenchCommand extends GmiCommand {
             outputs.commit();
 
             err.println("wrote " + benchFile);
-            out().println(Text.fmt("bench %s on %s (%s%d hidden, %d threads): %.4g s/epoch (median of %d), %.1f GFLOP/s, "
+            out().println(Text.fmt("bench %s on %s (%s%d hidden, %d threads%s): %.4g s/epoch (median of %d), %.1f GFLOP/s, "
                             + "peak RSS %.0f MiB, %.3g MiB allocated/epoch", method.cliName(), graph.name(),
                     method == Method.GMI ? reconstruction.cliName() + ", " + depth + (depth == 1 ? " layer, " : " layers, ") : "",
-                    hidden, threads, median,
+                    hidden, threads, backend.isCpu() ? "" : ", device " + backend.name(), median,
                     epochs - warmup, flop.total() / median / 1e9, peak.mib(), allocatedMib));
             return ExitCodes.OK;
         }

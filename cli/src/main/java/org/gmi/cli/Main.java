@@ -20,9 +20,9 @@ import picocli.CommandLine.Spec;
  * {@code new CommandLine(new Main())} gives the same exit codes, with picocli's own parse error text.
  */
 @Command(name = "gmi", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = {"GMI and DGI self-supervised graph embeddings on the CPU, in plain Java."},
-        subcommands = {TrainCommand.class, EvalCommand.class, DatasetsCommand.class, BenchCommand.class, StudyCommand.class,
-                PlotCommand.class, CommandLine.HelpCommand.class},
+        description = {"GMI and DGI self-supervised graph embeddings in plain Java, on the CPU or an OpenCL device."},
+        subcommands = {TrainCommand.class, EvalCommand.class, DatasetsCommand.class, BenchCommand.class, DevicesCommand.class,
+                StudyCommand.class, PlotCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  gmi train --method gmi --dataset cora --out runs/cora-gmi",
                 "  gmi eval --embeddings runs/cora-gmi/embeddings.npy --dataset cora",
@@ -30,6 +30,8 @@ import picocli.CommandLine.Spec;
                 "  gmi bench --method gmi --dataset cora --epochs 20 --out runs/bench-cora",
                 "  gmi study --datasets cora,citeseer --seeds 3 --out runs/study",
                 "  gmi plot embeddings --embeddings runs/cora-gmi/embeddings.npy --dataset cora --out cora-gmi.png",
+                "  gmi devices",
+                "  gmi train --method gmi --dataset cora --device gpu --out runs/cora-gpu",
                 "", "Exit codes: 0 success, 2 bad input or usage, 3 numerical failure, 1 anything else."})
 public final class Main implements Callable<Integer> {
     private static volatile Charset stdoutCharset = Charset.defaultCharset();
@@ -41,7 +43,7 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        err.println("gmi: error: no command given; try 'gmi --help' (commands: train, eval, datasets, bench, study, plot)");
+        err.println("gmi: error: no command given; try 'gmi --help' (commands: train, eval, datasets, bench, devices, study, plot)");
         err.flush();
         return ExitCodes.BAD_INPUT;
     }

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.gmi.engine.CsrMatrix;
 import org.gmi.engine.Parallel;
+import org.gmi.engine.backend.Backend;
 import org.gmi.graph.Graph;
 import org.gmi.graph.NegativeSampler;
 import org.gmi.autodiff.ops.JsdMi;
@@ -52,13 +53,13 @@ final class TrainCommand extends GmiCommand {
     /** Flags that change the training's mathematics (or its bits: threads): a resumed run must match the checkpoint. */
     static final List<String> TRAINING_FLAGS = List.of("method", "layers", "hidden", "negatives", "alpha", "beta",
             "gamma", "lr", "epochs", "patience", "seed", "sampler", "reconstruction", "recon_negatives", "variant", "jsd_on",
-            "threads");
+            "threads", "device");
     /**
      * Training flags added after checkpoints were first written, with the value every older
      * checkpoint was trained with: such a checkpoint resumes as if it recorded them.
      */
     static final Map<String, String> LATER_TRAINING_FLAGS = Map.of("reconstruction", "exact", "recon_negatives", "5",
-            "variant", "mean", "jsd_on", "probabilities");
+            "variant", "mean", "jsd_on", "probabilities", "device", DeviceOptions.CPU);
     /** Flags a resumed run takes from the checkpoint when not given, and may change. */
     static final List<String> CARRIED_FLAGS = List.of("dataset", "train_frac", "val_frac", "split_seed", "checkpoint_every");
     /** The checkpoint's key for the fingerprint of the graph it was trained on. */
@@ -154,9 +155,12 @@ final class TrainCommand extends GmiCommand {
             description = {"Continue the run checkpointed in DIR/checkpoint and write its outputs into DIR. Flags left out "
                     + "are taken from the checkpoint; flags that change the training (method, layers, hidden, negatives, "
                     + "alpha, beta, gamma, lr, epochs, patience, seed, sampler, reconstruction, recon-negatives, variant, jsd-on, "
-                    + "threads) "
+                    + "threads, device) "
                     + "and the graph must match it."})
     Path resume;
+
+    @Mixin
+    DeviceOptions deviceOptions;
 
     @Mixin
     ProbeOptions probe;
@@ -187,14 +191,20 @@ final class TrainCommand extends GmiCommand {
             require(data.valFrac > 0, "--val-frac 0 leaves no validation nodes for --protocol " + probe.protocol.cliName()
                     + "; use --protocol paper or --no-eval");
         }
+        deviceOptions.validate();
+        require(variant != GmiVariant.ADAPTIVE || method != Method.GMI || deviceOptions.isCpu(),
+                "--variant adaptive runs on the CPU backend only (its neighbour weights have no OpenCL kernel yet); "
+                        + "drop --device or use --variant mean");
         Path embeddingsFile = out.resolve("embeddings.npy");
         Path metricsFile = out.resolve("metrics.json");
         Path checkpointFolder = out.resolve(Checkpoint.FOLDER);
+        // the device before any output: a missing one is bad input and leaves nothing behind
+        Backend backend = deviceOptions.open();
         boolean createdOut = prepareOutputFolder(embeddingsFile, metricsFile, resumed != null);
         AtomicOutputs.removeStale(out, embeddingsFile.getFileName().toString(), metricsFile.getFileName().toString());
         AtomicOutputs.removeStale(checkpointFolder, Checkpoint.FILE);
 
-        try (AtomicOutputs outputs = new AtomicOutputs(createdOut ? out : null)) {
+        try (backend; AtomicOutputs outputs = new AtomicOutputs(createdOut ? out : null)) {
             Path embeddingsTemp = outputs.temp(embeddingsFile);
             Path metricsTemp = outputs.temp(metricsFile);
 
@@ -215,12 +225,12 @@ final class TrainCommand extends GmiCommand {
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
 
             // 3. training
-            err.println(Text.fmt("training %s on %s: %s%d hidden, lr %s, up to %d epochs (patience %d), seed %d, %d threads; "
-                    + "about %s of heap needed", method.name(), graph.name(),
+            err.println(Text.fmt("training %s on %s: %s%d hidden, lr %s, up to %d epochs (patience %d), seed %d, %d threads, "
+                    + "device %s; about %s of heap needed", method.name(), graph.name(),
                     method == Method.GMI ? "GMI-" + variant.cliName() + ", " + depth + " layers, " + negatives + " "
                             + Choices.samplerName(sampler) + " negatives, " + reconstructionText() + ", "
                             + (jsdOn == JsdMi.Mode.LOGITS ? "JSD on logits, " : "") : "",
-                    hidden, Text.sig4(lr), epochs, patience, seed, threads, MemoryEstimate.size(estimate.bytes())));
+                    hidden, Text.sig4(lr), epochs, patience, seed, threads, backend.name(), MemoryEstimate.size(estimate.bytes())));
             if (startState != null) {
                 err.println(Text.fmt("resuming from %s: %d of %d epochs done%s, best epoch %d (loss %.4f)",
                         Checkpoint.file(checkpointFolder), startState.epochsDone(), epochs,
@@ -237,7 +247,7 @@ final class TrainCommand extends GmiCommand {
             t0 = System.nanoTime();
             TrainResult result;
             try {
-                result = Trainer.train(graph, config, progress, checkpoints);
+                result = Trainer.train(graph, config, progress, checkpoints, backend);
             } catch (NumericalFailureException e) {
                 String kept = lastCheckpoint[0] > 0
                         ? "; the last good checkpoint (epoch " + lastCheckpoint[0] + ") is kept in " + checkpointFolder
@@ -273,6 +283,8 @@ final class TrainCommand extends GmiCommand {
             m.put("hidden", hidden);
             m.put("seed", seed);
             m.put("threads", threads);
+            m.put("device", backend.name());
+            m.put("device_peak_mib", DeviceOptions.peakMib(backend));
             m.put("reconstruction", method == Method.GMI ? reconstruction.cliName() : null);
             m.put("recon_negatives", method == Method.GMI && reconstruction == ReconstructionMode.SAMPLED ? reconNegatives : null);
             m.put("variant", method == Method.GMI ? variant.cliName() : null);
@@ -408,6 +420,7 @@ final class TrainCommand extends GmiCommand {
     private Map<String, String> checkpointConfig(TrainConfig config, Graph graph) {
         Map<String, String> m = new LinkedHashMap<>(config.describe());
         m.put("threads", Integer.toString(threads));
+        m.put("device", deviceOptions.device);
         m.put(GRAPH_KEY, fingerprint(graph));
         m.put("dataset", data.dataset);
         m.put("dataset_path", DatasetOptions.isBundled(data.dataset) ? data.dataset

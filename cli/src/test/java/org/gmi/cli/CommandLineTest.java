@@ -26,7 +26,7 @@ class CommandLineTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"train", "eval", "datasets", "bench", "study", "plot"})
+    @ValueSource(strings = {"train", "eval", "datasets", "bench", "devices", "study", "plot"})
     void helpOfEachCommandMentionsEveryFlag(String command) {
         Cli r = Cli.run(command, "--help");
         assertEquals(0, r.code(), r.toString());
@@ -59,7 +59,7 @@ class CommandLineTest {
     void noCommandIsAUsageError() {
         Cli r = Cli.run();
         assertEquals(2, r.code());
-        assertEquals(List.of("gmi: error: no command given; try 'gmi --help' (commands: train, eval, datasets, bench, study, plot)"), r.errLines());
+        assertEquals(List.of("gmi: error: no command given; try 'gmi --help' (commands: train, eval, datasets, bench, devices, study, plot)"), r.errLines());
     }
 
     static Stream<Arguments> badTrainFlags() {
@@ -83,6 +83,7 @@ class CommandLineTest {
                 Arguments.of(List.of("--protocol", "test"), "--protocol"),
                 Arguments.of(List.of("--variant", "median"), "'median' is not a GMI variant; expected mean or adaptive"),
                 Arguments.of(List.of("--jsd-on", "scores"), "expected probabilities or logits"),
+                Arguments.of(List.of("--variant", "adaptive", "--device", "opencl"), "--variant adaptive runs on the CPU backend only"),
                 Arguments.of(List.of("--no-such-flag"), "--no-such-flag"));
     }
 

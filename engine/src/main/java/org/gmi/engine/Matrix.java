@@ -1,14 +1,18 @@
 package org.gmi.engine;
 
 import java.util.Arrays;
+import org.gmi.engine.backend.Backend;
+import org.gmi.engine.backend.CpuBackend;
+import org.gmi.engine.backend.DeviceMatrix;
 
 /**
  * A dense row-major float matrix: element (i, j) lives at {@code data[i * cols + j]}.
  *
  * <p>Plain storage on purpose: kernels take {@code data} with explicit offsets, so a matrix is
- * never more than its array and its shape.
+ * never more than its array and its shape. It is also the {@link CpuBackend}'s {@link DeviceMatrix}
+ * handle, so the CPU path of the backend seam copies nothing.
  */
-public final class Matrix {
+public final class Matrix implements DeviceMatrix {
     public final int rows;
     public final int cols;
     public final float[] data;
@@ -47,6 +51,21 @@ public final class Matrix {
         return new Matrix(m.rows, m.cols);
     }
 
+    @Override
+    public int rows() {
+        return rows;
+    }
+
+    @Override
+    public int cols() {
+        return cols;
+    }
+
+    @Override
+    public Backend backend() {
+        return CpuBackend.INSTANCE;
+    }
+
     public float get(int i, int j) {
         return data[i * cols + j];
     }
@@ -72,6 +91,7 @@ public final class Matrix {
         System.arraycopy(other.data, 0, data, 0, data.length);
     }
 
+    @Override
     public String shape() {
         return rows + "x" + cols;
     }

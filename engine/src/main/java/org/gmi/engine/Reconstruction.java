@@ -2,6 +2,9 @@ package org.gmi.engine;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import org.gmi.engine.backend.CpuBackend;
+import org.gmi.engine.backend.DeviceMatrix;
+import org.gmi.engine.backend.ReconstructionKernel;
 
 /**
  * The GMI reconstruction loss and its gradient without any N x N buffer (DESIGN section 3).
@@ -19,7 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>One instance holds the buffers for one (N, d) and is reused across epochs.
  */
-public final class Reconstruction {
+public final class Reconstruction implements ReconstructionKernel {
     /** Rows per tile: two tiles of H (B x d floats each) stay in L2 for d up to 1024. */
     static final int B = 64;
     /**
@@ -60,6 +63,12 @@ public final class Reconstruction {
                 t++;
             }
         }
+    }
+
+    /** The {@link ReconstructionKernel} entry: host matrices of the {@link CpuBackend} only. */
+    @Override
+    public double lossAndGradient(DeviceMatrix h, CsrMatrix target, float w1, float w2, float eps, float scale, DeviceMatrix dH) {
+        return lossAndGradient(CpuBackend.host(h), target, w1, w2, eps, scale, dH == null ? null : CpuBackend.host(dH));
     }
 
     /**

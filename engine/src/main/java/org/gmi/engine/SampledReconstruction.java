@@ -1,5 +1,9 @@
 package org.gmi.engine;
 
+import org.gmi.engine.backend.CpuBackend;
+import org.gmi.engine.backend.DeviceMatrix;
+import org.gmi.engine.backend.SampledReconstructionKernel;
+
 /**
  * An unbiased estimate of the reconstruction loss of {@link Reconstruction} in O((|T| + kN) d):
  * <pre>
@@ -15,7 +19,7 @@ package org.gmi.engine;
  * parallel, the mirrored contributions are scattered serially in pair order, so the result depends
  * only on the thread count.
  */
-public final class SampledReconstruction {
+public final class SampledReconstruction implements SampledReconstructionKernel {
     private final int n;
     private final int d;
     private final int k;
@@ -33,8 +37,16 @@ public final class SampledReconstruction {
         this.sampleCoef = new float[n * k];
     }
 
+    @Override
     public int samplesPerNode() {
         return k;
+    }
+
+    /** The {@link SampledReconstructionKernel} entry: host matrices of the {@link CpuBackend} only. */
+    @Override
+    public double lossAndGradient(DeviceMatrix h, CsrMatrix target, int[] sampled, float w1, float w2, float eps, float scale,
+                                  DeviceMatrix dH) {
+        return lossAndGradient(CpuBackend.host(h), target, sampled, w1, w2, eps, scale, dH == null ? null : CpuBackend.host(dH));
     }
 
     /** Returns the estimated loss; when {@code dH} is not null adds {@code scale *} its gradient to it. */

@@ -18,8 +18,11 @@ import org.gmi.autodiff.ops.SampledReconstructionLoss;
 import org.gmi.autodiff.ops.SparseMatMul;
 import org.gmi.autodiff.ops.WeightedSum;
 import org.gmi.engine.Matrix;
-import org.gmi.engine.Reconstruction;
 import org.gmi.engine.SampledReconstruction;
+import org.gmi.engine.backend.Backend;
+import org.gmi.engine.backend.DeviceMatrix;
+import org.gmi.engine.backend.ReconstructionKernel;
+import org.gmi.engine.backend.SampledReconstructionKernel;
 import org.gmi.graph.NegativeSampler;
 import org.gmi.graph.NonEdgeSampler;
 import org.gmi.models.PhaseTimes.Phase;
@@ -73,9 +76,14 @@ public final class GmiModel implements SelfSupervisedModel {
     private final long seed;
     private final NegativeSampler.Mode samplerMode;
     private NegativeSampler negativeSampler;
-    private final Reconstruction reconstruction;
-    private final Matrix reconstructionGrad;
+    /** The exact reconstruction's kernel and gradient buffer, planned on the first forward's backend. */
+    private ReconstructionKernel reconstruction;
+    private DeviceMatrix reconstructionGrad;
+    private Backend reconstructionBackend;
     private final SampledReconstruction sampledReconstruction;
+    /** The sampled reconstruction planned on a device backend, when training runs on one. */
+    private record SampledOnDevice(Backend backend, SampledReconstructionKernel kernel) {}
+    private SampledOnDevice sampledOnDevice;
     /** The sampled reconstruction's non-edge columns, {@code nonEdges[i*k + t]}; refilled at each startEpoch. */
     private final int[] nonEdges;
     /** The K negative lists of D1 and of D2, refilled at each forward (the ops read them until backward). */
@@ -108,10 +116,7 @@ public final class GmiModel implements SelfSupervisedModel {
         this.samplerMode = config.sampler;
         this.negativeSampler = new NegativeSampler(EpochSeeds.of(seed, EpochSeeds.NEGATIVES, 0), samplerMode);
         int n = ops.numNodes();
-        boolean exact = config.gamma > 0 && config.reconstruction == ReconstructionMode.EXACT;
         boolean sampled = config.gamma > 0 && config.reconstruction == ReconstructionMode.SAMPLED;
-        this.reconstruction = exact ? new Reconstruction(n, d) : null;
-        this.reconstructionGrad = exact ? new Matrix(n, d) : null;
         this.sampledReconstruction = sampled
                 ? new SampledReconstruction(n, d, config.reconNegatives, ops.target().nnz()) : null;
         this.nonEdges = sampled ? new int[n * config.reconNegatives] : null;
@@ -217,9 +222,25 @@ public final class GmiModel implements SelfSupervisedModel {
      * its sampled estimate over this epoch's non-edges.
      */
     private Tensor reconstructionLoss(Tape tape, Tensor h) {
+        Backend backend = tape.backend();
         if (sampledReconstruction != null) {
-            return SampledReconstructionLoss.apply(tape, "reconstruction", h, sampledReconstruction, ops.target(), nonEdges,
-                    w1, w2, 1e-10f);
+            SampledReconstructionKernel kernel = sampledReconstruction;
+            if (!backend.isCpu()) {
+                if (sampledOnDevice == null || sampledOnDevice.backend() != backend) {
+                    sampledOnDevice = new SampledOnDevice(backend, backend.sampledReconstruction(h.rows(), h.cols(),
+                            sampledReconstruction.samplesPerNode(), ops.target().nnz()));
+                }
+                kernel = sampledOnDevice.kernel();
+            }
+            return SampledReconstructionLoss.apply(tape, "reconstruction", h, kernel, ops.target(), nonEdges, w1, w2, 1e-10f);
+        }
+        if (reconstructionBackend != backend) {
+            if (reconstructionBackend != null && !reconstructionBackend.isCpu()) {
+                reconstructionBackend.release(reconstructionGrad);
+            }
+            reconstruction = backend.reconstruction(h.rows(), h.cols());
+            reconstructionGrad = backend.allocate(h.rows(), h.cols());
+            reconstructionBackend = backend;
         }
         return ReconstructionLoss.apply(tape, "reconstruction", h, reconstruction, ops.target(), w1, w2, 1e-10f,
                 reconstructionGrad);

@@ -10,6 +10,9 @@ import org.gmi.autodiff.Parameter;
 import org.gmi.autodiff.Tape;
 import org.gmi.engine.Kernels;
 import org.gmi.engine.Matrix;
+import org.gmi.engine.backend.Backend;
+import org.gmi.engine.backend.CpuBackend;
+import org.gmi.engine.backend.DeviceMatrix;
 import org.gmi.graph.Graph;
 import org.gmi.models.PhaseTimes.Phase;
 
@@ -70,12 +73,21 @@ public final class Trainer {
 
     /** Builds the model the config names for this graph and fits it, checkpointing and resuming as asked. */
     public static TrainResult train(Graph graph, TrainConfig config, TrainingListener listener, Checkpointing checkpoints) {
+        return train(graph, config, listener, checkpoints, CpuBackend.INSTANCE);
+    }
+
+    /**
+     * As {@link #train(Graph, TrainConfig, TrainingListener, Checkpointing)}, the epochs on {@code backend}
+     * (the CPU kernels are warmed up only when the epochs run on the CPU).
+     */
+    public static TrainResult train(Graph graph, TrainConfig config, TrainingListener listener, Checkpointing checkpoints,
+                                    Backend backend) {
         config.validate();
         SelfSupervisedModel model = createModel(graph, config);
-        if (worthWarmingUp(graph, config)) {
+        if (backend.isCpu() && worthWarmingUp(graph, config)) {
             Kernels.warmUp();
         }
-        return fit(model, config, listener, checkpoints);
+        return fit(model, config, listener, checkpoints, backend);
     }
 
     /**
@@ -104,8 +116,36 @@ public final class Trainer {
 
     public static TrainResult fit(SelfSupervisedModel model, TrainConfig config, TrainingListener listener,
                                   Checkpointing checkpoints) {
+        return fit(model, config, listener, checkpoints, CpuBackend.INSTANCE);
+    }
+
+    /**
+     * Fits on {@code backend}. On a device backend the parameters, their gradients, Adam's moments and
+     * the best epoch's parameters stay on the device for the whole run; each epoch brings back only
+     * its loss terms (checkpoints read the state on purpose). The embedding of the best epoch is then
+     * computed on the host from the parameters brought back.
+     */
+    public static TrainResult fit(SelfSupervisedModel model, TrainConfig config, TrainingListener listener,
+                                  Checkpointing checkpoints, Backend backend) {
         List<Parameter> params = model.parameters();
-        Adam adam = new Adam(params, config.lr);
+        Adam adam = new Adam(params, config.lr, 0.9, 0.999, 1e-8, 0.0, backend);
+        Tape tape = new Tape(backend);
+        try {
+            return fit(model, config, listener, checkpoints, backend, params, adam, tape);
+        } finally {
+            tape.release();
+            if (!backend.isCpu()) {
+                for (Parameter p : params) {
+                    p.toHost();
+                }
+                adam.release();
+            }
+        }
+    }
+
+    private static TrainResult fit(SelfSupervisedModel model, TrainConfig config, TrainingListener listener,
+                                   Checkpointing checkpoints, Backend backend, List<Parameter> params, Adam adam, Tape tape) {
+        boolean device = !backend.isCpu();
         float[][] best = new float[params.size()][];
         for (int k = 0; k < params.size(); k++) {
             best[k] = params.get(k).value().data.clone();
@@ -136,7 +176,15 @@ public final class Trainer {
                 terms.put(t.getKey(), list);
             }
         }
-        Tape tape = new Tape();
+        // on a device: the parameters move there and the best epoch's copy is kept there too
+        DeviceMatrix[] bestOnDevice = device ? new DeviceMatrix[params.size()] : null;
+        if (device) {
+            for (int k = 0; k < params.size(); k++) {
+                Parameter p = params.get(k);
+                p.toBackend(backend);
+                bestOnDevice[k] = backend.upload(new Matrix(p.rows(), p.cols(), best[k]));
+            }
+        }
         PhaseTimes phases = new PhaseTimes();
         model.setPhaseTimes(phases);
         while (!finished && epoch < config.epochs) {
@@ -160,7 +208,11 @@ public final class Trainer {
                 bestEpoch = epoch;
                 sinceBest = 0;
                 for (int k = 0; k < params.size(); k++) {
-                    System.arraycopy(params.get(k).value().data, 0, best[k], 0, best[k].length);
+                    if (device) {
+                        backend.copy(params.get(k).buffer(), bestOnDevice[k]);
+                    } else {
+                        System.arraycopy(params.get(k).value().data, 0, best[k], 0, best[k].length);
+                    }
                 }
             } else {
                 sinceBest++;
@@ -179,11 +231,21 @@ public final class Trainer {
             listener.onEpoch(new EpochReport(epoch, config.epochs, value, loss.terms(), seconds[epoch - 1],
                     bestEpoch, sinceBest, config.patience, phases.secondsByPhase()));
             if (checkpoints.every() > 0 && (finished || epoch % checkpoints.every() == 0)) {
+                if (device) {
+                    readBest(backend, bestOnDevice, best);
+                }
                 TrainState state = snapshot(epoch, finished, params, adam, best, bestLoss, bestEpoch, sinceBest,
                         losses, terms, seconds);
                 if (state.isFinite()) {
                     save(checkpoints.sink(), state);
                 }
+            }
+        }
+        if (device) {
+            readBest(backend, bestOnDevice, best);
+            for (int k = 0; k < params.size(); k++) {
+                params.get(k).toHost();
+                backend.release(bestOnDevice[k]);
             }
         }
         for (int k = 0; k < params.size(); k++) {
@@ -192,6 +254,13 @@ public final class Trainer {
         Matrix embeddings = model.embed();
         return new TrainResult(embeddings, epoch, bestEpoch, Arrays.copyOf(losses, epoch), termArrays(terms),
                 Arrays.copyOf(seconds, epoch));
+    }
+
+    /** best[k] = the device copy of the best epoch's parameter k. */
+    private static void readBest(Backend backend, DeviceMatrix[] bestOnDevice, float[][] best) {
+        for (int k = 0; k < best.length; k++) {
+            backend.read(bestOnDevice[k], new Matrix(bestOnDevice[k].rows(), bestOnDevice[k].cols(), best[k]));
+        }
     }
 
     /** The state after {@code epoch} epochs, copied (training goes on changing the live arrays). */
@@ -209,7 +278,7 @@ public final class Trainer {
             Parameter par = params.get(k);
             names[k] = par.name();
             shapes[k] = new int[] {par.rows(), par.cols()};
-            values[k] = par.value().data.clone();
+            values[k] = par.copyValues();
             m[k] = adam.firstMoments()[k].clone();
             v[k] = adam.secondMoments()[k].clone();
             b[k] = best[k].clone();

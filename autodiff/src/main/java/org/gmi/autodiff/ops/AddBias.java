@@ -3,18 +3,21 @@ package org.gmi.autodiff.ops;
 import org.gmi.autodiff.Op;
 import org.gmi.autodiff.Tape;
 import org.gmi.autodiff.Tensor;
-import org.gmi.engine.Matrix;
+import org.gmi.engine.backend.Backend;
+import org.gmi.engine.backend.DeviceMatrix;
 
 /**
  * Y = X + 1 b (the row b added to every row of X). Backward: dX += dY, db += column sums of dY.
  * Shapes: X (m x n), b (1 x n) -> Y (m x n).
  */
 public final class AddBias implements Op {
+    private final Backend backend;
     private final Tensor x;
     private final Tensor b;
     private final Tensor y;
 
-    private AddBias(Tensor x, Tensor b, Tensor y) {
+    private AddBias(Backend backend, Tensor x, Tensor b, Tensor y) {
+        this.backend = backend;
         this.x = x;
         this.b = b;
         this.y = y;
@@ -22,28 +25,22 @@ public final class AddBias implements Op {
 
     public static Tensor apply(Tape tape, String name, Tensor x, Tensor b) {
         if (b.rows() != 1 || b.cols() != x.cols()) {
-            throw new IllegalArgumentException("AddBias: bias (" + b.value().shape() + ") for (" + x.value().shape() + ")");
+            throw new IllegalArgumentException("AddBias: bias (" + b.buffer().shape() + ") for (" + x.buffer().shape() + ")");
         }
-        Matrix out = tape.allocate(x.rows(), x.cols(), false);
-        System.arraycopy(x.value().data, 0, out.data, 0, out.data.length);
-        int n = out.cols;
-        float[] bv = b.value().data;
-        for (int i = 0; i < out.rows; i++) {
-            for (int j = 0; j < n; j++) {
-                out.data[i * n + j] += bv[j];
-            }
-        }
+        Backend backend = tape.backend();
+        DeviceMatrix out = tape.allocateBuffer(x.rows(), x.cols(), false);
+        backend.addBias(x.buffer(), b.buffer(), out);
         boolean grad = x.requiresGrad() || b.requiresGrad();
         Tensor y = new Tensor(name, out, grad, tape);
         if (grad) {
-            tape.record(new AddBias(x, b, y));
+            tape.record(new AddBias(backend, x, b, y));
         }
         return y;
     }
 
     @Override
     public String name() {
-        return "AddBias(" + x.value().shape() + ")";
+        return "AddBias(" + x.buffer().shape() + ")";
     }
 
     @Override
@@ -51,21 +48,11 @@ public final class AddBias implements Op {
         if (!y.hasGrad()) {
             return;
         }
-        float[] dy = y.grad().data;
-        int n = y.cols();
         if (x.requiresGrad()) {
-            float[] dx = x.grad().data;
-            for (int i = 0; i < dy.length; i++) {
-                dx[i] += dy[i];
-            }
+            backend.addScaled(1f, y.gradBuffer(), x.gradBuffer());
         }
         if (b.requiresGrad()) {
-            float[] db = b.grad().data;
-            for (int i = 0; i < y.rows(); i++) {
-                for (int j = 0; j < n; j++) {
-                    db[j] += dy[i * n + j];
-                }
-            }
+            backend.addColumnSums(y.gradBuffer(), b.gradBuffer());
         }
     }
 }

@@ -3,8 +3,9 @@ package org.gmi.autodiff.ops;
 import org.gmi.autodiff.Op;
 import org.gmi.autodiff.Tape;
 import org.gmi.autodiff.Tensor;
-import org.gmi.engine.Matrix;
-import org.gmi.engine.RowOps;
+import org.gmi.engine.backend.Backend;
+import org.gmi.engine.backend.DeviceMatrix;
+import org.gmi.engine.backend.Indices;
 
 /**
  * The bilinear discriminator scores with the bilinear weight already applied to one side
@@ -13,15 +14,20 @@ import org.gmi.engine.RowOps;
  * with idx_k the k-th index list (null: the identity, the positive pairs).
  * Backward: dright[i] += dY[k,i] left[idx_k(i)], dleft[idx_k(i)] += dY[k,i] right[i], dc += sum dY.
  * Shapes: left (p x d), right (N x d), K index lists of length N, c (1 x 1) -> Y (K x N).
+ *
+ * <p>The index lists cross to the backend once, in the forward; the backward reuses them (their
+ * arrays must not change in between).
  */
 public final class BilinearScores implements Op {
+    private final Backend backend;
     private final Tensor left;
     private final Tensor right;
-    private final int[][] idx;
+    private final Indices idx;
     private final Tensor bias;
     private final Tensor y;
 
-    private BilinearScores(Tensor left, Tensor right, int[][] idx, Tensor bias, Tensor y) {
+    private BilinearScores(Backend backend, Tensor left, Tensor right, Indices idx, Tensor bias, Tensor y) {
+        this.backend = backend;
         this.left = left;
         this.right = right;
         this.idx = idx;
@@ -30,28 +36,25 @@ public final class BilinearScores implements Op {
     }
 
     public static Tensor apply(Tape tape, String name, Tensor left, Tensor right, int[][] idx, Tensor bias) {
+        if (bias.rows() != 1 || bias.cols() != 1) {
+            throw new IllegalStateException(bias.name() + " is " + bias.buffer().shape() + ", not a scalar");
+        }
+        Backend backend = tape.backend();
         int n = right.rows();
-        Matrix out = tape.allocate(idx.length, n, false);
-        for (int k = 0; k < idx.length; k++) {
-            RowOps.rowDots(left.value(), idx[k], right.value(), out.data, k * n);
-        }
-        float c = bias.scalar();
-        if (c != 0f) {
-            for (int i = 0; i < out.data.length; i++) {
-                out.data[i] += c;
-            }
-        }
+        Indices lists = backend.indices(idx, left.rows());
+        DeviceMatrix out = tape.allocateBuffer(idx.length, n, false);
+        backend.rowDots(left.buffer(), lists, right.buffer(), bias.buffer(), out);
         boolean grad = left.requiresGrad() || right.requiresGrad() || bias.requiresGrad();
         Tensor y = new Tensor(name, out, grad, tape);
         if (grad) {
-            tape.record(new BilinearScores(left, right, idx, bias, y));
+            tape.record(new BilinearScores(backend, left, right, lists, bias, y));
         }
         return y;
     }
 
     @Override
     public String name() {
-        return "BilinearScores(" + left.value().shape() + ", " + right.value().shape() + ", " + idx.length + " lists)";
+        return "BilinearScores(" + left.buffer().shape() + ", " + right.buffer().shape() + ", " + idx.lists() + " lists)";
     }
 
     @Override
@@ -59,19 +62,9 @@ public final class BilinearScores implements Op {
         if (!y.hasGrad()) {
             return;
         }
-        float[] dy = y.grad().data;
-        int n = right.rows();
-        Matrix dLeft = left.requiresGrad() ? left.grad() : null;
-        Matrix dRight = right.requiresGrad() ? right.grad() : null;
-        for (int k = 0; k < idx.length; k++) {
-            RowOps.rowDotsBackward(left.value(), idx[k], right.value(), dy, k * n, dLeft, dRight);
-        }
-        if (bias.requiresGrad()) {
-            double s = 0;
-            for (float v : dy) {
-                s += v;
-            }
-            bias.grad().data[0] += (float) s;
-        }
+        backend.rowDotsBackward(left.buffer(), idx, right.buffer(), y.gradBuffer(),
+                left.requiresGrad() ? left.gradBuffer() : null,
+                right.requiresGrad() ? right.gradBuffer() : null,
+                bias.requiresGrad() ? bias.gradBuffer() : null);
     }
 }

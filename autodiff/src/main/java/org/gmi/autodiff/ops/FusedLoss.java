@@ -2,7 +2,7 @@ package org.gmi.autodiff.ops;
 
 import org.gmi.autodiff.Op;
 import org.gmi.autodiff.Tensor;
-import org.gmi.engine.Matrix;
+import org.gmi.engine.backend.DeviceMatrix;
 
 /**
  * A scalar loss whose kernel produces dL/dH together with L in its forward pass (the fused
@@ -10,10 +10,10 @@ import org.gmi.engine.Matrix;
  */
 abstract class FusedLoss implements Op {
     private final Tensor h;
-    private final Matrix dLossDh;
+    private final DeviceMatrix dLossDh;
     private final Tensor y;
 
-    FusedLoss(Tensor h, Matrix dLossDh, Tensor y) {
+    FusedLoss(Tensor h, DeviceMatrix dLossDh, Tensor y) {
         this.h = h;
         this.dLossDh = dLossDh;
         this.y = y;
@@ -29,10 +29,6 @@ abstract class FusedLoss implements Op {
             return;
         }
         float up = y.grad().data[0];
-        float[] g = h.grad().data;
-        float[] src = dLossDh.data;
-        for (int i = 0; i < g.length; i++) {
-            g[i] += up * src[i];
-        }
+        dLossDh.backend().addScaled(up, dLossDh, h.gradBuffer());
     }
 }

@@ -3,7 +3,8 @@ package org.gmi.autodiff.ops;
 import org.gmi.autodiff.Op;
 import org.gmi.autodiff.Tape;
 import org.gmi.autodiff.Tensor;
-import org.gmi.engine.Matrix;
+import org.gmi.engine.backend.Backend;
+import org.gmi.engine.backend.DeviceMatrix;
 
 /**
  * PReLU with one shared slope, as {@code nn.PReLU()}: y = x for x > 0, a x otherwise.
@@ -11,36 +12,36 @@ import org.gmi.engine.Matrix;
  * Shapes: X (m x n), a (1 x 1) -> Y (m x n).
  */
 public final class PRelu implements Op {
+    private final Backend backend;
     private final Tensor x;
     private final Tensor a;
     private final Tensor y;
 
-    private PRelu(Tensor x, Tensor a, Tensor y) {
+    private PRelu(Backend backend, Tensor x, Tensor a, Tensor y) {
+        this.backend = backend;
         this.x = x;
         this.a = a;
         this.y = y;
     }
 
     public static Tensor apply(Tape tape, String name, Tensor x, Tensor a) {
-        float slope = a.scalar();
-        float[] xv = x.value().data;
-        Matrix out = tape.allocate(x.rows(), x.cols(), false);
-        float[] o = out.data;
-        for (int i = 0; i < xv.length; i++) {
-            float v = xv[i];
-            o[i] = v > 0f ? v : slope * v;
+        if (a.rows() != 1 || a.cols() != 1) {
+            throw new IllegalStateException(a.name() + " is " + a.buffer().shape() + ", not a scalar");
         }
+        Backend backend = tape.backend();
+        DeviceMatrix out = tape.allocateBuffer(x.rows(), x.cols(), false);
+        backend.prelu(x.buffer(), a.buffer(), out);
         boolean grad = x.requiresGrad() || a.requiresGrad();
         Tensor y = new Tensor(name, out, grad, tape);
         if (grad) {
-            tape.record(new PRelu(x, a, y));
+            tape.record(new PRelu(backend, x, a, y));
         }
         return y;
     }
 
     @Override
     public String name() {
-        return "PRelu(" + x.value().shape() + ")";
+        return "PRelu(" + x.buffer().shape() + ")";
     }
 
     @Override
@@ -48,26 +49,7 @@ public final class PRelu implements Op {
         if (!y.hasGrad()) {
             return;
         }
-        float slope = a.scalar();
-        float[] xv = x.value().data;
-        float[] dy = y.grad().data;
-        float[] dx = x.requiresGrad() ? x.grad().data : null;
-        double da = 0;
-        for (int i = 0; i < xv.length; i++) {
-            float v = xv[i];
-            if (v > 0f) {
-                if (dx != null) {
-                    dx[i] += dy[i];
-                }
-            } else {
-                if (dx != null) {
-                    dx[i] += slope * dy[i];
-                }
-                da += (double) v * dy[i];
-            }
-        }
-        if (a.requiresGrad()) {
-            a.grad().data[0] += (float) da;
-        }
+        backend.preluBackward(x.buffer(), a.buffer(), y.gradBuffer(),
+                x.requiresGrad() ? x.gradBuffer() : null, a.requiresGrad() ? a.gradBuffer() : null);
     }
 }

@@ -4,7 +4,8 @@ import org.gmi.autodiff.Tape;
 import org.gmi.autodiff.Tensor;
 import org.gmi.engine.CsrMatrix;
 import org.gmi.engine.Matrix;
-import org.gmi.engine.Reconstruction;
+import org.gmi.engine.backend.DeviceMatrix;
+import org.gmi.engine.backend.ReconstructionKernel;
 
 /**
  * GMI's reconstruction term, fused (DESIGN section 3), over S = H H^T, R = sigmoid(S), T = A + I:
@@ -13,23 +14,26 @@ import org.gmi.engine.Reconstruction;
  * no N x N buffer ever exists. Shapes: H (N x d) -> (1 x 1).
  */
 public final class ReconstructionLoss extends FusedLoss {
-    private ReconstructionLoss(Tensor h, Matrix dLossDh, Tensor y) {
+    private ReconstructionLoss(Tensor h, DeviceMatrix dLossDh, Tensor y) {
         super(h, dLossDh, y);
     }
 
     /**
-     * @param kernel    planned for H's shape, reused across epochs
-     * @param gradBuffer an N x d buffer, reused across epochs (overwritten)
+     * @param kernel    planned for H's shape on H's backend, reused across epochs
+     * @param gradBuffer an N x d buffer on H's backend, reused across epochs (overwritten)
      */
-    public static Tensor apply(Tape tape, String name, Tensor h, Reconstruction kernel, CsrMatrix target,
-                               float w1, float w2, float eps, Matrix gradBuffer) {
-        Matrix grad = null;
+    public static Tensor apply(Tape tape, String name, Tensor h, ReconstructionKernel kernel, CsrMatrix target,
+                               float w1, float w2, float eps, DeviceMatrix gradBuffer) {
+        DeviceMatrix grad = null;
         if (h.requiresGrad()) {
-            Matrix.requireSameShape("ReconstructionLoss gradient buffer", h.value(), gradBuffer);
-            gradBuffer.fill(0f);
+            if (gradBuffer.rows() != h.rows() || gradBuffer.cols() != h.cols()) {
+                throw new IllegalArgumentException("ReconstructionLoss gradient buffer: shapes differ (" + h.buffer().shape()
+                        + ") vs (" + gradBuffer.shape() + ")");
+            }
+            gradBuffer.backend().fill(gradBuffer, 0f);
             grad = gradBuffer;
         }
-        double loss = kernel.lossAndGradient(h.value(), target, w1, w2, eps, 1f, grad);
+        double loss = kernel.lossAndGradient(h.buffer(), target, w1, w2, eps, 1f, grad);
         Matrix out = tape.allocate(1, 1, false);
         out.data[0] = (float) loss;
         Tensor y = new Tensor(name, out, h.requiresGrad(), tape);
@@ -48,6 +52,6 @@ public final class ReconstructionLoss extends FusedLoss {
 
     @Override
     public String name() {
-        return "ReconstructionLoss(" + input().value().shape() + ")";
+        return "ReconstructionLoss(" + input().buffer().shape() + ")";
     }
 }

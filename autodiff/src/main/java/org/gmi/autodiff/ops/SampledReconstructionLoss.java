@@ -5,6 +5,8 @@ import org.gmi.autodiff.Tensor;
 import org.gmi.engine.CsrMatrix;
 import org.gmi.engine.Matrix;
 import org.gmi.engine.SampledReconstruction;
+import org.gmi.engine.backend.DeviceMatrix;
+import org.gmi.engine.backend.SampledReconstructionKernel;
 
 /**
  * The sampled estimate of {@link ReconstructionLoss}: every pair of T exactly, k sampled non-edges
@@ -13,18 +15,18 @@ import org.gmi.engine.SampledReconstruction;
  * Shapes: H (N x d) -> (1 x 1).
  */
 public final class SampledReconstructionLoss extends FusedLoss {
-    private SampledReconstructionLoss(Tensor h, Matrix dLossDh, Tensor y) {
+    private SampledReconstructionLoss(Tensor h, DeviceMatrix dLossDh, Tensor y) {
         super(h, dLossDh, y);
     }
 
     /** @param sampled k non-edge columns per node, as the kernel documents; fixed for this step */
-    public static Tensor apply(Tape tape, String name, Tensor h, SampledReconstruction kernel, CsrMatrix target,
+    public static Tensor apply(Tape tape, String name, Tensor h, SampledReconstructionKernel kernel, CsrMatrix target,
                                int[] sampled, float w1, float w2, float eps) {
-        Matrix grad = null;
+        DeviceMatrix grad = null;
         if (h.requiresGrad()) {
-            grad = tape.allocate(h.rows(), h.cols(), true);
+            grad = tape.allocateBuffer(h.rows(), h.cols(), true);
         }
-        double loss = kernel.lossAndGradient(h.value(), target, sampled, w1, w2, eps, 1f, grad);
+        double loss = kernel.lossAndGradient(h.buffer(), target, sampled, w1, w2, eps, 1f, grad);
         Matrix out = tape.allocate(1, 1, false);
         out.data[0] = (float) loss;
         Tensor y = new Tensor(name, out, h.requiresGrad(), tape);
@@ -36,6 +38,6 @@ public final class SampledReconstructionLoss extends FusedLoss {
 
     @Override
     public String name() {
-        return "SampledReconstructionLoss(" + input().value().shape() + ")";
+        return "SampledReconstructionLoss(" + input().buffer().shape() + ")";
     }
 }

@@ -3,46 +3,41 @@ package org.gmi.autodiff.ops;
 import org.gmi.autodiff.Op;
 import org.gmi.autodiff.Tape;
 import org.gmi.autodiff.Tensor;
-import org.gmi.engine.Matrix;
+import org.gmi.engine.backend.Backend;
+import org.gmi.engine.backend.DeviceMatrix;
 
 /** y = sigmoid(x) elementwise. Backward: dx += dy y (1 - y). */
 public final class Sigmoid implements Op {
+    private final Backend backend;
     private final Tensor x;
     private final Tensor y;
 
-    private Sigmoid(Tensor x, Tensor y) {
+    private Sigmoid(Backend backend, Tensor x, Tensor y) {
+        this.backend = backend;
         this.x = x;
         this.y = y;
     }
 
     public static Tensor apply(Tape tape, String name, Tensor x) {
-        Matrix out = tape.allocate(x.rows(), x.cols(), false);
-        float[] xv = x.value().data;
-        for (int i = 0; i < xv.length; i++) {
-            out.data[i] = (float) Scalars.sigmoid(xv[i]);
-        }
+        Backend backend = tape.backend();
+        DeviceMatrix out = tape.allocateBuffer(x.rows(), x.cols(), false);
+        backend.sigmoid(x.buffer(), out);
         Tensor y = new Tensor(name, out, x.requiresGrad(), tape);
         if (x.requiresGrad()) {
-            tape.record(new Sigmoid(x, y));
+            tape.record(new Sigmoid(backend, x, y));
         }
         return y;
     }
 
     @Override
     public String name() {
-        return "Sigmoid(" + x.value().shape() + ")";
+        return "Sigmoid(" + x.buffer().shape() + ")";
     }
 
     @Override
     public void backward() {
-        if (!y.hasGrad()) {
-            return;
-        }
-        float[] yv = y.value().data;
-        float[] dy = y.grad().data;
-        float[] dx = x.grad().data;
-        for (int i = 0; i < yv.length; i++) {
-            dx[i] += dy[i] * yv[i] * (1f - yv[i]);
+        if (y.hasGrad()) {
+            backend.sigmoidBackward(y.buffer(), y.gradBuffer(), x.gradBuffer());
         }
     }
 }
