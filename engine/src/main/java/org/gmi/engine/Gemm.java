@@ -42,18 +42,15 @@ public final class Gemm {
             c.fill(0f);
         }
         if (Simd.enabled()) {
-            // A is read in place with strides (rs = 1, ks = k): the 4 values the kernel broadcasts per
-            // step are adjacent in a row of A, so no transposed copy is needed (packing one cost a
-            // strided pass over all of A per call). B is walked one 64-column panel at a time (m x 64
-            // floats, kept in L2) across every row block of C. Same products in the same order as
-            // with the copy, so the same bits.
+            // A^T packed once so that each row of C reads a contiguous row of A^T; B is then walked one
+            // 64-column panel at a time (m x 64 floats, kept in L2) across every row block of C.
+            float[] at = transposeScratch(a, TRANSPOSE_A);
             int m = a.rows;
-            int k = a.cols;
             int n = b.cols;
-            Parallel.forRange(k, MIN_ROWS_PER_CHUNK, (lo, hi) -> {
+            Parallel.forRange(a.cols, MIN_ROWS_PER_CHUNK, (lo, hi) -> {
                 for (int j0 = 0; j0 < n; j0 += PANEL) {
                     int w = Math.min(PANEL, n - j0);
-                    PanelKernels.updateSimd(a.data, lo, 1, k, 1f, b.data, j0, n, m, c.data, lo * n + j0, n, hi - lo, w);
+                    PanelKernels.updateSimd(at, lo * m, m, 1, 1f, b.data, j0, n, m, c.data, lo * n + j0, n, hi - lo, w);
                 }
             });
         } else {
@@ -85,6 +82,7 @@ public final class Gemm {
 
     /** Columns of B per panel in gemmTransA: 4 vectors of 16 floats, the width of the blocked kernel. */
     private static final int PANEL = 64;
+    private static final ThreadLocal<float[]> TRANSPOSE_A = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> TRANSPOSE_B = ThreadLocal.withInitial(() -> new float[0]);
 
     /** The transpose of b in a per-thread buffer reused across calls (no garbage per epoch). */
