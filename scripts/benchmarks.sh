@@ -10,6 +10,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 cd "$ROOT"
+# shellcheck source=find-jdk.sh
+source "$ROOT/scripts/find-jdk.sh"
 OUT=${OUT:-$ROOT/runs/bench-$(date +%F)}
 SHARED=${SHARED:-$ROOT/../shared/data}
 STEPS=${STEPS:-jmh,epochs}

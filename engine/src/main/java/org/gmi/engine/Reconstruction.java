@@ -285,7 +285,8 @@ public final class Reconstruction implements ReconstructionKernel {
         double sum = 0;
         for (int o = 0; o < rowsTimesB; o += B) {
             sigmoidInPlaceSimd(tile, o, nv);
-            float rowSum = nonEdgeTermsSimd(tile, o, nv, eps, positiveArgument, scratch);
+            float rowSum = positiveArgument ? nonEdgeTermsSimd(tile, o, nv, eps, scratch)
+                    : nonEdgeTermsAnySimd(tile, o, nv, eps, scratch);
             for (int b = nv; b < nj; b++) {
                 float s = tile[o + b];
                 float r = 1f / (1f + (float) Math.exp(-s));
@@ -307,16 +308,31 @@ public final class Reconstruction implements ReconstructionKernel {
     }
 
     /**
-     * Over R in tile[o, o+nv): returns sum -log(1 - R + eps) and leaves R(1-R)/(1-R+eps).
-     * {@code positiveArgument} (eps positive and normal) takes the log without special cases.
+     * Over R in tile[o, o+nv): returns sum -log(1 - R + eps) and leaves R(1-R)/(1-R+eps); eps positive
+     * and normal, so log needs no special cases. Kept apart from {@link #nonEdgeTermsAnySimd}: one loop
+     * choosing between the two logs grew past what C2 inlines, and the vectors were boxed again.
      */
-    private static float nonEdgeTermsSimd(float[] tile, int o, int nv, float eps, boolean positiveArgument, int scratch) {
+    private static float nonEdgeTermsSimd(float[] tile, int o, int nv, float eps, int scratch) {
         FloatVector acc = FloatVector.zero(SP);
         for (int b = 0; b < nv; b += L) {
             FloatVector r = FloatVector.fromArray(SP, tile, o + b);
             FloatVector oneMinusR = r.neg().add(1f);
             FloatVector q = oneMinusR.add(eps);
-            acc = acc.sub(positiveArgument ? SimdMath.logPositive(q) : SimdMath.log(q));
+            acc = acc.sub(SimdMath.logPositive(q));
+            r.mul(oneMinusR).div(q).intoArray(tile, o + b);
+        }
+        acc.intoArray(tile, scratch);
+        return Simd.sumLanes(tile, scratch);
+    }
+
+    /** As {@link #nonEdgeTermsSimd} for any eps, 0 included (log 0 = -infinity). */
+    private static float nonEdgeTermsAnySimd(float[] tile, int o, int nv, float eps, int scratch) {
+        FloatVector acc = FloatVector.zero(SP);
+        for (int b = 0; b < nv; b += L) {
+            FloatVector r = FloatVector.fromArray(SP, tile, o + b);
+            FloatVector oneMinusR = r.neg().add(1f);
+            FloatVector q = oneMinusR.add(eps);
+            acc = acc.sub(SimdMath.log(q));
             r.mul(oneMinusR).div(q).intoArray(tile, o + b);
         }
         acc.intoArray(tile, scratch);
