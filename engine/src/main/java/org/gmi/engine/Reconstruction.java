@@ -26,11 +26,11 @@ public final class Reconstruction implements ReconstructionKernel {
     /** Rows per tile: two tiles of H (B x d floats each) stay in L2 for d up to 1024. */
     static final int B = 64;
     /**
-     * A tile buffer: B x B scores, then LANES floats of scratch where a row's lane sums are reduced
-     * (see {@link Simd#sumLanes(float[], int)}).
+     * A tile buffer: B x B scores, then a row of B floats of scratch (the arguments of exp and log)
+     * and LANES floats where a row's lane sums are reduced (see {@link Simd#sumLanes(float[], int)}).
      */
     static final int TILE_FLOATS = B * B;
-    static final int TILE_BUFFER = TILE_FLOATS + Simd.LANES;
+    static final int TILE_BUFFER = TILE_FLOATS + B + Simd.LANES;
     private static final VectorSpecies<Float> SP = Simd.SPECIES;
     private static final int L = SP.length();
     private static final FloatVector ONE = FloatVector.broadcast(SP, 1f);
@@ -272,21 +272,22 @@ public final class Reconstruction implements ReconstructionKernel {
     }
 
     /*
-     * Two passes per row, each a small loop with one transcendental: with exp and log in one loop the
-     * compiled method grew past C2's inlining budget, calls were left out of line and every vector
-     * crossing them was boxed on the heap (43 MB per Cora epoch). The results are the same bits.
+     * Per row: sigmoid, then the loss terms and dL/ds, each a short loop; exp and log run over a row
+     * of scratch in SimdMath's array functions, so no vector crosses a call (a vector handed to a
+     * call C2 leaves out of line is boxed on the heap: 43 MB per Cora epoch). The same bits as one
+     * fused loop.
      */
     /** As {@link #nonEdgeLossScalar}, same bits; {@code tile} is a {@link #TILE_BUFFER}-long buffer. */
     static double nonEdgeLossSimd(float[] tile, int rowsTimesB, int nj, float eps) {
         int nv = SP.loopBound(nj);
-        int scratch = TILE_FLOATS;
+        int row = TILE_FLOATS;
+        int lanes = TILE_FLOATS + B;
         // 1 - R + eps >= eps: with the official offset the argument of log is always positive and normal.
         boolean positiveArgument = eps >= Float.MIN_NORMAL;
         double sum = 0;
         for (int o = 0; o < rowsTimesB; o += B) {
-            sigmoidInPlaceSimd(tile, o, nv);
-            float rowSum = positiveArgument ? nonEdgeTermsSimd(tile, o, nv, eps, scratch)
-                    : nonEdgeTermsAnySimd(tile, o, nv, eps, scratch);
+            sigmoidInPlaceSimd(tile, o, nv, row);
+            float rowSum = nonEdgeTermsSimd(tile, o, nv, eps, positiveArgument, row, lanes);
             for (int b = nv; b < nj; b++) {
                 float s = tile[o + b];
                 float r = 1f / (1f + (float) Math.exp(-s));
@@ -299,44 +300,42 @@ public final class Reconstruction implements ReconstructionKernel {
         return sum;
     }
 
-    /** tile[o, o+nv) = sigmoid(tile[o, o+nv)). */
-    private static void sigmoidInPlaceSimd(float[] tile, int o, int nv) {
+    /** tile[o, o+nv) = sigmoid(tile[o, o+nv)), through the row of scratch at {@code row}. */
+    private static void sigmoidInPlaceSimd(float[] tile, int o, int nv, int row) {
         for (int b = 0; b < nv; b += L) {
-            FloatVector s = FloatVector.fromArray(SP, tile, o + b);
-            ONE.div(SimdMath.exp(s.neg()).add(1f)).intoArray(tile, o + b);
+            FloatVector.fromArray(SP, tile, o + b).neg().intoArray(tile, row + b);
+        }
+        SimdMath.exp(tile, row, tile, row, nv);
+        for (int b = 0; b < nv; b += L) {
+            ONE.div(FloatVector.fromArray(SP, tile, row + b).add(1f)).intoArray(tile, o + b);
         }
     }
 
     /**
-     * Over R in tile[o, o+nv): returns sum -log(1 - R + eps) and leaves R(1-R)/(1-R+eps); eps positive
-     * and normal, so log needs no special cases. Kept apart from {@link #nonEdgeTermsAnySimd}: one loop
-     * choosing between the two logs grew past what C2 inlines, and the vectors were boxed again.
+     * Over R in tile[o, o+nv): returns sum -log(1 - R + eps) and leaves R(1-R)/(1-R+eps); the
+     * arguments of log go through the row of scratch at {@code row}, the lane sums through
+     * {@code lanes}. {@code positiveArgument}: eps is positive and normal, so log needs no special cases.
      */
-    private static float nonEdgeTermsSimd(float[] tile, int o, int nv, float eps, int scratch) {
-        FloatVector acc = FloatVector.zero(SP);
+    private static float nonEdgeTermsSimd(float[] tile, int o, int nv, float eps, boolean positiveArgument,
+                                          int row, int lanes) {
         for (int b = 0; b < nv; b += L) {
             FloatVector r = FloatVector.fromArray(SP, tile, o + b);
             FloatVector oneMinusR = r.neg().add(1f);
             FloatVector q = oneMinusR.add(eps);
-            acc = acc.sub(SimdMath.logPositive(q));
+            q.intoArray(tile, row + b);
             r.mul(oneMinusR).div(q).intoArray(tile, o + b);
         }
-        acc.intoArray(tile, scratch);
-        return Simd.sumLanes(tile, scratch);
-    }
-
-    /** As {@link #nonEdgeTermsSimd} for any eps, 0 included (log 0 = -infinity). */
-    private static float nonEdgeTermsAnySimd(float[] tile, int o, int nv, float eps, int scratch) {
+        if (positiveArgument) {
+            SimdMath.logPositive(tile, row, tile, row, nv);
+        } else {
+            SimdMath.log(tile, row, tile, row, nv);
+        }
         FloatVector acc = FloatVector.zero(SP);
         for (int b = 0; b < nv; b += L) {
-            FloatVector r = FloatVector.fromArray(SP, tile, o + b);
-            FloatVector oneMinusR = r.neg().add(1f);
-            FloatVector q = oneMinusR.add(eps);
-            acc = acc.sub(SimdMath.log(q));
-            r.mul(oneMinusR).div(q).intoArray(tile, o + b);
+            acc = acc.sub(FloatVector.fromArray(SP, tile, row + b));
         }
-        acc.intoArray(tile, scratch);
-        return Simd.sumLanes(tile, scratch);
+        acc.intoArray(tile, lanes);
+        return Simd.sumLanes(tile, lanes);
     }
 
     /**

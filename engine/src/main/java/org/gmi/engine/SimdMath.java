@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * exp and log over float vectors that give the same bits in every JIT tier.
+ * exp and log over float arrays, vectorised, that give the same bits in every JIT tier.
  *
  * <p>{@code lanewise(EXP)} and {@code lanewise(LOG)} are not usable where results must be
  * reproducible: the interpreted fallback calls {@code Math.exp}/{@code Math.log} per lane while C2
@@ -19,6 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class SimdMath {
     private static final VectorSpecies<Float> S = Simd.SPECIES;
+    private static final int L = Simd.LANES;
 
     private static final float EXP_HI = 88.3762626647949f;
     private static final float EXP_LO = -87.3365447505531f;
@@ -60,68 +61,86 @@ final class SimdMath {
     private static final FloatVector LOG_P7 = FloatVector.broadcast(S, -2.4999993993e-1f);
     private static final FloatVector LOG_P8 = FloatVector.broadcast(S, 3.3333331174e-1f);
 
-    /** e^x lanewise; x is clamped to [-87.34, 88.38] (results from 2^-126 to 2.4e38); NaN stays NaN. */
-    static FloatVector exp(FloatVector x) {
-        x = x.min(EXP_HI).max(EXP_LO);
-        // x = k ln2 + r, |r| <= ln2 / 2
-        FloatVector k = x.mul(LOG2E).add(ROUND).sub(ROUND);
-        FloatVector r = k.mul(-LN2_HI).add(x);
-        r = k.fma(MINUS_LN2_LO, r);
-        FloatVector z = r.mul(r);
-        FloatVector p = EXP_P0;
-        p = p.fma(r, EXP_P1);
-        p = p.fma(r, EXP_P2);
-        p = p.fma(r, EXP_P3);
-        p = p.fma(r, EXP_P4);
-        p = p.fma(r, EXP_P5);
-        p = p.fma(z, r).add(1f);
-        // 2^k from the exponent bits; k is in [-126, 127] after the clamp.
-        IntVector ki = (IntVector) k.convert(VectorOperators.F2I, 0);
-        FloatVector scale = ki.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return p.mul(scale);
+    /*
+     * The functions take and give arrays, and the polynomials sit inside their loops: a FloatVector
+     * handed to a call that C2 does not inline is boxed on the heap, and whether C2 inlined a
+     * 200-byte vector helper into a short loop depended on the call counts it had seen when it
+     * compiled (the same build allocated 0.02 MiB or 43 MiB per Cora epoch from one run to the next).
+     */
+
+    /**
+     * dst[dOff + i] = e^src[sOff + i] for i < n, n a multiple of {@link Simd#LANES}; src and dst may
+     * be the same. x is clamped to [-87.34, 88.38] (results from 2^-126 to 2.4e38); NaN stays NaN.
+     */
+    static void exp(float[] src, int sOff, float[] dst, int dOff, int n) {
+        for (int i = 0; i < n; i += L) {
+            FloatVector x = FloatVector.fromArray(S, src, sOff + i).min(EXP_HI).max(EXP_LO);
+            // x = k ln2 + r, |r| <= ln2 / 2
+            FloatVector k = x.mul(LOG2E).add(ROUND).sub(ROUND);
+            FloatVector r = k.mul(-LN2_HI).add(x);
+            r = k.fma(MINUS_LN2_LO, r);
+            FloatVector z = r.mul(r);
+            FloatVector p = EXP_P0;
+            p = p.fma(r, EXP_P1);
+            p = p.fma(r, EXP_P2);
+            p = p.fma(r, EXP_P3);
+            p = p.fma(r, EXP_P4);
+            p = p.fma(r, EXP_P5);
+            p = p.fma(z, r).add(1f);
+            // 2^k from the exponent bits; k is in [-126, 127] after the clamp.
+            IntVector ki = (IntVector) k.convert(VectorOperators.F2I, 0);
+            FloatVector scale = ki.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            p.mul(scale).intoArray(dst, dOff + i);
+        }
     }
 
     /**
-     * log(x) lanewise for x that is 0, positive and normal, +infinity or NaN (0 gives -infinity, a
-     * negative x NaN); subnormal x are outside the domain.
+     * As {@link #logPositive}, for x that is 0, positive and normal, +infinity or NaN (0 gives
+     * -infinity, a negative x NaN); subnormal x are outside the domain. src and dst may be the same.
      */
-    static FloatVector log(FloatVector x) {
-        FloatVector result = logPositive(x);
-        result = result.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
-        result = result.blend(Float.NaN, x.compare(VectorOperators.LT, 0f).or(x.compare(VectorOperators.NE, x)));
-        return result.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+    static void log(float[] src, int sOff, float[] dst, int dOff, int n) {
+        for (int i = 0; i < n; i += L) {
+            FloatVector x = FloatVector.fromArray(S, src, sOff + i);
+            logPositive(src, sOff + i, dst, dOff + i, L);
+            FloatVector result = FloatVector.fromArray(S, dst, dOff + i);
+            result = result.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
+            result = result.blend(Float.NaN, x.compare(VectorOperators.LT, 0f).or(x.compare(VectorOperators.NE, x)));
+            result.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
+                    .intoArray(dst, dOff + i);
+        }
     }
 
     /**
-     * log(x) for x positive, normal and finite only (no special cases): the form the hot loops call,
-     * kept small enough for C2 to inline, because a FloatVector passed to a call that is not inlined
-     * is boxed on the heap (tens of MB per epoch in the reconstruction).
+     * dst[dOff + i] = log(src[sOff + i]) for i < n, n a multiple of {@link Simd#LANES}, for x
+     * positive, normal and finite only (no special cases); src and dst may be the same.
      */
-    static FloatVector logPositive(FloatVector x) {
-        IntVector bits = x.reinterpretAsInts();
-        // x = m 2^e with m in [0.5, 1)
-        FloatVector m = bits.and(0x007fffff).or(0x3f000000).reinterpretAsFloats();
-        // e = (biased exponent) - 126 as a float without an int-to-float conversion, which C2 left out
-        // of line here (and then boxed every vector): 2^23 + n has the bits 0x4B000000 | n, exactly.
-        FloatVector ef = bits.lanewise(VectorOperators.LSHR, 23).or(0x4B000000).reinterpretAsFloats()
-                .sub(TWO_23_PLUS_126);
-        // m < sqrt(1/2): use 2m - 1 and e - 1 so that the polynomial's argument is in [-0.29, 0.41]
-        VectorMask<Float> small = m.compare(VectorOperators.LT, SQRT_HALF);
-        ef = ef.sub(ONE, small);
-        FloatVector t = m.sub(1f).add(m, small);
-        FloatVector z = t.mul(t);
-        FloatVector p = LOG_P0;
-        p = p.fma(t, LOG_P1);
-        p = p.fma(t, LOG_P2);
-        p = p.fma(t, LOG_P3);
-        p = p.fma(t, LOG_P4);
-        p = p.fma(t, LOG_P5);
-        p = p.fma(t, LOG_P6);
-        p = p.fma(t, LOG_P7);
-        p = p.fma(t, LOG_P8);
-        FloatVector y = p.mul(t).mul(z);
-        y = ef.fma(PLUS_LN2_LO, y);
-        y = z.fma(MINUS_HALF, y);
-        return t.add(y).add(ef.mul(LN2_HI));
+    static void logPositive(float[] src, int sOff, float[] dst, int dOff, int n) {
+        for (int i = 0; i < n; i += L) {
+            IntVector bits = FloatVector.fromArray(S, src, sOff + i).reinterpretAsInts();
+            // x = m 2^e with m in [0.5, 1)
+            FloatVector m = bits.and(0x007fffff).or(0x3f000000).reinterpretAsFloats();
+            // e = (biased exponent) - 126 as a float without an int-to-float conversion, which C2 left
+            // out of line here (and then boxed every vector): 2^23 + n has the bits 0x4B000000 | n.
+            FloatVector ef = bits.lanewise(VectorOperators.LSHR, 23).or(0x4B000000).reinterpretAsFloats()
+                    .sub(TWO_23_PLUS_126);
+            // m < sqrt(1/2): use 2m - 1 and e - 1 so that the polynomial's argument is in [-0.29, 0.41]
+            VectorMask<Float> small = m.compare(VectorOperators.LT, SQRT_HALF);
+            ef = ef.sub(ONE, small);
+            FloatVector t = m.sub(1f).add(m, small);
+            FloatVector z = t.mul(t);
+            FloatVector p = LOG_P0;
+            p = p.fma(t, LOG_P1);
+            p = p.fma(t, LOG_P2);
+            p = p.fma(t, LOG_P3);
+            p = p.fma(t, LOG_P4);
+            p = p.fma(t, LOG_P5);
+            p = p.fma(t, LOG_P6);
+            p = p.fma(t, LOG_P7);
+            p = p.fma(t, LOG_P8);
+            FloatVector y = p.mul(t).mul(z);
+            y = ef.fma(PLUS_LN2_LO, y);
+            y = z.fma(MINUS_HALF, y);
+            t.add(y).add(ef.mul(LN2_HI)).intoArray(dst, dOff + i);
+        }
     }
 }

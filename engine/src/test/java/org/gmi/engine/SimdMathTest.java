@@ -86,24 +86,27 @@ class SimdMathTest {
         for (int round = 0; round < 2; round++) {
             String when = round == 0 ? " (cold)" : " (after warm-up)";
             for (int k = 0; k < 64; k++) {
-                SimdMath.exp(FloatVector.fromArray(Simd.SPECIES, xs[k], 0)).intoArray(out, 0);
+                SimdMath.exp(xs[k], 0, out, 0, L);
                 for (int i = 0; i < L; i++) {
                     assertEquals(Float.floatToRawIntBits(expScalar(xs[k][i])), Float.floatToRawIntBits(out[i]), "exp(" + xs[k][i] + ")" + when);
                 }
-                SimdMath.log(FloatVector.fromArray(Simd.SPECIES, qs[k], 0)).intoArray(out, 0);
+                SimdMath.log(qs[k], 0, out, 0, L);
                 for (int i = 0; i < L; i++) {
                     assertEquals(Float.floatToRawIntBits(logScalar(qs[k][i])), Float.floatToRawIntBits(out[i]), "log(" + qs[k][i] + ")" + when);
                 }
-                SimdMath.logPositive(FloatVector.fromArray(Simd.SPECIES, qs[k], 0)).intoArray(out, 0);
+                SimdMath.logPositive(qs[k], 0, out, 0, L);
                 for (int i = 0; i < L; i++) {
                     assertEquals(Float.floatToRawIntBits(logScalar(qs[k][i])), Float.floatToRawIntBits(out[i]), "logPositive(" + qs[k][i] + ")" + when);
                 }
             }
             float sink = 0;
             for (int it = 0; it < WARM_UP; it++) {
-                sink += SimdMath.exp(FloatVector.fromArray(Simd.SPECIES, xs[it & 63], 0)).lane(0);
-                sink += SimdMath.log(FloatVector.fromArray(Simd.SPECIES, qs[it & 63], 0)).lane(0);
-                sink += SimdMath.logPositive(FloatVector.fromArray(Simd.SPECIES, qs[it & 63], 0)).lane(0);
+                SimdMath.exp(xs[it & 63], 0, out, 0, L);
+                sink += out[0];
+                SimdMath.log(qs[it & 63], 0, out, 0, L);
+                sink += out[0];
+                SimdMath.logPositive(qs[it & 63], 0, out, 0, L);
+                sink += out[0];
             }
             assertTrue(!Float.isNaN(sink));
         }
@@ -118,7 +121,7 @@ class SimdMathTest {
             for (int i = 0; i < L; i++) {
                 x[i] = (float) (-87 + 175 * rng.nextDouble());
             }
-            SimdMath.exp(FloatVector.fromArray(Simd.SPECIES, x, 0)).intoArray(out, 0);
+            SimdMath.exp(x, 0, out, 0, L);
             for (int i = 0; i < L; i++) {
                 checkUlp("exp", x[i], out[i], Math.exp(x[i]), 2);
             }
@@ -126,7 +129,7 @@ class SimdMathTest {
                 // log-uniform over [1e-37, 1e37], and often near 1 where log is small
                 x[i] = rng.nextBoolean() ? (float) Math.exp(-85 + 170 * rng.nextDouble()) : (float) (0.5 + rng.nextDouble());
             }
-            SimdMath.log(FloatVector.fromArray(Simd.SPECIES, x, 0)).intoArray(out, 0);
+            SimdMath.log(x, 0, out, 0, L);
             for (int i = 0; i < L; i++) {
                 checkUlp("log", x[i], out[i], Math.log(x[i]), 2);
             }
@@ -151,7 +154,7 @@ class SimdMathTest {
         for (int i = 0; i < L; i++) {
             x[i] = in[i % in.length];
         }
-        SimdMath.log(FloatVector.fromArray(Simd.SPECIES, x, 0)).intoArray(out, 0);
+        SimdMath.log(x, 0, out, 0, L);
         for (int i = 0; i < L; i++) {
             int k = i % in.length;
             if (Float.isNaN(want[k]) || Float.isInfinite(want[k]) || want[k] == 0f) {
@@ -160,11 +163,18 @@ class SimdMathTest {
                 assertEquals(want[k], out[i], 2 * Math.ulp(want[k]), "log(" + x[i] + ")");
             }
         }
+        // in place, src and dst the same range at an offset: the same values, special ones included
+        float[] inPlace = new float[L + 5];
+        System.arraycopy(x, 0, inPlace, 5, L);
+        SimdMath.log(inPlace, 5, inPlace, 5, L);
+        for (int i = 0; i < L; i++) {
+            assertEquals(Float.floatToRawIntBits(out[i]), Float.floatToRawIntBits(inPlace[5 + i]), "log in place (" + x[i] + ")");
+        }
         float[] ein = {Float.NaN, 1000f, -1000f, 0f, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
         for (int i = 0; i < L; i++) {
             x[i] = ein[i % ein.length];
         }
-        SimdMath.exp(FloatVector.fromArray(Simd.SPECIES, x, 0)).intoArray(out, 0);
+        SimdMath.exp(x, 0, out, 0, L);
         for (int i = 0; i < L; i++) {
             float v = x[i];
             if (Float.isNaN(v)) {
