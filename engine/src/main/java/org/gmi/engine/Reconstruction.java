@@ -271,13 +271,13 @@ public final class Reconstruction implements ReconstructionKernel {
         return sum;
     }
 
-    /*
-     * Per row: sigmoid, then the loss terms and dL/ds, each a short loop; exp and log run over a row
-     * of scratch in SimdMath's array functions, so no vector crosses a call (a vector handed to a
-     * call C2 leaves out of line is boxed on the heap: 43 MB per Cora epoch). The same bits as one
-     * fused loop.
+    /**
+     * As {@link #nonEdgeLossScalar}, same bits; {@code tile} is a {@link #TILE_BUFFER}-long buffer.
+     *
+     * <p>Per row: sigmoid, then the loss terms and dL/ds, each a short loop; exp and log run over a
+     * row of scratch in SimdMath's array functions, so no vector crosses a call (a vector handed to a
+     * call C2 leaves out of line is boxed on the heap: 43 MB per Cora epoch).
      */
-    /** As {@link #nonEdgeLossScalar}, same bits; {@code tile} is a {@link #TILE_BUFFER}-long buffer. */
     static double nonEdgeLossSimd(float[] tile, int rowsTimesB, int nj, float eps) {
         int nv = SP.loopBound(nj);
         int row = TILE_FLOATS;
