@@ -92,13 +92,7 @@ public final class Gemm {
             t = new float[b.data.length];
             scratch.set(t);
         }
-        int rows = b.rows;
-        int cols = b.cols;
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                t[j * rows + i] = b.data[i * cols + j];
-            }
-        }
+        Transpose.blocked(b.data, b.rows, b.cols, t);
         return t;
     }
 

@@ -130,12 +130,7 @@ public final class Reconstruction implements ReconstructionKernel {
         if (ht == null) {
             ht = new float[n * d];
         }
-        for (int j = 0; j < n; j++) {
-            int row = j * d;
-            for (int p = 0; p < d; p++) {
-                ht[p * n + j] = h[row + p];
-            }
-        }
+        Transpose.blocked(h, n, d, ht);
     }
 
     private void ensureBuffers(int chunks, boolean grad) {
