@@ -151,9 +151,9 @@ public final class Kernels {
         /** The inner vector kernels, once each on tiny operands (their blocked paths and tails). */
         double inner() {
             // C (6 x 72) += A (6 x 2) B (2 x 72): a 4-row block, a 2-row tail, a 64-float panel, an 8-float tail
-            PanelKernels.updateSimd(a.data, 0, M, 1, 1f, b.data, 0, N, 2, c.data, 0, N, M, N);
+            PanelKernels.updateSimd(a.data, 0, M, 1, b.data, 0, N, 2, c.data, 0, N, M, N);
             // the transposed strides of the reconstruction's G^T H_I
-            PanelKernels.updateSimd(a.data, 0, 1, M, 1f, b.data, 0, N, 2, c2.data, 0, N, M, N);
+            PanelKernels.updateSimd(a.data, 0, 1, M, b.data, 0, N, 2, c2.data, 0, N, M, N);
             ReconstructionSimd.tileDots(h.data, ht, NODES, 2, 0, 6, 0, tile);    // 64 columns, 6 rows (4 + 2)
             Reconstruction.tileDotsSimd(h.data, D, 0, 1, 0, 5, tile);          // 5 columns (4 + 1), d = 16 + 8
             double loss = Reconstruction.nonEdgeLossSimd(tile, Reconstruction.B, D, 1e-10f); // one row: 16 + 8

@@ -173,15 +173,25 @@ public final class Reconstruction implements ReconstructionKernel {
         if (dh != null) {
             // tile now holds l0'(s); dh_I += gScale * G H_J, and for an off-diagonal tile dh_J += gScale * G^T H_I.
             if (simd) {
-                PanelKernels.updateSimd(tile, 0, B, 1, gScale, h, j0 * d, d, nj, dh, i0 * d, d, ni, d);
+                // G scaled once here (gScale * g, the product the scalar loop forms per element: same
+                // bits), so that the blocked kernel broadcasts G straight from memory.
+                scaleRowsSimd(tile, ni * B, gScale);
+                PanelKernels.updateSimd(tile, 0, B, 1, h, j0 * d, d, nj, dh, i0 * d, d, ni, d);
                 if (!diagonal) {
-                    PanelKernels.updateSimd(tile, 0, 1, B, gScale, h, i0 * d, d, ni, dh, j0 * d, d, nj, d);
+                    PanelKernels.updateSimd(tile, 0, 1, B, h, i0 * d, d, ni, dh, j0 * d, d, nj, d);
                 }
             } else {
                 gradTileScalar(tile, gScale, h, d, i0, ni, j0, nj, dh, diagonal);
             }
         }
         return diagonal ? sum : 2 * sum;
+    }
+
+    /** tile[0, len) *= scale; len is a multiple of B (whole rows; columns past nj are never read). */
+    private static void scaleRowsSimd(float[] tile, int len, float scale) {
+        for (int o = 0; o < len; o += L) {
+            FloatVector.fromArray(SP, tile, o).mul(scale).intoArray(tile, o);
+        }
     }
 
     /** dh_I += gScale * G H_J and, off the diagonal, dh_J += gScale * G^T H_I; G is the tile (stride B). */
