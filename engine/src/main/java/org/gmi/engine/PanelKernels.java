@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  *   for r < nr, p < ncols
  * </pre>
  * With the strides (rs, ks) of g it is C += A B ({@code rs = lda, ks = 1}), C += A^T B
- * ({@code rs = 1, ks = lda}), or the reconstruction's dH_I += G H_J and dH_J += G^T H_I.
+ * ({@code rs = 1, ks = lda}), or the reconstruction's S = H_I H_J^T (from H^T), dH_I += G H_J and
+ * dH_J += G^T H_I.
  *
  * <p>The vectorised loop keeps 4 rows x 4 vectors (64 floats with AVX-512) of {@code out} in 16
  * registers while k runs, so each load of h feeds 4 FMAs and each broadcast of g feeds 4; rows and
@@ -25,6 +26,8 @@ final class PanelKernels {
     private static final VectorSpecies<Float> S = Simd.SPECIES;
     private static final int L = S.length();
     private static final int W = 4 * L;
+    /** The width of the register block: 4 vectors (64 floats with AVX-512). */
+    static final int BLOCK_COLUMNS = W;
 
     private PanelKernels() {}
 
@@ -70,7 +73,7 @@ final class PanelKernels {
                            float[] out, int outOff, int ldo, int nr, int ncols) {
         int cBlocked = ncols - ncols % W;
         int rBlocked = nr - nr % 4;
-        float[] panel = rBlocked > 4 ? panelBuffer(nk * W) : null;
+        float[] panel = rBlocked > 0 ? panelBuffer(nk * W) : null;
         // Column panels outermost: the nk x 64 panel of h stays in L1/L2 while every row block uses it.
         for (int p = 0; p < cBlocked; p += W) {
             float[] hp = h;
