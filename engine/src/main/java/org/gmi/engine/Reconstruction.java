@@ -116,15 +116,20 @@ public final class Reconstruction implements ReconstructionKernel {
         double dense = 0;
         for (int c = 0; c < chunks; c++) {
             dense += chunkLoss[c];
-            if (grad) {
-                float[] g = chunkGrad[c];
-                float[] out = dH.data;
-                if (simd) {
-                    VectorKernels.axpySimd(1f, g, 0, out, 0, out.length);
-                } else {
-                    VectorKernels.axpyScalar(1f, g, 0, out, 0, out.length);
+        }
+        if (grad) {
+            // Each element sums the chunks' buffers in chunk order whichever thread does it, so
+            // splitting the elements across the pool keeps the bits.
+            float[] out = dH.data;
+            Parallel.forRange(out.length, 1 << 14, (lo, hi) -> {
+                for (int c = 0; c < chunks; c++) {
+                    if (simd) {
+                        VectorKernels.axpySimd(1f, chunkGrad[c], lo, out, lo, hi - lo);
+                    } else {
+                        VectorKernels.axpyScalar(1f, chunkGrad[c], lo, out, lo, hi - lo);
+                    }
                 }
-            }
+            });
         }
         double correction = edgeCorrection(h, target, w1, eps, gScale, dH, simd);
         return norm * (dense + correction);
