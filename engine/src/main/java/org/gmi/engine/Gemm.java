@@ -27,7 +27,7 @@ public final class Gemm {
         boolean simd = Simd.enabled();
         Parallel.forRange(a.rows, MIN_ROWS_PER_CHUNK, (lo, hi) -> {
             if (simd) {
-                PanelKernels.updateSimd(a.data, lo * a.cols, a.cols, 1, 1f, b.data, 0, b.cols, a.cols, c.data, lo * b.cols, b.cols, hi - lo, b.cols);
+                PanelKernels.updateSimd(a.data, lo * a.cols, a.cols, 1, b.data, 0, b.cols, a.cols, c.data, lo * b.cols, b.cols, hi - lo, b.cols);
             } else {
                 gemmRowsScalar(a.data, b.data, c.data, a.cols, b.cols, lo, hi);
             }
@@ -50,7 +50,7 @@ public final class Gemm {
             Parallel.forRange(a.cols, MIN_ROWS_PER_CHUNK, (lo, hi) -> {
                 for (int j0 = 0; j0 < n; j0 += PANEL) {
                     int w = Math.min(PANEL, n - j0);
-                    PanelKernels.updateSimd(at, lo * m, m, 1, 1f, b.data, j0, n, m, c.data, lo * n + j0, n, hi - lo, w);
+                    PanelKernels.updateSimd(at, lo * m, m, 1, b.data, j0, n, m, c.data, lo * n + j0, n, hi - lo, w);
                 }
             });
         } else {
@@ -73,7 +73,7 @@ public final class Gemm {
             int k = a.cols;
             int n = b.rows;
             Parallel.forRange(a.rows, MIN_ROWS_PER_CHUNK, (lo, hi) ->
-                    PanelKernels.updateSimd(a.data, lo * k, k, 1, 1f, bt, 0, n, k, c.data, lo * n, n, hi - lo, n));
+                    PanelKernels.updateSimd(a.data, lo * k, k, 1, bt, 0, n, k, c.data, lo * n, n, hi - lo, n));
         } else {
             Parallel.forRange(a.rows, MIN_ROWS_PER_CHUNK, (lo, hi) ->
                     gemmTransBRowsScalar(a.data, b.data, c.data, a.cols, b.rows, lo, hi));

@@ -121,8 +121,7 @@ public final class Kernels {
         final Reconstruction exact = new Reconstruction(NODES, D);
         final SampledReconstruction sampled;
         final int[] nonEdges = new int[NODES * SAMPLES];
-        /** H^T of the first 2 columns of h (2 x NODES), and a reconstruction tile, for the inner calls. */
-        final float[] ht = new float[2 * NODES];
+        /** A reconstruction tile, for the inner calls. */
         final float[] tile = new float[Reconstruction.TILE_BUFFER];
 
         Operands(SplittableRandom rng) {
@@ -136,10 +135,6 @@ public final class Kernels {
             }
             s = randomCsr(M, M, 2, rng);
             target = ringWithDiagonal(NODES);
-            for (int j = 0; j < NODES; j++) {
-                ht[j] = h.data[j * D];
-                ht[NODES + j] = h.data[j * D + 1];
-            }
             sampled = new SampledReconstruction(NODES, D, SAMPLES, target.nnz());
             for (int i = 0; i < NODES; i++) {
                 for (int t = 0; t < SAMPLES; t++) {
@@ -151,11 +146,10 @@ public final class Kernels {
         /** The inner vector kernels, once each on tiny operands (their blocked paths and tails). */
         double inner() {
             // C (6 x 72) += A (6 x 2) B (2 x 72): a 4-row block, a 2-row tail, a 64-float panel, an 8-float tail
-            PanelKernels.updateSimd(a.data, 0, M, 1, 1f, b.data, 0, N, 2, c.data, 0, N, M, N);
+            PanelKernels.updateSimd(a.data, 0, M, 1, b.data, 0, N, 2, c.data, 0, N, M, N);
             // the transposed strides of the reconstruction's G^T H_I
-            PanelKernels.updateSimd(a.data, 0, 1, M, 1f, b.data, 0, N, 2, c2.data, 0, N, M, N);
-            ReconstructionSimd.tileDots(h.data, ht, NODES, 2, 0, 6, 0, tile);    // 64 columns, 6 rows (4 + 2)
-            Reconstruction.tileDotsSimd(h.data, D, 0, 1, 0, 5, tile);          // 5 columns (4 + 1), d = 16 + 8
+            PanelKernels.updateSimd(a.data, 0, 1, M, b.data, 0, N, 2, c2.data, 0, N, M, N);
+            Reconstruction.tileDotsSimd(h.data, D, 0, 1, 0, 0, 5, tile);       // 5 columns (4 + 1), d = 16 + 8
             double loss = Reconstruction.nonEdgeLossSimd(tile, Reconstruction.B, D, 1e-10f); // one row: 16 + 8
             Spmm.spmmRowsSimd(s.rowPtr, s.colIdx, s.values, b.data, c.data, N, 0, M);
             float dot = VectorKernels.dotSimd(b.data, 0, c.data, N, N);

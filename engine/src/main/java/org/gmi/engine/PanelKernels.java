@@ -6,39 +6,58 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The register-blocked rank update behind every dense product of the engine:
  * <pre>
- *   out[outOff + r*ldo + p] += scale * sum_{k < nk} g[gOff + r*rs + k*ks] * h[hOff + k*ldh + p]
+ *   out[outOff + r*ldo + p] += sum_{k < nk} g[gOff + r*rs + k*ks] * h[hOff + k*ldh + p]
  *   for r < nr, p < ncols
  * </pre>
  * With the strides (rs, ks) of g it is C += A B ({@code rs = lda, ks = 1}), C += A^T B
- * ({@code rs = 1, ks = lda}), or the reconstruction's dH_I += G H_J and dH_J += G^T H_I.
+ * ({@code rs = 1, ks = lda}), or the reconstruction's S = H_I H_J^T (from H^T), dH_I += G H_J and
+ * dH_J += G^T H_I.
  *
  * <p>The vectorised loop keeps 4 rows x 4 vectors (64 floats with AVX-512) of {@code out} in 16
  * registers while k runs, so each load of h feeds 4 FMAs and each broadcast of g feeds 4; rows and
  * columns past the last full block fall back to one axpy per (row, k). {@link #updateScalar} is the
  * scalar twin and test oracle.
+ *
+ * <p>There is no scale factor: a caller that needs one scales g first. Broadcasting g straight from
+ * memory lets C2 emit {@code vbroadcastss zmm, m32}, which runs on the load ports; a broadcast of a
+ * computed {@code scale * g} is a register shuffle that competes with the FMAs for the FP pipes.
  */
 final class PanelKernels {
     private static final VectorSpecies<Float> S = Simd.SPECIES;
     private static final int L = S.length();
     private static final int W = 4 * L;
+    /** The width of the register block: 4 vectors (64 floats with AVX-512). */
+    static final int BLOCK_COLUMNS = W;
 
     private PanelKernels() {}
 
-    static void update(float[] g, int gOff, int rs, int ks, float scale, float[] h, int hOff, int ldh, int nk,
+    static void update(float[] g, int gOff, int rs, int ks, float[] h, int hOff, int ldh, int nk,
                        float[] out, int outOff, int ldo, int nr, int ncols) {
         if (Simd.enabled()) {
-            updateSimd(g, gOff, rs, ks, scale, h, hOff, ldh, nk, out, outOff, ldo, nr, ncols);
+            updateSimd(g, gOff, rs, ks, h, hOff, ldh, nk, out, outOff, ldo, nr, ncols);
         } else {
-            updateScalar(g, gOff, rs, ks, scale, h, hOff, ldh, nk, out, outOff, ldo, nr, ncols);
+            updateScalar(g, gOff, rs, ks, h, hOff, ldh, nk, out, outOff, ldo, nr, ncols);
         }
     }
 
-    static void updateScalar(float[] g, int gOff, int rs, int ks, float scale, float[] h, int hOff, int ldh, int nk,
+    private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** A per-thread buffer of at least {@code size} floats, kept across calls (no garbage per epoch). */
+    private static float[] panelBuffer(int size) {
+        float[] b = PANEL.get();
+        if (b.length < size) {
+            b = new float[size];
+            PANEL.set(b);
+        }
+        return b;
+    }
+
+    static void updateScalar(float[] g, int gOff, int rs, int ks, float[] h, int hOff, int ldh, int nk,
                              float[] out, int outOff, int ldo, int nr, int ncols) {
         for (int r = 0; r < nr; r++) {
             int o = outOff + r * ldo;
             for (int k = 0; k < nk; k++) {
-                float gv = scale * g[gOff + r * rs + k * ks];
+                float gv = g[gOff + r * rs + k * ks];
                 if (gv == 0f) {
                     continue;
                 }
@@ -50,12 +69,26 @@ final class PanelKernels {
         }
     }
 
-    static void updateSimd(float[] g, int gOff, int rs, int ks, float scale, float[] h, int hOff, int ldh, int nk,
+    static void updateSimd(float[] g, int gOff, int rs, int ks, float[] h, int hOff, int ldh, int nk,
                            float[] out, int outOff, int ldo, int nr, int ncols) {
         int cBlocked = ncols - ncols % W;
         int rBlocked = nr - nr % 4;
+        float[] panel = rBlocked > 0 ? panelBuffer(nk * W) : null;
         // Column panels outermost: the nk x 64 panel of h stays in L1/L2 while every row block uses it.
         for (int p = 0; p < cBlocked; p += W) {
+            float[] hp = h;
+            int hpOff = hOff + p;
+            int hpLd = ldh;
+            if (panel != null) {
+                // Packed contiguously: rows of h 2 KB apart (d = 512) fall into a few L1 sets and evict
+                // each other; 256-byte rows of the packed panel do not.
+                for (int k = 0; k < nk; k++) {
+                    System.arraycopy(h, hOff + k * ldh + p, panel, k * W, W);
+                }
+                hp = panel;
+                hpOff = 0;
+                hpLd = W;
+            }
             for (int r = 0; r < rBlocked; r += 4) {
                 int o0 = outOff + r * ldo, o1 = o0 + ldo, o2 = o1 + ldo, o3 = o2 + ldo;
                 int g0 = gOff + r * rs;
@@ -68,19 +101,19 @@ final class PanelKernels {
                 FloatVector c30 = FloatVector.fromArray(S, out, o3 + p), c31 = FloatVector.fromArray(S, out, o3 + p + L);
                 FloatVector c32 = FloatVector.fromArray(S, out, o3 + p + 2 * L), c33 = FloatVector.fromArray(S, out, o3 + p + 3 * L);
                 for (int k = 0; k < nk; k++) {
-                    int hk = hOff + k * ldh + p;
-                    FloatVector v0 = FloatVector.fromArray(S, h, hk);
-                    FloatVector v1 = FloatVector.fromArray(S, h, hk + L);
-                    FloatVector v2 = FloatVector.fromArray(S, h, hk + 2 * L);
-                    FloatVector v3 = FloatVector.fromArray(S, h, hk + 3 * L);
+                    int hk = hpOff + k * hpLd;
+                    FloatVector v0 = FloatVector.fromArray(S, hp, hk);
+                    FloatVector v1 = FloatVector.fromArray(S, hp, hk + L);
+                    FloatVector v2 = FloatVector.fromArray(S, hp, hk + 2 * L);
+                    FloatVector v3 = FloatVector.fromArray(S, hp, hk + 3 * L);
                     int gk = g0 + k * ks;
-                    FloatVector b0 = FloatVector.broadcast(S, scale * g[gk]);
+                    FloatVector b0 = FloatVector.broadcast(S, g[gk]);
                     c00 = v0.fma(b0, c00); c01 = v1.fma(b0, c01); c02 = v2.fma(b0, c02); c03 = v3.fma(b0, c03);
-                    FloatVector b1 = FloatVector.broadcast(S, scale * g[gk + rs]);
+                    FloatVector b1 = FloatVector.broadcast(S, g[gk + rs]);
                     c10 = v0.fma(b1, c10); c11 = v1.fma(b1, c11); c12 = v2.fma(b1, c12); c13 = v3.fma(b1, c13);
-                    FloatVector b2 = FloatVector.broadcast(S, scale * g[gk + 2 * rs]);
+                    FloatVector b2 = FloatVector.broadcast(S, g[gk + 2 * rs]);
                     c20 = v0.fma(b2, c20); c21 = v1.fma(b2, c21); c22 = v2.fma(b2, c22); c23 = v3.fma(b2, c23);
-                    FloatVector b3 = FloatVector.broadcast(S, scale * g[gk + 3 * rs]);
+                    FloatVector b3 = FloatVector.broadcast(S, g[gk + 3 * rs]);
                     c30 = v0.fma(b3, c30); c31 = v1.fma(b3, c31); c32 = v2.fma(b3, c32); c33 = v3.fma(b3, c33);
                 }
                 c00.intoArray(out, o0 + p); c01.intoArray(out, o0 + p + L); c02.intoArray(out, o0 + p + 2 * L); c03.intoArray(out, o0 + p + 3 * L);
@@ -97,7 +130,7 @@ final class PanelKernels {
             }
             int o = outOff + rr * ldo + pFrom;
             for (int k = 0; k < nk; k++) {
-                float gv = scale * g[gOff + rr * rs + k * ks];
+                float gv = g[gOff + rr * rs + k * ks];
                 VectorKernels.axpySimd(gv, h, hOff + k * ldh + pFrom, out, o, ncols - pFrom);
             }
         }

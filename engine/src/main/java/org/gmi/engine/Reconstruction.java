@@ -23,8 +23,12 @@ import org.gmi.engine.backend.ReconstructionKernel;
  * <p>One instance holds the buffers for one (N, d) and is reused across epochs.
  */
 public final class Reconstruction implements ReconstructionKernel {
-    /** Rows per tile: two tiles of H (B x d floats each) stay in L2 for d up to 1024. */
-    static final int B = 64;
+    /**
+     * Rows per tile: two tiles of H (B x d floats each) stay in L2 for d up to 1024, and the kernels'
+     * k loops run B long (64 measured 15 to 20 % slower: the loops' set-up and the accumulators'
+     * loads and stores are paid per B steps).
+     */
+    static final int B = 128;
     /**
      * A tile buffer: B x B scores, then a row of B floats of scratch (the arguments of exp and log)
      * and LANES floats where a row's lane sums are reduced (see {@link Simd#sumLanes(float[], int)}).
@@ -42,7 +46,7 @@ public final class Reconstruction implements ReconstructionKernel {
     private final int[] tileJ;
     private float[][] chunkGrad = new float[0][];
     private float[][] chunkTile = new float[0][];
-    /** H^T (d x n), refreshed each call: the blocked tile kernel reads 64 consecutive j per load. */
+    /** H^T (d x n), refreshed each call: the blocked S kernel reads 64 consecutive j per load. */
     private float[] ht;
 
     public Reconstruction(int n, int d) {
@@ -112,15 +116,20 @@ public final class Reconstruction implements ReconstructionKernel {
         double dense = 0;
         for (int c = 0; c < chunks; c++) {
             dense += chunkLoss[c];
-            if (grad) {
-                float[] g = chunkGrad[c];
-                float[] out = dH.data;
-                if (simd) {
-                    VectorKernels.axpySimd(1f, g, 0, out, 0, out.length);
-                } else {
-                    VectorKernels.axpyScalar(1f, g, 0, out, 0, out.length);
+        }
+        if (grad) {
+            // Each element sums the chunks' buffers in chunk order whichever thread does it, so
+            // splitting the elements across the pool keeps the bits.
+            float[] out = dH.data;
+            Parallel.forRange(out.length, 1 << 14, (lo, hi) -> {
+                for (int c = 0; c < chunks; c++) {
+                    if (simd) {
+                        VectorKernels.axpySimd(1f, chunkGrad[c], lo, out, lo, hi - lo);
+                    } else {
+                        VectorKernels.axpyScalar(1f, chunkGrad[c], lo, out, lo, hi - lo);
+                    }
                 }
-            }
+            });
         }
         double correction = edgeCorrection(h, target, w1, eps, gScale, dH, simd);
         return norm * (dense + correction);
@@ -160,28 +169,47 @@ public final class Reconstruction implements ReconstructionKernel {
     private double denseTile(float[] h, int i0, int j0, float[] tile, float[] dh, float gScale, float eps, boolean simd) {
         int ni = Math.min(B, n - i0);
         int nj = Math.min(B, n - j0);
-        boolean blocked = simd && ReconstructionSimd.applicable(nj);
-        if (blocked) {
-            ReconstructionSimd.tileDots(h, ht, n, d, i0, ni, j0, tile);
-        } else if (simd) {
-            tileDotsSimd(h, d, i0, ni, j0, nj, tile);
-        } else {
-            tileDotsScalar(h, d, i0, ni, j0, nj, tile);
+        // S = H_I H_J^T as the rank update S += H_I (H^T)_J from zero, over whole 4-vector blocks of
+        // columns (the same fma chain over d as a dot product, so the same bits as row dots would
+        // give); the columns left over are row dots.
+        int blocked = simd ? nj - nj % PanelKernels.BLOCK_COLUMNS : 0;
+        if (blocked > 0) {
+            for (int a = 0; a < ni; a++) {
+                java.util.Arrays.fill(tile, a * B, a * B + blocked, 0f);
+            }
+            PanelKernels.updateSimd(h, i0 * d, d, 1, ht, j0, n, d, tile, 0, B, ni, blocked);
+        }
+        if (blocked < nj) {
+            if (simd) {
+                tileDotsSimd(h, d, i0, ni, j0, blocked, nj, tile);
+            } else {
+                tileDotsScalar(h, d, i0, ni, j0, nj, tile);
+            }
         }
         double sum = simd ? nonEdgeLossSimd(tile, ni * B, nj, eps) : nonEdgeLossScalar(tile, ni * B, nj, eps);
         boolean diagonal = i0 == j0;
         if (dh != null) {
             // tile now holds l0'(s); dh_I += gScale * G H_J, and for an off-diagonal tile dh_J += gScale * G^T H_I.
             if (simd) {
-                PanelKernels.updateSimd(tile, 0, B, 1, gScale, h, j0 * d, d, nj, dh, i0 * d, d, ni, d);
+                // G scaled once here (gScale * g, the product the scalar loop forms per element: same
+                // bits), so that the blocked kernel broadcasts G straight from memory.
+                scaleRowsSimd(tile, ni * B, gScale);
+                PanelKernels.updateSimd(tile, 0, B, 1, h, j0 * d, d, nj, dh, i0 * d, d, ni, d);
                 if (!diagonal) {
-                    PanelKernels.updateSimd(tile, 0, 1, B, gScale, h, i0 * d, d, ni, dh, j0 * d, d, nj, d);
+                    PanelKernels.updateSimd(tile, 0, 1, B, h, i0 * d, d, ni, dh, j0 * d, d, nj, d);
                 }
             } else {
                 gradTileScalar(tile, gScale, h, d, i0, ni, j0, nj, dh, diagonal);
             }
         }
         return diagonal ? sum : 2 * sum;
+    }
+
+    /** tile[0, len) *= scale; len is a multiple of B (whole rows; columns past nj are never read). */
+    private static void scaleRowsSimd(float[] tile, int len, float scale) {
+        for (int o = 0; o < len; o += L) {
+            FloatVector.fromArray(SP, tile, o).mul(scale).intoArray(tile, o);
+        }
     }
 
     /** dh_I += gScale * G H_J and, off the diagonal, dh_J += gScale * G^T H_I; G is the tile (stride B). */
@@ -209,11 +237,12 @@ public final class Reconstruction implements ReconstructionKernel {
         }
     }
 
-    static void tileDotsSimd(float[] h, int d, int i0, int ni, int j0, int nj, float[] tile) {
+    /** As {@link #tileDotsScalar} for the columns b in [from, nj) only. */
+    static void tileDotsSimd(float[] h, int d, int i0, int ni, int j0, int from, int nj, float[] tile) {
         int dv = SP.loopBound(d);
         for (int a = 0; a < ni; a++) {
             int ra = (i0 + a) * d;
-            int b = 0;
+            int b = from;
             for (; b + 4 <= nj; b += 4) {
                 int r0 = (j0 + b) * d, r1 = r0 + d, r2 = r1 + d, r3 = r2 + d;
                 FloatVector s0 = FloatVector.zero(SP), s1 = FloatVector.zero(SP);

@@ -25,7 +25,14 @@ final class Transpose {
      * line is filled while it is in L1 (a 2708 x 512 copy took about a quarter of a gemmTransA call).
      */
     static void blocked(float[] src, int rows, int cols, float[] dst) {
-        for (int i0 = 0; i0 < rows; i0 += BLOCK) {
+        // Bands of BLOCK rows of src write disjoint columns of dst: split across the pool (the copy
+        // was serial inside otherwise parallel products, capping their 2-thread speed-up).
+        int bands = (rows + BLOCK - 1) / BLOCK;
+        Parallel.forRange(bands, 4, (lo, hi) -> blockedBands(src, rows, cols, dst, lo, hi));
+    }
+
+    private static void blockedBands(float[] src, int rows, int cols, float[] dst, int bandLo, int bandHi) {
+        for (int i0 = bandLo * BLOCK; i0 < Math.min(rows, bandHi * BLOCK); i0 += BLOCK) {
             int i1 = Math.min(rows, i0 + BLOCK);
             for (int j0 = 0; j0 < cols; j0 += BLOCK) {
                 int j1 = Math.min(cols, j0 + BLOCK);
