@@ -170,8 +170,8 @@ public final class Reconstruction implements ReconstructionKernel {
         int ni = Math.min(B, n - i0);
         int nj = Math.min(B, n - j0);
         // S = H_I H_J^T as the rank update S += H_I (H^T)_J from zero, over whole 4-vector blocks of
-        // columns (the same fma chain over d as a dot product, so the same bits as row dots would
-        // give); the columns left over are row dots.
+        // columns: one fma chain per entry over d in order, as the dedicated kernel it replaced
+        // (same bits); the columns left over are row dots.
         int blocked = simd ? nj - nj % PanelKernels.BLOCK_COLUMNS : 0;
         if (blocked > 0) {
             for (int a = 0; a < ni; a++) {
