@@ -114,11 +114,18 @@ final class StudyCommand extends GmiCommand {
             description = "Run each cell in a child JVM, so that its peak RSS is its own (default: in this JVM; the peak RSS is then process-wide).")
     boolean jvmPerCell;
 
+    @Option(names = "--report-only",
+            description = "Run nothing: rebuild DIR's tables and charts from the cells finished so far (no --datasets needed).")
+    boolean reportOnly;
+
     @Override
     protected int run() throws IOException {
         PrintWriter err = err();
-        require(datasets != null && !datasets.isEmpty(), "missing required option: '--datasets=LIST' (see 'gmi study --help')");
         require(out != null, "missing required option: '--out=DIR' (see 'gmi study --help')");
+        if (reportOnly) {
+            return reportOnly(err);
+        }
+        require(datasets != null && !datasets.isEmpty(), "missing required option: '--datasets=LIST' (see 'gmi study --help')");
         List<StudyCell> cells = grid();
         require(!Files.exists(out) || Files.isDirectory(out), "--out: '" + out + "' exists and is not a folder");
         Path runs = out.resolve(RUNS);
@@ -190,6 +197,19 @@ final class StudyCommand extends GmiCommand {
                     + "; run the same command again to retry them");
         }
         return failedCode;
+    }
+
+    /**
+     * --report-only: the aggregates of a study folder as it stands (say, while a grid still runs in it,
+     * or after one was interrupted), without running or recording anything.
+     */
+    private int reportOnly(PrintWriter err) throws IOException {
+        require(Files.isDirectory(out.resolve(RUNS)), "--out: '" + out + "' has no " + RUNS + "/ folder; it is not a study folder");
+        StudyReport.Written written = StudyReport.write(out, err);
+        out().println(written.markdownTable());
+        err.println("wrote " + written.files().size() + " files: " + String.join(", ",
+                written.files().stream().map(p -> out.relativize(p).toString()).toList()) + " in " + out);
+        return ExitCodes.OK;
     }
 
     /** The cells of the grid, in the order they run: dataset, width, depth, method, seed; DGI once per width. */

@@ -152,6 +152,22 @@ class StudyTest {
         assertEquals(1, Files.readString(out.resolve("study.md")).lines().filter(l -> l.startsWith("    ./gmi study")).count(),
                 "the same command is recorded once");
 
+        // --report-only rebuilds the aggregates from the finished cells, running and recording nothing
+        Files.delete(out.resolve("study.csv"));
+        String commands = Files.readString(out.resolve("commands.txt"));
+        Cli report = Cli.run("study", "--report-only", "--out", out.toString());
+        assertEquals(0, report.code(), report.toString());
+        assertFalse(report.err().contains("study: cell"), report.err());
+        assertEquals(csv, Files.readAllLines(out.resolve("study.csv")), "the same table from the same cells");
+        assertTrue(report.out().contains("| planted | gmi-adaptive | 16 | 2 | 2 |"), report.out());
+        assertEquals(commands, Files.readString(out.resolve("commands.txt")), "--report-only records no command");
+        for (Path run : runs) {
+            assertEquals(before.get(run), Files.getLastModifiedTime(run.resolve("metrics.json")), run.toString());
+        }
+        Cli notStudy = Cli.run("study", "--report-only", "--out", dir.toString());
+        assertEquals(2, notStudy.code(), notStudy.toString());
+        assertTrue(notStudy.err().contains("not a study folder"), notStudy.err());
+
         // the same cells with other training flags: refused before anything runs, nothing changed
         String[] other = args.clone();
         other[Arrays.asList(other).indexOf("--epochs") + 1] = "5";
