@@ -509,13 +509,13 @@ final class StudyReport {
         double diff = 100 * (WelchTest.mean(x) - WelchTest.mean(y));
         WelchTest.Result t = WelchTest.test(x, y);
         String verdict = t == null ? "one seed, not tested"
-                : (t.p() < 0.05 ? "significant" : "not significant") + ", p = " + pValue(t.p());
+                : (t.p() < 0.05 ? "significant" : "not significant") + ", p " + pValue(t.p());
         return a.method() + " " + num(100 * WelchTest.mean(x), 1) + " % vs " + b.method() + " " + num(100 * WelchTest.mean(y), 1)
                 + " % (" + (diff >= 0 ? "+" : "") + num(diff, 1) + " points, " + verdict + ")";
     }
 
     private static String pValue(double p) {
-        return p < 0.001 ? "< 0.001" : Text.fmt("%.3f", p);
+        return p < 0.001 ? "< 0.001" : Text.fmt("= %.3f", p);
     }
 
     // ---------------------------------------------------------------- charts

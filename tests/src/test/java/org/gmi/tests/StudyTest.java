@@ -127,7 +127,9 @@ class StudyTest {
         long tableRows = md.lines().filter(l -> l.startsWith("| planted |")).count();
         assertEquals(csv.size() - 1, tableRows, md);
         assertTrue(md.contains("## What differs significantly"), md);
-        assertTrue(md.contains("gmi ") && md.contains(" % vs dgi ") && md.contains("p = "), md);
+        assertTrue(md.contains("gmi ") && md.contains(" % vs dgi ")
+                && java.util.regex.Pattern.compile("p (= [01]\\.\\d{3}|< 0\\.001)\\)").matcher(md).find(), md);
+        assertFalse(md.contains("p = <"), md);
         for (String plot : PLOTS) {
             assertTrue(md.contains("(plots/" + plot + ")"), plot + " linked from study.md");
             assertValidPng(out.resolve("plots").resolve(plot));
