@@ -138,16 +138,28 @@ public final class Charts {
 
     /** Bar panels stacked over one shared category axis, one colour per category. */
     public static byte[] bars(String title, List<BarPanel> panels, int width, int panelHeight) {
+        return png(chart(title, barPlot(panels), false), width, Math.max(1, panels.size()) * panelHeight + 120);
+    }
+
+    /** The stacked bar panels of {@link #bars}, before rendering. */
+    static CombinedDomainCategoryPlot barPlot(List<BarPanel> panels) {
         CategoryAxis categories = new CategoryAxis();
         categories.setCategoryLabelPositions(CategoryLabelPositions.UP_45);
         CombinedDomainCategoryPlot combined = new CombinedDomainCategoryPlot(categories);
         combined.setGap(12);
         Map<String, Color> colours = new LinkedHashMap<>();
+        // Every panel lists every category, in one order (absent ones without a value): the shared
+        // axis places a panel's bars by their index in its own dataset, so a panel with fewer
+        // categories would otherwise put its bars under other categories' labels.
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
+        for (BarPanel b : panels) {
+            all.addAll(b.values().keySet());
+        }
         for (BarPanel b : panels) {
             DefaultCategoryDataset data = new DefaultCategoryDataset();
-            for (Map.Entry<String, Double> e : b.values().entrySet()) {
-                data.addValue(e.getValue(), "value", e.getKey());
-                colour(colours, e.getKey());
+            for (String category : all) {
+                data.addValue(b.values().get(category), "value", category);
+                colour(colours, category);
             }
             BarRenderer renderer = new BarRenderer() {
                 @Override
@@ -167,7 +179,7 @@ public final class Charts {
             plot.setOutlineVisible(false);
             combined.add(plot, 1);
         }
-        return png(chart(title, combined, false), width, Math.max(1, panels.size()) * panelHeight + 120);
+        return combined;
     }
 
     /** A scatter of 2-D points coloured by class (label -1: unlabelled, grey). */
