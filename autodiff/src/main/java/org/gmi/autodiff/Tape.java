@@ -29,6 +29,9 @@ public final class Tape {
     /** The same for a device backend's buffers. */
     private final List<DeviceMatrix> deviceSlots = new ArrayList<>();
     private int nextDeviceSlot;
+    /** Per-op timing, when a bench asks for it; null otherwise (the usual case costs one test per op). */
+    private OpProfile profile;
+    private long lastStamp;
 
     /** A tape on the CPU backend. */
     public Tape() {
@@ -45,8 +48,19 @@ public final class Tape {
 
     /** Ops call this from their {@code apply}; returns the op for chaining. */
     public <T extends Op> T record(T op) {
+        if (profile != null) {
+            long now = System.nanoTime();
+            profile.forward(ops.size(), op, now - lastStamp);
+            lastStamp = now;
+        }
         ops.add(op);
         return op;
+    }
+
+    /** Times every op of the passes that follow into {@code profile} (null: stop timing). */
+    public void setProfile(OpProfile profile) {
+        this.profile = profile;
+        this.lastStamp = System.nanoTime();
     }
 
     public int size() {
@@ -66,7 +80,13 @@ public final class Tape {
         for (int k = ops.size() - 1; k >= 0; k--) {
             Op op = ops.get(k);
             try {
-                op.backward();
+                if (profile == null) {
+                    op.backward();
+                } else {
+                    long t0 = System.nanoTime();
+                    op.backward();
+                    profile.backward(k, System.nanoTime() - t0);
+                }
             } catch (RuntimeException e) {
                 throw new IllegalStateException("backward of " + op.name() + " failed: " + e.getMessage(), e);
             }
@@ -131,6 +151,7 @@ public final class Tape {
         ops.clear();
         nextSlot = 0;
         nextDeviceSlot = 0;
+        lastStamp = System.nanoTime();
     }
 
     /** Gives the device buffers back to the backend (a no-op on the CPU); the tape is empty afterwards. */

@@ -139,4 +139,60 @@ class TapeTest {
         tape.clear();
         return x.grad().data.clone();
     }
+
+    /** An op whose forward and backward take at least the given times. */
+    private record Slow(String name, long forwardMillis, long backwardMillis, Tensor out) implements Op {
+        static Tensor apply(Tape tape, String name, Tensor x, long forwardMillis, long backwardMillis) {
+            sleep(forwardMillis);
+            Tensor out = new Tensor(name, x.value().copy(), true);
+            tape.record(new Slow(name, forwardMillis, backwardMillis, out));
+            return out;
+        }
+
+        @Override
+        public void backward() {
+            sleep(backwardMillis);
+        }
+
+        private static void sleep(long ms) {
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /**
+     * A profile names the ops in tape order from the first pass, counts the passes, charges each op at
+     * least the time its forward and backward took (sleeps: lower bounds, never flaky upward), and
+     * forgets the times on reset.
+     */
+    @Test
+    void profileTimesEveryOpPerPass() {
+        OpProfile profile = new OpProfile();
+        Tape tape = new Tape();
+        tape.setProfile(profile);
+        Parameter x = param(new SplittableRandom(1), "x", 2, 2, -1, 1);
+        for (int pass = 0; pass < 2; pass++) {
+            tape.clear();
+            Tensor a = Slow.apply(tape, "fast", x, 0, 0);
+            Tensor b = Slow.apply(tape, "slow", a, 30, 50);
+            Tensor loss = Fixtures.Probe.apply(tape, b, Fixtures.uniform(new SplittableRandom(2), 2, 2, -1, 1));
+            tape.backward(loss);
+        }
+        assertEquals(2, profile.passes());
+        java.util.List<OpProfile.Entry> e = profile.entries();
+        assertEquals(java.util.List.of("fast", "slow", "Probe(2x2)"), e.stream().map(OpProfile.Entry::name).toList());
+        assertTrue(e.get(1).forwardSeconds() >= 0.030 && e.get(1).backwardSeconds() >= 0.050, e.toString());
+        assertTrue(e.get(1).totalSeconds() > e.get(0).totalSeconds() && e.get(1).totalSeconds() > e.get(2).totalSeconds(),
+                e.toString());
+        profile.reset();
+        assertEquals(0, profile.passes());
+        assertEquals(0.0, profile.entries().get(1).totalSeconds());
+        tape.setProfile(null);
+        tape.clear();
+        Slow.apply(tape, "slow", x, 0, 0);
+        assertEquals(0.0, profile.entries().get(0).totalSeconds(), "no timing once the profile is removed");
+    }
 }

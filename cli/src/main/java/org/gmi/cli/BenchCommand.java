@@ -7,9 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.gmi.autodiff.OpProfile;
 import org.gmi.engine.CsrMatrix;
 import org.gmi.engine.Kernels;
 import org.gmi.engine.Parallel;
@@ -101,6 +105,10 @@ final class BenchCommand extends GmiCommand {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of initialisation and sampling (default: ${DEFAULT-VALUE}).")
     long seed = DEFAULTS.seed;
 
+    @Option(names = "--profile-ops", description = "Also time every op of the tape (forward and backward) and write the "
+            + "table as \"ops\" in bench.json and to stderr; adds two clock reads per op.")
+    boolean profileOps;
+
     @Mixin
     DeviceOptions deviceOptions;
 
@@ -161,10 +169,11 @@ final class BenchCommand extends GmiCommand {
                     warm.ran() ? Text.fmt("%.2f s (%d rounds)", warm.seconds(), warm.rounds()) : "off or already done"));
             err.flush();
 
-            Recorder recorder = new Recorder(epochs, warmup, err);
+            OpProfile profile = profileOps ? new OpProfile() : null;
+            Recorder recorder = new Recorder(epochs, warmup, err, profile);
             PeakMemory memory = new PeakMemory();
             recorder.startAllocation();
-            Trainer.fit(model, config, recorder, Trainer.Checkpointing.NONE, backend);
+            Trainer.fit(model, config, recorder, Trainer.Checkpointing.NONE, backend, profile);
             PeakMemory.Reading peak = memory.read();
 
             // the figures over the measured epochs
@@ -222,6 +231,9 @@ final class BenchCommand extends GmiCommand {
             m.put("peak_rss_source", peak.source());
             m.put("allocated_mib_per_epoch", allocatedMib);
             m.put("allocation_source", recorder.allocationSource());
+            if (profile != null) {
+                m.put("ops", opTable(profile, err));
+            }
             m.put("first_epoch_seconds", recorder.seconds[0]);
             m.put("epoch_seconds", recorder.seconds);
             Map<String, Object> k = new LinkedHashMap<>();
@@ -261,6 +273,33 @@ final class BenchCommand extends GmiCommand {
         c.epochs = epochs;
         c.patience = Integer.MAX_VALUE; // no early stopping: every epoch runs its backward and step
         return c;
+    }
+
+    /**
+     * The per-op profile as bench.json rows (mean seconds per measured epoch), and to stderr the ops
+     * from the slowest down, with their share of the profiled time.
+     */
+    private static List<Map<String, Object>> opTable(OpProfile profile, PrintWriter err) {
+        List<OpProfile.Entry> entries = profile.entries();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        double total = 0;
+        for (OpProfile.Entry e : entries) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("op", e.name());
+            row.put("forward_seconds", e.forwardSeconds());
+            row.put("backward_seconds", e.backwardSeconds());
+            rows.add(row);
+            total += e.totalSeconds();
+        }
+        List<OpProfile.Entry> sorted = new ArrayList<>(entries);
+        sorted.sort(Comparator.comparingDouble(OpProfile.Entry::totalSeconds).reversed());
+        err.println(Text.fmt("ops by time (mean s/epoch over %d epochs; forward includes untaped work before the op):",
+                profile.passes()));
+        for (OpProfile.Entry e : sorted) {
+            err.println(Text.fmt("  %8.4f  fwd %8.4f  bwd %8.4f  %5.1f %%  %s", e.totalSeconds(), e.forwardSeconds(),
+                    e.backwardSeconds(), total > 0 ? 100 * e.totalSeconds() / total : 0.0, e.name()));
+        }
+        return rows;
     }
 
     /** Cores, SIMD lanes, the CPU model and its AVX-512 flag (from /proc/cpuinfo where readable). */
@@ -305,11 +344,15 @@ final class BenchCommand extends GmiCommand {
         private long excludedBytes;
         private long excludedAtEnd;
 
-        Recorder(int epochs, int warmup, PrintWriter err) {
+        /** Reset when warm-up ends, so that it times the measured epochs only; may be null. */
+        private final OpProfile profile;
+
+        Recorder(int epochs, int warmup, PrintWriter err, OpProfile profile) {
             this.seconds = new double[epochs];
             this.phases = new double[epochs][];
             this.warmup = warmup;
             this.err = err;
+            this.profile = profile;
         }
 
         void startAllocation() {
@@ -327,6 +370,9 @@ final class BenchCommand extends GmiCommand {
             if (e == warmup) {
                 startBytes = now;
                 excludedBytes = 0;
+                if (profile != null) {
+                    profile.reset();
+                }
             }
             if (e == seconds.length) {
                 endBytes = now;

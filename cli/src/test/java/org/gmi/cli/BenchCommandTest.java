@@ -64,7 +64,8 @@ class BenchCommandTest {
         for (String reconstruction : List.of("exact", "sampled")) {
             Path out = dir.resolve("bench-" + reconstruction);
             Cli r = Cli.run("bench", "--method", "gmi", "--dataset", data.toString(), "--epochs", "8", "--warmup", "2",
-                    "--threads", "2", "--hidden", "32", "--reconstruction", reconstruction, "--out", out.toString());
+                    "--threads", "2", "--hidden", "32", "--reconstruction", reconstruction, "--out", out.toString(),
+                    "--profile-ops");
             assertEquals(0, r.code(), r.toString());
             assertEquals(1, r.out().lines().count(), r.out());
             assertTrue(r.out().startsWith("bench gmi on tiny (" + reconstruction + ", 1 layer, 32 hidden, 2 threads): "), r.out());
@@ -111,6 +112,17 @@ class BenchCommandTest {
             assertEquals((double) Simd.LANES, machine.get("simd_lanes"), ctx);
             assertEquals(Runtime.version().toString(), m.get("java_version"), ctx);
             assertEquals(8, ((List<Object>) m.get("epoch_seconds")).size(), ctx);
+            // --profile-ops: every taped op, the reconstruction among them, with non-negative times
+            List<Map<String, Object>> ops = (List<Map<String, Object>>) m.get("ops");
+            assertTrue(ops.stream().anyMatch(o -> ((String) o.get("op")).contains("ReconstructionLoss")), ctx);
+            assertTrue(ops.stream().anyMatch(o -> ((String) o.get("op")).startsWith("BilinearScores")), ctx);
+            double opSum = 0;
+            for (Map<String, Object> o : ops) {
+                assertTrue((Double) o.get("forward_seconds") >= 0 && (Double) o.get("backward_seconds") >= 0, ctx);
+                opSum += (Double) o.get("forward_seconds") + (Double) o.get("backward_seconds");
+            }
+            assertTrue(opSum > 0 && opSum < 4 * epoch, "ops sum " + opSum + " vs epoch " + epoch + ": " + ctx);
+            assertTrue(r.err().contains("ops by time"), r.toString());
         }
 
         // DGI, and the errors
@@ -120,6 +132,7 @@ class BenchCommandTest {
         Map<String, Object> d = JsonReader.object(Files.readString(dir.resolve("dgi/bench.json")));
         assertEquals("dgi", d.get("method"));
         assertEquals(null, d.get("reconstruction"));
+        assertFalse(d.containsKey("ops"), "no op table without --profile-ops");
         assertEquals(0.0, ((Map<String, Object>) d.get("phases")).get("reconstruction"));
 
         Cli again = Cli.run("bench", "--method", "dgi", "--dataset", data.toString(), "--out", dir.resolve("dgi").toString());

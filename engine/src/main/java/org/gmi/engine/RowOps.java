@@ -58,6 +58,87 @@ public final class RowOps {
         }
     }
 
+    /**
+     * The backward of K lists of {@link #rowDots} at once (list k's scores at {@code g[k*n ..]}, n the rows
+     * of right; a null list the identity): the same sums, in the same order, as
+     * {@link #rowDotsBackward} called for k = 0, 1, ..., K-1, so the same bits, but parallel on both
+     * sides. dRight[i] takes its K terms in list order in one visit of the row. dLeft is gathered: the
+     * lists are inverted (which offsets k*n + i point at row l, ascending) and each row of dLeft sums
+     * its terms in that order, which is the order of the serial scatter.
+     */
+    public static void rowDotsBackwardLists(Matrix left, int[][] lists, Matrix right, float[] g, Matrix dLeft, Matrix dRight) {
+        int n = right.rows;
+        int d = right.cols;
+        for (int[] idx : lists) {
+            checkPair("rowDotsBackward", left, idx, right);
+        }
+        if (g.length < (long) lists.length * n) {
+            throw new IllegalArgumentException("rowDotsBackward: " + g.length + " score gradients for " + lists.length + " x " + n);
+        }
+        if (dRight != null) {
+            Parallel.forRange(n, MIN_ROWS_PER_CHUNK, (lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    for (int k = 0; k < lists.length; k++) {
+                        int l = lists[k] == null ? i : lists[k][i];
+                        VectorKernels.axpy(g[k * n + i], left.data, l * d, dRight.data, i * d, d);
+                    }
+                }
+            });
+        }
+        if (dLeft != null) {
+            int p = left.rows;
+            InverseLists inv = INVERSE.get().fill(lists, n, p);
+            int[] ptr = inv.ptr;
+            int[] offsets = inv.offsets;
+            Parallel.forRange(p, MIN_ROWS_PER_CHUNK, (lo, hi) -> {
+                for (int l = lo; l < hi; l++) {
+                    for (int q = ptr[l]; q < ptr[l + 1]; q++) {
+                        int o = offsets[q];
+                        VectorKernels.axpy(g[o], right.data, (o % n) * d, dLeft.data, l * d, d);
+                    }
+                }
+            });
+        }
+    }
+
+    /** Scratch of the inverted lists, per calling thread, grown when needed and then reused (no garbage per epoch). */
+    private static final ThreadLocal<InverseLists> INVERSE = ThreadLocal.withInitial(InverseLists::new);
+
+    private static final class InverseLists {
+        int[] ptr = new int[0];
+        int[] offsets = new int[0];
+        int[] next = new int[0];
+
+        /** ptr[l] .. ptr[l+1]: the offsets k*n + i with lists[k][i] == l (i for a null list), ascending. */
+        InverseLists fill(int[][] lists, int n, int p) {
+            int total = lists.length * n;
+            if (ptr.length < p + 1) {
+                ptr = new int[p + 1];
+                next = new int[p];
+            }
+            if (offsets.length < total) {
+                offsets = new int[total];
+            }
+            java.util.Arrays.fill(ptr, 0, p + 1, 0);
+            for (int[] idx : lists) {
+                for (int i = 0; i < n; i++) {
+                    ptr[(idx == null ? i : idx[i]) + 1]++;
+                }
+            }
+            for (int l = 0; l < p; l++) {
+                ptr[l + 1] += ptr[l];
+            }
+            System.arraycopy(ptr, 0, next, 0, p);
+            for (int k = 0; k < lists.length; k++) {
+                int[] idx = lists[k];
+                for (int i = 0; i < n; i++) {
+                    offsets[next[idx == null ? i : idx[i]]++] = k * n + i;
+                }
+            }
+            return this;
+        }
+    }
+
     /** out[i,:] = src[idx[i],:]. */
     public static void gatherRows(Matrix src, int[] idx, Matrix out) {
         if (out.rows != idx.length || out.cols != src.cols) {

@@ -15,9 +15,10 @@ import org.gmi.engine.backend.SampledReconstructionKernel;
  * columns (the engine holds no random state): {@code sampled[i*k + t]} is the t-th non-edge of row i,
  * or -1 where row i has none.
  *
- * <p>The gradient of each pair reaches both endpoints (s_ij = h_i . h_j): row i is accumulated in
- * parallel, the mirrored contributions are scattered serially in pair order, so the result depends
- * only on the thread count.
+ * <p>The gradient of each pair reaches both endpoints (s_ij = h_i . h_j). Each row's gradient is
+ * gathered by one thread: from its own pairs (its row of T, its draws), then from the pairs that
+ * point at it (T read by columns, the draws inverted; {@link MirroredPairs}), in that fixed order, so
+ * the result does not depend on the thread count. The OpenCL kernel gathers in the same order.
  */
 public final class SampledReconstruction implements SampledReconstructionKernel {
     private final int n;
@@ -25,6 +26,13 @@ public final class SampledReconstruction implements SampledReconstructionKernel 
     private final int k;
     private final float[] edgeCoef;
     private final float[] sampleCoef;
+    /** The draws inverted, refilled at each call with a gradient. */
+    private final int[] invPtr;
+    private final int[] inv;
+    private final int[] next;
+    /** T read by columns, built at the first call for a target and kept while the same target comes. */
+    private CsrMatrix transposedFor;
+    private MirroredPairs.Transposed transposed;
 
     public SampledReconstruction(int n, int d, int k, int edgePairs) {
         if (k < 1) {
@@ -35,6 +43,9 @@ public final class SampledReconstruction implements SampledReconstructionKernel 
         this.k = k;
         this.edgeCoef = new float[edgePairs];
         this.sampleCoef = new float[n * k];
+        this.invPtr = new int[n + 1];
+        this.inv = new int[n * k];
+        this.next = new int[n];
     }
 
     @Override
@@ -100,32 +111,36 @@ public final class SampledReconstruction implements SampledReconstructionKernel 
         if (dH != null) {
             Matrix.requireSameShape("sampledReconstruction gradient", h, dH);
             float[] g = dH.data;
-            // pass 2: dh_i += sum_j coef_ij h_j, one row per thread
+            if (transposedFor != target) {
+                transposed = MirroredPairs.transposeWithPositions(target);
+                transposedFor = target;
+            }
+            MirroredPairs.invertDraws(sampled, n, invPtr, inv, next);
+            int[] tPtr = transposed.ptr();
+            int[] tRow = transposed.row();
+            int[] tEdge = transposed.edge();
+            // pass 2: dh_i += sum_j coef_ij h_j over i's pairs, then coef_ji h_j over the pairs pointing at i
             Parallel.forRange(n, 64, (lo, hi) -> {
                 for (int i = lo; i < hi; i++) {
+                    int gOff = i * d;
                     for (int e = target.rowPtr[i]; e < target.rowPtr[i + 1]; e++) {
-                        VectorKernels.axpy(edgeCoef[e], hd, target.colIdx[e] * d, g, i * d, d);
+                        VectorKernels.axpy(edgeCoef[e], hd, target.colIdx[e] * d, g, gOff, d);
                     }
                     for (int t = 0; t < k; t++) {
                         int j = sampled[i * k + t];
                         if (j >= 0) {
-                            VectorKernels.axpy(sampleCoef[i * k + t], hd, j * d, g, i * d, d);
+                            VectorKernels.axpy(sampleCoef[i * k + t], hd, j * d, g, gOff, d);
                         }
+                    }
+                    for (int p = tPtr[i]; p < tPtr[i + 1]; p++) {
+                        VectorKernels.axpy(edgeCoef[tEdge[p]], hd, tRow[p] * d, g, gOff, d);
+                    }
+                    for (int p = invPtr[i]; p < invPtr[i + 1]; p++) {
+                        int o = inv[p];
+                        VectorKernels.axpy(sampleCoef[o], hd, (o / k) * d, g, gOff, d);
                     }
                 }
             });
-            // pass 3: the mirrored side, dh_j += coef_ij h_i, serially in pair order
-            for (int i = 0; i < n; i++) {
-                for (int e = target.rowPtr[i]; e < target.rowPtr[i + 1]; e++) {
-                    VectorKernels.axpy(edgeCoef[e], hd, i * d, g, target.colIdx[e] * d, d);
-                }
-                for (int t = 0; t < k; t++) {
-                    int j = sampled[i * k + t];
-                    if (j >= 0) {
-                        VectorKernels.axpy(sampleCoef[i * k + t], hd, i * d, g, j * d, d);
-                    }
-                }
-            }
         }
         return norm * total;
     }

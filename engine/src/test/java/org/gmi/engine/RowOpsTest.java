@@ -158,4 +158,47 @@ class RowOpsTest extends RestoresSwitches {
         assertThrows(IllegalArgumentException.class, () -> RowOps.rowDots(new Matrix(5, 3), null, right, new float[5], 0));
         assertThrows(IllegalArgumentException.class, () -> RowOps.rowDots(left, new int[5], right, new float[4], 0));
     }
+
+    /**
+     * K lists at once (a mix of identity and random lists into a left matrix of another row count) give
+     * the bits of the single-list backward called list after list, on 1, 2 and 3 threads, SIMD or not.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("org.gmi.engine.Fixtures#seeds")
+    void listsAtOnceAreBitIdenticalToListAfterList(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int n = rng.nextInt(3) == 0 ? 256 + rng.nextInt(200) : Fixtures.size(rng, 100);
+        int d = Fixtures.size(rng, 70);
+        boolean square = rng.nextBoolean();
+        int p = square ? n : Fixtures.size(rng, 300);
+        int k = 1 + rng.nextInt(6);
+        int[][] lists = new int[k][];
+        for (int q = 0; q < k; q++) {
+            lists[q] = square && rng.nextInt(3) == 0 ? null : Fixtures.randomIndices(rng, n, p);
+        }
+        Matrix left = Fixtures.randomMatrix(rng, p, d);
+        Matrix right = Fixtures.randomMatrix(rng, n, d);
+        float[] g = Fixtures.randomArray(rng, k * n);
+        Matrix dLeft0 = Fixtures.randomMatrix(rng, p, d);
+        Matrix dRight0 = Fixtures.randomMatrix(rng, n, d);
+        for (boolean simd : new boolean[] {true, false}) {
+            Simd.setEnabled(simd);
+            Parallel.setThreads(1);
+            Matrix wantLeft = dLeft0.copy();
+            Matrix wantRight = dRight0.copy();
+            for (int q = 0; q < k; q++) {
+                RowOps.rowDotsBackward(left, lists[q], right, g, q * n, wantLeft, wantRight);
+            }
+            for (int threads = 1; threads <= 3; threads++) {
+                Parallel.setThreads(threads);
+                Matrix dl = dLeft0.copy();
+                Matrix dr = dRight0.copy();
+                RowOps.rowDotsBackwardLists(left, lists, right, g, dl, dr);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(wantLeft.data, dl.data,
+                        "seed " + seed + ", simd " + simd + ", " + threads + " threads: dLeft");
+                org.junit.jupiter.api.Assertions.assertArrayEquals(wantRight.data, dr.data,
+                        "seed " + seed + ", simd " + simd + ", " + threads + " threads: dRight");
+            }
+        }
+    }
 }

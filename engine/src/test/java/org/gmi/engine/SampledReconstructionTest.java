@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The sampled reconstruction against the exact one: its mean over many draws of non-edges is the
  * exact loss, and its gradient (for fixed draws) matches central differences of its own loss.
  */
-class SampledReconstructionTest {
+class SampledReconstructionTest extends RestoresSwitches {
     static LongStream seeds() {
         return LongStream.range(0, 12);
     }
@@ -161,6 +161,79 @@ class SampledReconstructionTest {
             }
         } finally {
             Simd.setEnabled(true);
+        }
+    }
+
+    /**
+     * The gather by rows (own pairs, then the pairs pointing at the row) against a direct reference that
+     * walks every pair once and adds its term to both endpoints in double precision; and the same bits
+     * for 1, 2 and 3 threads.
+     */
+    @ParameterizedTest
+    @MethodSource("fewerSeeds")
+    void gradientGatherMatchesPairwiseReferenceForAnyThreadCount(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int n = 150 + rng.nextInt(200);
+        int d = 1 + rng.nextInt(40);
+        int k = 1 + rng.nextInt(5);
+        CsrMatrix t = randomTarget(rng, n, 0.03);
+        Matrix h = new Matrix(n, d);
+        for (int i = 0; i < h.data.length; i++) {
+            h.data[i] = (float) (rng.nextGaussian() * 0.4);
+        }
+        int[] sampled = new int[n * k];
+        drawNonEdges(t, k, rng, sampled);
+        sampled[rng.nextInt(n * k)] = -1; // a row without that draw
+        float w1 = 4f, w2 = 1.3f, eps = 1e-10f;
+        SampledReconstruction kernel = new SampledReconstruction(n, d, k, t.nnz());
+        Matrix[] grads = new Matrix[3];
+        for (int threads = 1; threads <= 3; threads++) {
+            Parallel.setThreads(threads);
+            grads[threads - 1] = new Matrix(n, d);
+            kernel.lossAndGradient(h, t, sampled, w1, w2, eps, 1f, grads[threads - 1]);
+        }
+        assertTrue(Arrays.equals(grads[0].data, grads[1].data) && Arrays.equals(grads[0].data, grads[2].data),
+                "seed " + seed + ": the gradient depends on the thread count");
+
+        double norm = (double) w2 / ((double) n * n);
+        double[] ref = new double[n * d];
+        for (int i = 0; i < n; i++) {
+            for (int e = t.rowPtr[i]; e < t.rowPtr[i + 1]; e++) {
+                int j = t.colIdx[e];
+                double r = 1 / (1 + Math.exp(-dot(h, i, j)));
+                addPair(ref, h, i, j, norm * (-w1 * r * (1 - r) / (r + eps)));
+            }
+            double weight = (double) (n - (t.rowPtr[i + 1] - t.rowPtr[i])) / k;
+            for (int s = 0; s < k; s++) {
+                int j = sampled[i * k + s];
+                if (j >= 0) {
+                    double r = 1 / (1 + Math.exp(-dot(h, i, j)));
+                    addPair(ref, h, i, j, norm * weight * r * (1 - r) / (1 - r + eps));
+                }
+            }
+        }
+        double scale = 0;
+        for (double v : ref) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        for (int x = 0; x < ref.length; x++) {
+            assertEquals(ref[x], grads[0].data[x], 1e-4 * scale, "seed " + seed + ": grad[" + x + "]");
+        }
+    }
+
+    private static double dot(Matrix h, int i, int j) {
+        double s = 0;
+        for (int c = 0; c < h.cols; c++) {
+            s += (double) h.get(i, c) * h.get(j, c);
+        }
+        return s;
+    }
+
+    /** ds_ij/dh_i = h_j and ds_ij/dh_j = h_i. */
+    private static void addPair(double[] g, Matrix h, int i, int j, double coef) {
+        for (int c = 0; c < h.cols; c++) {
+            g[i * h.cols + c] += coef * h.get(j, c);
+            g[j * h.cols + c] += coef * h.get(i, c);
         }
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.gmi.autodiff.Adam;
 import org.gmi.autodiff.Parameter;
+import org.gmi.autodiff.OpProfile;
 import org.gmi.autodiff.Tape;
 import org.gmi.engine.Kernels;
 import org.gmi.engine.Matrix;
@@ -127,9 +128,18 @@ public final class Trainer {
      */
     public static TrainResult fit(SelfSupervisedModel model, TrainConfig config, TrainingListener listener,
                                   Checkpointing checkpoints, Backend backend) {
+        return fit(model, config, listener, checkpoints, backend, null);
+    }
+
+    /** As above, timing every op of the tape into {@code profile} when it is not null (gmi bench --profile-ops). */
+    public static TrainResult fit(SelfSupervisedModel model, TrainConfig config, TrainingListener listener,
+                                  Checkpointing checkpoints, Backend backend, OpProfile profile) {
         List<Parameter> params = model.parameters();
         Adam adam = new Adam(params, config.lr, 0.9, 0.999, 1e-8, 0.0, backend);
         Tape tape = new Tape(backend);
+        if (profile != null) {
+            tape.setProfile(profile);
+        }
         try {
             return fit(model, config, listener, checkpoints, backend, params, adam, tape);
         } finally {

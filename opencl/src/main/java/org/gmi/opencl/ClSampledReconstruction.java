@@ -1,7 +1,7 @@
 package org.gmi.opencl;
 
-import java.util.Arrays;
 import org.gmi.engine.CsrMatrix;
+import org.gmi.engine.MirroredPairs;
 import org.gmi.engine.backend.DeviceMatrix;
 import org.gmi.engine.backend.SampledReconstructionKernel;
 import org.jocl.cl_mem;
@@ -91,25 +91,7 @@ final class ClSampledReconstruction implements SampledReconstructionKernel {
 
     /** The draws and their inverse (which (i, t) drew row j, in index order), to the device. */
     private void uploadSamples(int[] sampled) {
-        Arrays.fill(invPtr, 0);
-        for (int j : sampled) {
-            if (j >= n) {
-                throw new IllegalArgumentException("sampledReconstruction: a non-edge column " + j + " outside [0, " + n + ")");
-            }
-            if (j >= 0) {
-                invPtr[j + 1]++;
-            }
-        }
-        for (int j = 0; j < n; j++) {
-            invPtr[j + 1] += invPtr[j];
-        }
-        System.arraycopy(invPtr, 0, next, 0, n);
-        for (int o = 0; o < sampled.length; o++) {
-            int j = sampled[o];
-            if (j >= 0) {
-                inv[next[j]++] = o;
-            }
-        }
+        MirroredPairs.invertDraws(sampled, n, invPtr, inv, next);
         cl.writeInts(sampledMem, sampled);
         cl.writeInts(invPtrMem, invPtr);
         cl.writeInts(invMem, inv);
@@ -120,26 +102,10 @@ final class ClSampledReconstruction implements SampledReconstructionKernel {
         if (transposedFor == target) {
             return;
         }
-        int[] ptr = new int[n + 1];
-        for (int c : target.colIdx) {
-            ptr[c + 1]++;
-        }
-        for (int j = 0; j < n; j++) {
-            ptr[j + 1] += ptr[j];
-        }
-        int[] pos = Arrays.copyOf(ptr, n);
-        int[] row = new int[target.nnz()];
-        int[] edge = new int[target.nnz()];
-        for (int i = 0; i < n; i++) {
-            for (int e = target.rowPtr[i]; e < target.rowPtr[i + 1]; e++) {
-                int p = pos[target.colIdx[e]]++;
-                row[p] = i;
-                edge[p] = e;
-            }
-        }
-        tPtr = cl.intBuffer(ptr);
-        tRow = cl.intBuffer(row);
-        tEdge = cl.intBuffer(edge);
+        MirroredPairs.Transposed t = MirroredPairs.transposeWithPositions(target);
+        tPtr = cl.intBuffer(t.ptr());
+        tRow = cl.intBuffer(t.row());
+        tEdge = cl.intBuffer(t.edge());
         transposedFor = target;
     }
 }

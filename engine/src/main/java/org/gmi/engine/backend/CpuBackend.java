@@ -215,12 +215,9 @@ public final class CpuBackend implements Backend {
                                 DeviceMatrix dLeft, DeviceMatrix dRight, DeviceMatrix dc) {
         int[][] lists = lists(idx);
         float[] dy = data(dyM);
-        int n = right.rows();
         Matrix dl = dLeft != null ? host(dLeft) : null;
         Matrix dr = dRight != null ? host(dRight) : null;
-        for (int k = 0; k < lists.length; k++) {
-            RowOps.rowDotsBackward(host(left), lists[k], host(right), dy, k * n, dl, dr);
-        }
+        RowOps.rowDotsBackwardLists(host(left), lists, host(right), dy, dl, dr);
         if (dc != null) {
             double s = 0;
             for (float v : dy) {
