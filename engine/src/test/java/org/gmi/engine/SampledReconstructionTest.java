@@ -177,6 +177,9 @@ class SampledReconstructionTest extends RestoresSwitches {
         int d = 1 + rng.nextInt(40);
         int k = 1 + rng.nextInt(5);
         CsrMatrix t = randomTarget(rng, n, 0.03);
+        if (seed % 2 == 1) {
+            t = withoutSomeEntries(t, rng); // a directed pattern: the general gather
+        }
         Matrix h = new Matrix(n, d);
         for (int i = 0; i < h.data.length; i++) {
             h.data[i] = (float) (rng.nextGaussian() * 0.4);
@@ -196,11 +199,14 @@ class SampledReconstructionTest extends RestoresSwitches {
                 "seed " + seed + ": the gradient depends on the thread count");
 
         double norm = (double) w2 / ((double) n * n);
+        double loss = kernel.lossAndGradient(h, t, sampled, w1, w2, eps, 1f, null);
+        double refLoss = 0;
         double[] ref = new double[n * d];
         for (int i = 0; i < n; i++) {
             for (int e = t.rowPtr[i]; e < t.rowPtr[i + 1]; e++) {
                 int j = t.colIdx[e];
                 double r = 1 / (1 + Math.exp(-dot(h, i, j)));
+                refLoss += -w1 * Math.log(r + eps);
                 addPair(ref, h, i, j, norm * (-w1 * r * (1 - r) / (r + eps)));
             }
             double weight = (double) (n - (t.rowPtr[i + 1] - t.rowPtr[i])) / k;
@@ -208,10 +214,12 @@ class SampledReconstructionTest extends RestoresSwitches {
                 int j = sampled[i * k + s];
                 if (j >= 0) {
                     double r = 1 / (1 + Math.exp(-dot(h, i, j)));
+                    refLoss += -weight * Math.log(1 - r + eps);
                     addPair(ref, h, i, j, norm * weight * r * (1 - r) / (1 - r + eps));
                 }
             }
         }
+        assertEquals(norm * refLoss, loss, 1e-5 * Math.abs(norm * refLoss), "seed " + seed + ": loss");
         double scale = 0;
         for (double v : ref) {
             scale = Math.max(scale, Math.abs(v));
@@ -219,6 +227,24 @@ class SampledReconstructionTest extends RestoresSwitches {
         for (int x = 0; x < ref.length; x++) {
             assertEquals(ref[x], grads[0].data[x], 1e-4 * scale, "seed " + seed + ": grad[" + x + "]");
         }
+    }
+
+    /** T with about a fifth of its off-diagonal entries removed, so that it is no longer symmetric. */
+    private static CsrMatrix withoutSomeEntries(CsrMatrix t, SplittableRandom rng) {
+        int[] ptr = new int[t.rows + 1];
+        int[] idx = new int[t.nnz()];
+        float[] val = new float[t.nnz()];
+        int e = 0;
+        for (int i = 0; i < t.rows; i++) {
+            for (int q = t.rowPtr[i]; q < t.rowPtr[i + 1]; q++) {
+                if (t.colIdx[q] == i || rng.nextInt(5) != 0) {
+                    idx[e] = t.colIdx[q];
+                    val[e++] = 1f;
+                }
+            }
+            ptr[i + 1] = e;
+        }
+        return new CsrMatrix(t.rows, t.cols, ptr, Arrays.copyOf(idx, e), Arrays.copyOf(val, e));
     }
 
     private static double dot(Matrix h, int i, int j) {
