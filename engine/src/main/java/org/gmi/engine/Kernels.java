@@ -114,6 +114,11 @@ public final class Kernels {
         final CsrMatrix s;
         final int[] idx = new int[M];
         final float[] scores = new float[M];
+        /** S with fewer columns than rows (the scatter form of spmmTransA), its output, two score lists. */
+        final CsrMatrix wide;
+        final Matrix c3 = new Matrix(M / 2, N);
+        final int[][] lists = new int[2][];
+        final float[] scores2 = new float[2 * M];
         final Matrix gathered = new Matrix(M, N);
         final Matrix h = new Matrix(NODES, D);
         final Matrix dH = new Matrix(NODES, D);
@@ -134,6 +139,11 @@ public final class Kernels {
                 scores[i] = (float) rng.nextGaussian();
             }
             s = randomCsr(M, M, 2, rng);
+            wide = randomCsr(M, M / 2, 2, rng);
+            lists[0] = idx;
+            for (int i = 0; i < scores2.length; i++) {
+                scores2[i] = (float) rng.nextGaussian();
+            }
             target = ringWithDiagonal(NODES);
             sampled = new SampledReconstruction(NODES, D, SAMPLES, target.nnz());
             for (int i = 0; i < NODES; i++) {
@@ -165,6 +175,8 @@ public final class Kernels {
             Gemm.gemmTransB(a, bT, c, true);                // (6 x 6) (72 x 6)^T
             Spmm.spmm(s, b, c, true);
             Spmm.spmmTransA(s, c, c2, true);
+            Spmm.spmmTransA(wide, c, c3, true);             // the scatter through panels
+            RowOps.rowDotsBackwardLists(b, lists, c, scores2, c2, gathered);
             RowOps.rowDots(b, idx, c, scores, 0);
             RowOps.rowDots(c2, null, c, scores, 0);
             RowOps.rowDotsBackward(b, idx, c, scores, 0, c2, gathered);
@@ -177,8 +189,8 @@ public final class Kernels {
             double rec = exact.lossAndGradient(h, target, 10f, 1.01f, 1e-10f, 1f, dH);
             double est = sampled.lossAndGradient(h, target, nonEdges, 10f, 1.01f, 1e-10f, 1f, dH);
             // keep the operands bounded over thousands of rounds: they grow by accumulation
-            scale(b, c, c2, gathered);
-            return rec + est + dot + c.data[0] + c2.data[0];
+            scale(b, c, c2, c3, gathered);
+            return rec + est + dot + c.data[0] + c2.data[0] + c3.data[0];
         }
 
         private static void scale(Matrix... ms) {

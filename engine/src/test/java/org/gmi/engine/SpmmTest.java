@@ -93,6 +93,71 @@ class SpmmTest extends RestoresSwitches {
         return c;
     }
 
+    /**
+     * The panel forms (a panel of B, or of C for the scatter, packed into L2) against the row and column
+     * forms they replace: bit-identical, for whole panels, a vector-wide tail and a scalar tail, with and
+     * without accumulate, on 1 to 3 threads; and both against the dense oracle.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("org.gmi.engine.Fixtures#seeds")
+    void panelFormsAreBitIdenticalToRowAndColumnForms(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int lanes = Simd.LANES;
+        int[] widths = {Spmm.PANEL, 2 * Spmm.PANEL, 3 * Spmm.PANEL + lanes, 2 * Spmm.PANEL + lanes + 3, Spmm.PANEL + 5};
+        int n = widths[rng.nextInt(widths.length)];
+        int m = 60 + rng.nextInt(200);
+        int k = 20 + rng.nextInt(150);
+        boolean accumulate = rng.nextBoolean();
+        CsrMatrix s = Fixtures.randomCsr(rng, m, k);
+        assertTrue(Spmm.panelFits(k, n), "the panel forms apply to B (spmm) and C (scatter), both k x n");
+        Matrix b = Fixtures.randomMatrix(rng, k, n);
+        Matrix bt = Fixtures.randomMatrix(rng, m, n);
+        Matrix c0 = Fixtures.randomMatrix(rng, m, n);
+        Matrix ct0 = Fixtures.randomMatrix(rng, k, n);
+        String what = s + " n=" + n + " accumulate=" + accumulate + " seed=" + seed;
+
+        Matrix rows = c0.copy();
+        if (!accumulate) {
+            rows.fill(0f);
+        }
+        Spmm.spmmRowsSimd(s.rowPtr, s.colIdx, s.values, b.data, rows.data, n, 0, m);
+        Matrix columns = ct0.copy();
+        if (!accumulate) {
+            columns.fill(0f);
+        }
+        Spmm.scatterColumnsSimd(s.rowPtr, s.colIdx, s.values, bt.data, columns.data, n, m, 0, n);
+        for (int threads = 1; threads <= 3; threads++) {
+            Parallel.setThreads(threads);
+            Matrix panels = c0.copy();
+            if (!accumulate) {
+                panels.fill(Float.NaN);
+            }
+            Spmm.spmm(s, b, panels, accumulate);
+            Fixtures.assertBitIdentical(what + " threads=" + threads + ": spmm panels vs rows", rows.data, panels.data);
+            Matrix scattered = ct0.copy();
+            if (!accumulate) {
+                scattered.fill(Float.NaN);
+            }
+            Spmm.spmmTransA(s, bt, scattered, accumulate);
+            Fixtures.assertBitIdentical(what + " threads=" + threads + ": scatter panels vs columns", columns.data, scattered.data);
+        }
+        Simd.setEnabled(false);
+        Matrix scalar = c0.copy();
+        Spmm.spmm(s, b, scalar, accumulate);
+        double[] mag = new double[m * n];
+        Matrix dense = s.toDense();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double abs = accumulate ? Math.abs(c0.get(i, j)) : 0;
+                for (int p = 0; p < k; p++) {
+                    abs += Math.abs(dense.get(i, p) * (double) b.get(p, j));
+                }
+                mag[i * n + j] = abs;
+            }
+        }
+        Fixtures.assertClose(what + ": panels vs the scalar twin", rows.data, scalar.data, mag, 2 * RTOL, 2 * ATOL);
+    }
+
     @Test
     void shapeMismatchNamesOpAndShapes() {
         CsrMatrix s = new CsrMatrix(2, 3, new int[] {0, 1, 1}, new int[] {2}, new float[] {1f});

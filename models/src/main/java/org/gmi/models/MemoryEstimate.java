@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.gmi.engine.CsrMatrix;
+import org.gmi.engine.Spmm;
 import org.gmi.graph.Graph;
 
 /**
@@ -21,6 +22,8 @@ import org.gmi.graph.Graph;
  *       sampled non-edge;
  *   <li>parameters (F x d and d x d matrices): value, gradient, Adam's two moments and the best-epoch
  *       snapshot, 5 copies; 4 more while a checkpoint is taken;
+ *   <li>the SpMM panels: packed column panels of an F x d or N x d operand small enough for them
+ *       ({@link Spmm#panelBufferBytes});
  *   <li>sparse matrices: the raw features and adjacency, the row-normalised X, Â, M, the target
  *       T = A + I, and the transposes the backward pass caches;
  *   <li>{@value #BASELINE_MIB} MiB for the rest (the dataset as loaded, the probe, the JVM's own objects).
@@ -53,11 +56,13 @@ public record MemoryEstimate(long bytes, Map<String, Long> parts) {
                 dense += sampled ? 1 : 2 + Math.max(threads, 1);
             }
             parts.put(dense + " dense " + n + " x " + d + " buffers", dense * nd);
-            parts.put("scores and negatives", 2 * (k + 1) * n * 4 * 2 + 2 * k * n * 4);
+            // scores and their gradients, the 2K negative lists, the lists inverted for the backward
+            parts.put("scores and negatives", 2 * (k + 1) * n * 4 * 2 + 2 * k * n * 4 + ((k + 1) * n + 2 * n) * 4);
             if (sampled) {
                 long kr = config.reconNegatives;
                 long pairs = graph.adjacency().nnz() + n; // T = A + I, at most
-                parts.put("sampled reconstruction", (2 * kr * n + pairs) * 4);
+                // draws, their coefficients and inverse; a coefficient per pair; T by columns (3 ints a pair)
+                parts.put("sampled reconstruction", (3 * kr * n + 2 * n + 4 * pairs) * 4);
             }
             paramFloats = f * d + d + 1 + (layers == 2 ? d * d + d + 1 : 0) + f * d + 1 + d * d + 1 + 1;
         } else {
@@ -74,6 +79,12 @@ public record MemoryEstimate(long bytes, Map<String, Long> parts) {
         long csrX = csrBytes(x.nnz(), n);
         // raw X and A, normalised X (and its transpose), Â and M (and transposes), T
         parts.put("sparse matrices", csrX + csrA + 2 * csrBytes(x.nnz(), Math.max(n, f)) + 2 * csrAI + 2 * csrA + csrAI);
+        // the SpMM panels: X's products read F x d operands, Â's and M's N x d ones
+        long panels = Math.max(Spmm.panelBufferBytes((int) Math.min(f, Integer.MAX_VALUE), (int) d, threads),
+                Spmm.panelBufferBytes((int) Math.min(n, Integer.MAX_VALUE), (int) d, threads));
+        if (panels > 0) {
+            parts.put("SpMM panels", panels);
+        }
         parts.put("baseline", (long) BASELINE_MIB << 20);
         long total = 0;
         for (long v : parts.values()) {

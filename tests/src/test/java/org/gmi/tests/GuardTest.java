@@ -263,6 +263,8 @@ class GuardTest {
                 g.split(), g.report());
         long csMib = MemoryEstimate.of(big, cs, 2, true).mib();
         assertTrue(csMib > 700 && csMib < 4096, "Coauthor CS estimate " + csMib + " MiB");
+        // X's 6805 x 512 operands are packed into SpMM panels (N = 18333 rows are too many for them)
+        assertEquals(6805L * 512 * 4, MemoryEstimate.of(big, cs, 2, true).parts().get("SpMM panels"));
     }
 
     @Test
