@@ -139,7 +139,7 @@ public final class Kernels {
                 scores[i] = (float) rng.nextGaussian();
             }
             s = randomCsr(M, M, 2, rng);
-            wide = randomCsr(M, M / 2, 2, rng);
+            wide = randomCsr(M, M / 2, 1, rng);
             lists[0] = idx;
             for (int i = 0; i < scores2.length; i++) {
                 scores2[i] = (float) rng.nextGaussian();
