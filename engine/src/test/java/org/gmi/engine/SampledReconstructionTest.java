@@ -51,6 +51,15 @@ class SampledReconstructionTest extends RestoresSwitches {
         return new CsrMatrix(n, n, ptr, idx, val);
     }
 
+    /** An N x d embedding with independent N(0, sd^2) entries. */
+    static Matrix gaussian(SplittableRandom rng, int n, int d, double sd) {
+        Matrix h = new Matrix(n, d);
+        for (int i = 0; i < h.data.length; i++) {
+            h.data[i] = (float) (rng.nextGaussian() * sd);
+        }
+        return h;
+    }
+
     static void drawNonEdges(CsrMatrix t, int k, SplittableRandom rng, int[] out) {
         int n = t.rows;
         for (int i = 0; i < n; i++) {
@@ -80,10 +89,7 @@ class SampledReconstructionTest extends RestoresSwitches {
         int n = 20 + rng.nextInt(30);
         int d = 1 + rng.nextInt(24);
         CsrMatrix t = randomTarget(rng, n, 0.1);
-        Matrix h = new Matrix(n, d);
-        for (int i = 0; i < h.data.length; i++) {
-            h.data[i] = (float) (rng.nextGaussian() * 0.6);
-        }
+        Matrix h = gaussian(rng, n, d, 0.6);
         double exact = new Reconstruction(n, d).lossAndGradient(h, t, 7f, 1.1f, 1e-10f, 1f, null);
         int k = 8;
         SampledReconstruction kernel = new SampledReconstruction(n, d, k, t.nnz());
@@ -106,10 +112,7 @@ class SampledReconstructionTest extends RestoresSwitches {
         int d = 1 + rng.nextInt(10);
         int k = 1 + rng.nextInt(4);
         CsrMatrix t = randomTarget(rng, n, 0.2);
-        Matrix h = new Matrix(n, d);
-        for (int i = 0; i < h.data.length; i++) {
-            h.data[i] = (float) (rng.nextGaussian() * 0.5);
-        }
+        Matrix h = gaussian(rng, n, d, 0.5);
         int[] sampled = new int[n * k];
         drawNonEdges(t, k, rng, sampled);
         SampledReconstruction kernel = new SampledReconstruction(n, d, k, t.nnz());
@@ -139,10 +142,7 @@ class SampledReconstructionTest extends RestoresSwitches {
         int d = 1 + rng.nextInt(70);
         int k = 1 + rng.nextInt(5);
         CsrMatrix t = randomTarget(rng, n, 0.05);
-        Matrix h = new Matrix(n, d);
-        for (int i = 0; i < h.data.length; i++) {
-            h.data[i] = (float) (rng.nextGaussian() * 0.4);
-        }
+        Matrix h = gaussian(rng, n, d, 0.4);
         int[] sampled = new int[n * k];
         drawNonEdges(t, k, rng, sampled);
         SampledReconstruction kernel = new SampledReconstruction(n, d, k, t.nnz());
@@ -180,10 +180,7 @@ class SampledReconstructionTest extends RestoresSwitches {
         if (seed % 2 == 1) {
             t = withoutSomeEntries(t, rng); // a directed pattern: the general gather
         }
-        Matrix h = new Matrix(n, d);
-        for (int i = 0; i < h.data.length; i++) {
-            h.data[i] = (float) (rng.nextGaussian() * 0.4);
-        }
+        Matrix h = gaussian(rng, n, d, 0.4);
         int[] sampled = new int[n * k];
         drawNonEdges(t, k, rng, sampled);
         sampled[rng.nextInt(n * k)] = -1; // a row without that draw
