@@ -61,7 +61,8 @@ public record MemoryEstimate(long bytes, Map<String, Long> parts) {
             if (sampled) {
                 long kr = config.reconNegatives;
                 long pairs = graph.adjacency().nnz() + n; // T = A + I, at most
-                // draws, their coefficients and inverse; a coefficient per pair; T by columns (3 ints a pair)
+                // draws, their coefficients and inverse (3 k N), its pointers and scratch (2 N); per pair a
+                // coefficient and T read by columns (row, entry index; its N + 1 pointers rounded up to a pair's int)
                 parts.put("sampled reconstruction", (3 * kr * n + 2 * n + 4 * pairs) * 4);
             }
             paramFloats = f * d + d + 1 + (layers == 2 ? d * d + d + 1 : 0) + f * d + 1 + d * d + 1 + 1;
