@@ -175,7 +175,9 @@ public final class Kernels {
             Gemm.gemmTransB(a, bT, c, true);                // (6 x 6) (72 x 6)^T
             Spmm.spmm(s, b, c, true);
             Spmm.spmmTransA(s, c, c2, true);
-            Spmm.spmmTransA(wide, c, c3, true);             // the scatter through panels
+            Spmm.spmmTransA(wide, c, c3, true);             // the column scatter
+            Spmm.spmmPanels(s, b, c, true);                 // the panel forms (long rows of S take them)
+            Spmm.scatterPanels(wide, c, c3, true);
             RowOps.rowDotsBackwardLists(b, lists, c, scores2, c2, gathered);
             RowOps.rowDots(b, idx, c, scores, 0);
             RowOps.rowDots(c2, null, c, scores, 0);

@@ -16,7 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  * </ul>
  *
  * <p>Panels: when a panel of {@link #PANEL} columns of the operand that is read at random (B in
- * spmm, C in the scatter) fits the L2 cache ({@link #panelFits}), the vectorised forms walk the
+ * spmm, C in the scatter) fits the L2 cache and the rows of S are long ({@link #panelsPay}: the
+ * features X, not a graph's propagation matrix), the vectorised forms walk the
  * columns one panel at a time, so that the random reads hit a panel packed contiguously in L2
  * instead of 2 KB rows spread over L3 (Coauthor CS: X W1 1.3x, X^T G 1.2x faster). Each element
  * still receives its terms in the same order through the same FMA, so panels change no bit.
@@ -29,6 +30,12 @@ public final class Spmm {
     static final int PANEL = 2 * LANES;
     /** A packed panel up to this size stays in a core's L2 (1 MiB here) beside the streamed indices. */
     private static final long PANEL_BYTES_MAX = 1L << 20;
+    /**
+     * Fewer entries a row of S than this and each panel pass's per-row work (loading and storing the
+     * accumulators, the loop over a short row, once per panel) costs more than the random reads it
+     * saves: on a graph of 4 to 6 entries a row the panel form ran 1.3x slower (JMH SparseBench).
+     */
+    private static final int MIN_ENTRIES_PER_ROW = 16;
     /** Packed panels of B (spmm), reused by each calling thread across calls: no garbage per epoch. */
     private static final ThreadLocal<float[]> PACKED_B = ThreadLocal.withInitial(() -> new float[0]);
     /** One packed panel of C per worker (the scatter). */
@@ -42,7 +49,7 @@ public final class Spmm {
         }
         boolean simd = Simd.enabled();
         int n = b.cols;
-        if (simd && panelFits(b.rows, n)) {
+        if (simd && panelsPay(s, b.rows, n)) {
             spmmPanels(s, b, c, accumulate);
             return;
         }
@@ -59,20 +66,28 @@ public final class Spmm {
     }
 
     /**
-     * Bytes the panel forms keep for products with a {@code rows x cols} operand read at random: B's
-     * packed panels (kept by the calling thread) or, for the scatter, one panel of C per worker; 0 when
-     * the row form runs. For memory estimates.
+     * Bytes the panel forms keep for products of an S with {@code entries} entries over {@code sRows}
+     * rows and a dense {@code rows x cols} operand read at random: B's packed panels (kept by the
+     * calling thread) or, for the scatter, one panel of C per worker; 0 when the row form runs. For
+     * memory estimates.
      */
-    public static long panelBufferBytes(int rows, int cols, int threads) {
-        if (!panelFits(rows, cols)) {
+    public static long panelBufferBytes(long entries, long sRows, long rows, int cols, int threads) {
+        if (!panelsPay(entries, sRows, rows, cols)) {
             return 0;
         }
-        return Math.max((long) rows * (cols / PANEL) * PANEL, (long) threads * rows * PANEL) * Float.BYTES;
+        return Math.max(rows * (cols / PANEL) * PANEL, (long) threads * rows * PANEL) * Float.BYTES;
     }
 
-    /** Whether the panel forms apply: at least one whole panel, and a packed panel of {@code rows} rows fits L2. */
-    static boolean panelFits(int rows, int cols) {
-        return cols >= PANEL && (long) rows * PANEL * Float.BYTES <= PANEL_BYTES_MAX;
+    /**
+     * Whether the panel forms run for S and a dense operand of {@code rows x cols} read at random: at
+     * least one whole panel, a packed panel that fits L2, and rows of S long enough to repay the passes.
+     */
+    static boolean panelsPay(CsrMatrix s, int rows, int cols) {
+        return panelsPay(s.nnz(), s.rows, rows, cols);
+    }
+
+    private static boolean panelsPay(long entries, long sRows, long rows, int cols) {
+        return cols >= PANEL && rows * PANEL * Float.BYTES <= PANEL_BYTES_MAX && entries >= MIN_ENTRIES_PER_ROW * sRows;
     }
 
     /**
@@ -155,7 +170,7 @@ public final class Spmm {
         // the same bits, for any thread count.
         boolean simd = Simd.enabled();
         int n = b.cols;
-        if (simd && panelFits(c.rows, n)) {
+        if (simd && panelsPay(s, c.rows, n)) {
             scatterPanels(s, b, c, accumulate);
             return;
         }

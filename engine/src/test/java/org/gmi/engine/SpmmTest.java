@@ -109,7 +109,6 @@ class SpmmTest extends RestoresSwitches {
         int k = 20 + rng.nextInt(150);
         boolean accumulate = rng.nextBoolean();
         CsrMatrix s = Fixtures.randomCsr(rng, m, k);
-        assertTrue(Spmm.panelFits(k, n), "the panel forms apply to B (spmm) and C (scatter), both k x n");
         Matrix b = Fixtures.randomMatrix(rng, k, n);
         Matrix bt = Fixtures.randomMatrix(rng, m, n);
         Matrix c0 = Fixtures.randomMatrix(rng, m, n);
@@ -132,15 +131,31 @@ class SpmmTest extends RestoresSwitches {
             if (!accumulate) {
                 panels.fill(Float.NaN);
             }
-            Spmm.spmm(s, b, panels, accumulate);
+            Spmm.spmmPanels(s, b, panels, accumulate);
             Fixtures.assertBitIdentical(what + " threads=" + threads + ": spmm panels vs rows", rows.data, panels.data);
             Matrix scattered = ct0.copy();
             if (!accumulate) {
                 scattered.fill(Float.NaN);
             }
-            Spmm.spmmTransA(s, bt, scattered, accumulate);
+            Spmm.scatterPanels(s, bt, scattered, accumulate);
             Fixtures.assertBitIdentical(what + " threads=" + threads + ": scatter panels vs columns", columns.data, scattered.data);
         }
+        // the dispatch: long rows of S take the panels (same bits), short ones the row form
+        CsrMatrix longRows = Fixtures.randomCsr(rng, m, k);
+        while (longRows.nnz() < 16L * m) {
+            longRows = denser(longRows, rng);
+        }
+        assertTrue(Spmm.panelsPay(longRows, k, n) && !Spmm.panelsPay(new CsrMatrix(m, k, new int[m + 1], new int[0],
+                new float[0]), k, n), what);
+        Matrix viaDispatch = c0.copy();
+        Spmm.spmm(longRows, b, viaDispatch, accumulate);
+        Matrix viaRows = c0.copy();
+        if (!accumulate) {
+            viaRows.fill(0f);
+        }
+        Spmm.spmmRowsSimd(longRows.rowPtr, longRows.colIdx, longRows.values, b.data, viaRows.data, n, 0, m);
+        Fixtures.assertBitIdentical(what + ": spmm with long rows", viaRows.data, viaDispatch.data);
+
         Simd.setEnabled(false);
         Matrix scalar = c0.copy();
         Spmm.spmm(s, b, scalar, accumulate);
@@ -156,6 +171,34 @@ class SpmmTest extends RestoresSwitches {
             }
         }
         Fixtures.assertClose(what + ": panels vs the scalar twin", rows.data, scalar.data, mag, 2 * RTOL, 2 * ATOL);
+    }
+
+    /** S with every row's entries doubled in number (new random columns, merged and sorted). */
+    private static CsrMatrix denser(CsrMatrix s, SplittableRandom rng) {
+        int[] ptr = new int[s.rows + 1];
+        java.util.List<Integer> cols = new java.util.ArrayList<>();
+        java.util.List<Float> vals = new java.util.ArrayList<>();
+        for (int i = 0; i < s.rows; i++) {
+            java.util.TreeMap<Integer, Float> row = new java.util.TreeMap<>();
+            for (int e = s.rowPtr[i]; e < s.rowPtr[i + 1]; e++) {
+                row.put(s.colIdx[e], s.values[e]);
+            }
+            int want = Math.min(s.cols, 2 * row.size() + 2);
+            while (row.size() < want) {
+                row.putIfAbsent(rng.nextInt(s.cols), (float) rng.nextGaussian());
+            }
+            row.forEach((c, v) -> {
+                cols.add(c);
+                vals.add(v);
+            });
+            ptr[i + 1] = cols.size();
+        }
+        int[] idx = cols.stream().mapToInt(Integer::intValue).toArray();
+        float[] val = new float[vals.size()];
+        for (int q = 0; q < val.length; q++) {
+            val[q] = vals.get(q);
+        }
+        return new CsrMatrix(s.rows, s.cols, ptr, idx, val);
     }
 
     @Test

@@ -22,8 +22,8 @@ import org.gmi.graph.Graph;
  *       sampled non-edge;
  *   <li>parameters (F x d and d x d matrices): value, gradient, Adam's two moments and the best-epoch
  *       snapshot, 5 copies; 4 more while a checkpoint is taken;
- *   <li>the SpMM panels: packed column panels of an F x d or N x d operand small enough for them
- *       ({@link Spmm#panelBufferBytes});
+ *   <li>the SpMM panels: packed column panels of an F x d or N x d operand small enough for them,
+ *       when the sparse matrix's rows are long enough ({@link Spmm#panelBufferBytes});
  *   <li>sparse matrices: the raw features and adjacency, the row-normalised X, Â, M, the target
  *       T = A + I, and the transposes the backward pass caches;
  *   <li>{@value #BASELINE_MIB} MiB for the rest (the dataset as loaded, the probe, the JVM's own objects).
@@ -81,8 +81,8 @@ public record MemoryEstimate(long bytes, Map<String, Long> parts) {
         // raw X and A, normalised X (and its transpose), Â and M (and transposes), T
         parts.put("sparse matrices", csrX + csrA + 2 * csrBytes(x.nnz(), Math.max(n, f)) + 2 * csrAI + 2 * csrA + csrAI);
         // the SpMM panels: X's products read F x d operands, Â's and M's N x d ones
-        long panels = Math.max(Spmm.panelBufferBytes((int) Math.min(f, Integer.MAX_VALUE), (int) d, threads),
-                Spmm.panelBufferBytes((int) Math.min(n, Integer.MAX_VALUE), (int) d, threads));
+        long panels = Math.max(Spmm.panelBufferBytes(x.nnz(), n, f, (int) d, threads),
+                Spmm.panelBufferBytes(a.nnz() + n, n, n, (int) d, threads));
         if (panels > 0) {
             parts.put("SpMM panels", panels);
         }

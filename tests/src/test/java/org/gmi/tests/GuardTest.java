@@ -263,8 +263,22 @@ class GuardTest {
                 g.split(), g.report());
         long csMib = MemoryEstimate.of(big, cs, 2, true).mib();
         assertTrue(csMib > 700 && csMib < 4096, "Coauthor CS estimate " + csMib + " MiB");
-        // X's 6805 x 512 operands are packed into SpMM panels (N = 18333 rows are too many for them)
-        assertEquals(6805L * 512 * 4, MemoryEstimate.of(big, cs, 2, true).parts().get("SpMM panels"));
+        // no SpMM panels for an X this sparse; with Coauthor CS's long rows (60 words a node on average,
+        // here 16) X's 6805 x 512 operands are packed into panels (N = 18333 rows are too many for them)
+        assertEquals(null, MemoryEstimate.of(big, cs, 2, true).parts().get("SpMM panels"));
+        int[] ptr = new int[18334];
+        int[] col = new int[18333 * 16];
+        for (int i = 0; i < 18333; i++) {
+            ptr[i + 1] = 16 * (i + 1);
+            for (int t = 0; t < 16; t++) {
+                col[16 * i + t] = t * 425 + i % 425;
+            }
+        }
+        float[] ones = new float[col.length];
+        Arrays.fill(ones, 1f);
+        Graph words = new Graph("cs", big.adjacency(), new org.gmi.engine.CsrMatrix(18333, 6805, ptr, col, ones),
+                new int[18333], 1, g.split(), g.report());
+        assertEquals(6805L * 512 * 4, MemoryEstimate.of(words, cs, 2, true).parts().get("SpMM panels"));
     }
 
     @Test
