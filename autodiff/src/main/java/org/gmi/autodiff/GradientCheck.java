@@ -19,18 +19,25 @@ public final class GradientCheck {
     /**
      * @param label     names the op or model under test (and the seed) in messages
      * @param loss      builds a fresh tape, runs the forward and returns the scalar loss; called many times
-     * @param tape      the tape that {@code loss} records on (cleared here before each call)
+     * @param tape      the tape that {@code loss} records on (cleared here before each call; the pass
+     *                  whose gradients are checked gets the tape's reused buffers filled with NaN)
      * @param inputs    tensors whose gradients are checked
      * @param maxPerTensor entries checked per tensor (chosen at random when the tensor is larger)
      */
     public static Outcome check(String label, Tape tape, Supplier<Tensor> loss, Tensor[] inputs,
                                 double step, double rtol, double atol, int maxPerTensor, long seed) {
-        for (Tensor t : inputs) {
-            t.zeroGrad();
+        // A first pass plans the tape's buffers; the second, the one checked, gets them back full of
+        // NaN, so an op that reads an output or gradient buffer before writing all of it shows.
+        for (int pass = 0; pass < 2; pass++) {
+            for (Tensor t : inputs) {
+                t.zeroGrad();
+            }
+            tape.clear();
+            if (pass == 1) {
+                tape.poisonBuffers();
+            }
+            tape.backward(loss.get());
         }
-        tape.clear();
-        Tensor l = loss.get();
-        tape.backward(l);
         float[][] analytic = new float[inputs.length][];
         for (int k = 0; k < inputs.length; k++) {
             analytic[k] = inputs[k].hasGrad() ? inputs[k].grad().data.clone() : new float[inputs[k].value().size()];

@@ -2,6 +2,7 @@ package org.gmi.autodiff;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.gmi.engine.Elementwise;
 import org.gmi.engine.Matrix;
 import org.gmi.engine.backend.Backend;
 import org.gmi.engine.backend.CpuBackend;
@@ -105,7 +106,7 @@ public final class Tape {
                 m = new Matrix(rows, cols);
                 slots.set(nextSlot, m);
             } else if (zero) {
-                m.fill(0f);
+                Elementwise.fill(m.data, m.data.length, 0f);
             }
         } else {
             m = new Matrix(rows, cols);
@@ -144,6 +145,20 @@ public final class Tape {
             return allocate(like.rows(), like.cols(), zero);
         }
         return allocateBuffer(like.rows(), like.cols(), zero);
+    }
+
+    /**
+     * Fills every reusable buffer with NaN. For gradient checks: the ops must write all of every
+     * buffer the tape hands them (values, and gradients through {@link Tensor#gradTarget()}), so a
+     * pass after this one computes what a pass on fresh buffers does, or shows NaN.
+     */
+    void poisonBuffers() {
+        for (Matrix m : slots) {
+            m.fill(Float.NaN);
+        }
+        for (DeviceMatrix m : deviceSlots) {
+            backend.fill(m, Float.NaN);
+        }
     }
 
     /** Forgets the recorded ops; the buffers they used are handed out again, in the same order. */

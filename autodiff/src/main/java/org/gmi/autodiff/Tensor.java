@@ -7,8 +7,11 @@ import org.gmi.engine.backend.DeviceMatrix;
  * A value on the tape: a dense matrix of some {@link org.gmi.engine.backend.Backend} and, when it
  * needs one, its gradient (of the same backend).
  *
- * <p>Gradients always accumulate ({@code +=}): a tensor that feeds two ops receives both
- * contributions. The gradient buffer is allocated on first use and zeroed by {@link #zeroGrad()}.
+ * <p>Gradients accumulate ({@code +=}): a tensor that feeds two ops receives both contributions.
+ * The gradient buffer is allocated on first use and zeroed by {@link #zeroGrad()}. An op's output
+ * takes a reused buffer of its tape, which still holds the previous pass's values: the first op to
+ * write into it through {@link #gradTarget()} overwrites it, which spares a pass of zeros over an
+ * N x d buffer; {@link #gradBuffer()} zeroes it first for ops that can only add.
  *
  * <p>{@link #buffer()} and {@link #gradBuffer()} are the backend handles the ops compute on;
  * {@link #value()} and {@link #grad()} are host views, available when the tensor lives on the CPU
@@ -20,6 +23,8 @@ public class Tensor {
     private DeviceMatrix value;
     private final boolean requiresGrad;
     private DeviceMatrix grad;
+    /** Whether the gradient buffer holds this pass's contributions (false: stale values of a reused buffer). */
+    private boolean gradWritten;
     /** Where the gradient buffer comes from; null for leaves, which own theirs. */
     private final Tape tape;
 
@@ -79,14 +84,39 @@ public class Tensor {
 
     /** The gradient's handle on the value's backend, allocated (zero) on first call. */
     public DeviceMatrix gradBuffer() {
+        GradTarget target = gradTarget();
+        if (!target.accumulate()) {
+            grad.backend().fill(grad, 0f);
+        }
+        return grad;
+    }
+
+    /**
+     * Where an op writes its contribution to this tensor's gradient: the buffer, and whether to add
+     * to it ({@code accumulate}) or to overwrite every element (the first contribution of this pass
+     * into a reused buffer). Either way the caller must write its whole contribution: afterwards the
+     * buffer counts as holding it.
+     */
+    public GradTarget gradTarget() {
         if (!requiresGrad) {
             throw new IllegalStateException("tensor " + name + " does not take a gradient");
         }
         if (grad == null) {
-            grad = tape == null ? value.backend().allocate(value.rows(), value.cols()) : tape.allocateLike(value, true);
+            if (tape == null) {
+                grad = value.backend().allocate(value.rows(), value.cols()); // zeros
+                gradWritten = true;
+            } else {
+                grad = tape.allocateLike(value, false);
+                gradWritten = false;
+            }
         }
-        return grad;
+        boolean accumulate = gradWritten;
+        gradWritten = true;
+        return new GradTarget(grad, accumulate);
     }
+
+    /** A gradient buffer and whether a contribution adds to it; see {@link #gradTarget()}. */
+    public record GradTarget(DeviceMatrix buffer, boolean accumulate) {}
 
     public boolean hasGrad() {
         return grad != null;
@@ -95,6 +125,7 @@ public class Tensor {
     public void zeroGrad() {
         if (grad != null) {
             grad.backend().fill(grad, 0f);
+            gradWritten = true;
         }
     }
 

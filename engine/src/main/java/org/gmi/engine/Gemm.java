@@ -22,7 +22,7 @@ public final class Gemm {
             throw new IllegalArgumentException("gemm: (" + a.shape() + ") x (" + b.shape() + ") -> (" + c.shape() + ")");
         }
         if (!accumulate) {
-            c.fill(0f);
+            Elementwise.fill(c.data, c.data.length, 0f);
         }
         boolean simd = Simd.enabled();
         Parallel.forRange(a.rows, MIN_ROWS_PER_CHUNK, (lo, hi) -> {
@@ -39,7 +39,7 @@ public final class Gemm {
             throw new IllegalArgumentException("gemmTransA: (" + a.shape() + ")^T x (" + b.shape() + ") -> (" + c.shape() + ")");
         }
         if (!accumulate) {
-            c.fill(0f);
+            Elementwise.fill(c.data, c.data.length, 0f);
         }
         if (Simd.enabled()) {
             // A^T packed once so that each row of C reads a contiguous row of A^T; B is then walked one
@@ -64,7 +64,7 @@ public final class Gemm {
             throw new IllegalArgumentException("gemmTransB: (" + a.shape() + ") x (" + b.shape() + ")^T -> (" + c.shape() + ")");
         }
         if (!accumulate) {
-            c.fill(0f);
+            Elementwise.fill(c.data, c.data.length, 0f);
         }
         if (Simd.enabled()) {
             // C += A B^T as C += A (B^T): B^T (k x n) is small in every use here (a weight), and the

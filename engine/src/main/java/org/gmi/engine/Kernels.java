@@ -179,6 +179,7 @@ public final class Kernels {
             Spmm.spmmPanels(s, b, c, true);                 // the panel forms (long rows of S take them)
             Spmm.scatterPanels(wide, c, c3, true);
             RowOps.rowDotsBackwardLists(b, lists, c, scores2, c2, gathered);
+            RowOps.rowDotsBackwardLists(b, lists, c, scores2, c2, false, gathered, false);
             RowOps.rowDots(b, idx, c, scores, 0);
             RowOps.rowDots(c2, null, c, scores, 0);
             RowOps.rowDotsBackward(b, idx, c, scores, 0, c2, gathered);
@@ -188,6 +189,13 @@ public final class Kernels {
             float dot = VectorKernels.dot(b.data, 0, c.data, N, N);
             VectorKernels.axpy(1e-3f, c.data, 0, b.data, N, N);
             dH.fill(0f);
+            Elementwise.prelu(c.data, 0.25f, c2.data, c.data.length);
+            Elementwise.preluBackward(c.data, 0.25f, c2.data, gathered.data, c.data.length, true);
+            Elementwise.preluBackward(c.data, 0.25f, c2.data, gathered.data, c.data.length, false);
+            Elementwise.addBias(c.data, c3.data, c2.data, M, N);
+            Elementwise.addColumnSums(c2.data, M, N, c3.data);
+            Elementwise.addScaled(0.5f, c.data, c2.data, c.data.length, true);
+            Elementwise.addScaled(0.5f, c.data, c2.data, c.data.length, false);
             double rec = exact.lossAndGradient(h, target, 10f, 1.01f, 1e-10f, 1f, dH);
             double est = sampled.lossAndGradient(h, target, nonEdges, 10f, 1.01f, 1e-10f, 1f, dH);
             // keep the operands bounded over thousands of rounds: they grow by accumulation

@@ -67,6 +67,19 @@ public final class RowOps {
      * its terms in that order, which is the order of the serial scatter.
      */
     public static void rowDotsBackwardLists(Matrix left, int[][] lists, Matrix right, float[] g, Matrix dLeft, Matrix dRight) {
+        rowDotsBackwardLists(left, lists, right, g, dLeft, true, dRight, true);
+    }
+
+    /**
+     * As {@link #rowDotsBackwardLists(Matrix, int[][], Matrix, float[], Matrix, Matrix)}, but a gradient
+     * whose flag is false is overwritten: each of its rows is zeroed by the thread that sums into it,
+     * just before, instead of in a pass of its own (the same bits as zeroing the whole buffer first).
+     */
+    public static void rowDotsBackwardLists(Matrix left, int[][] lists, Matrix right, float[] g,
+                                            Matrix dLeft, boolean accumulateLeft, Matrix dRight, boolean accumulateRight) {
+        if (dLeft != null && dLeft == dRight && !(accumulateLeft && accumulateRight)) {
+            throw new IllegalArgumentException("rowDotsBackward: one buffer for both gradients must accumulate both");
+        }
         int n = right.rows;
         int d = right.cols;
         for (int[] idx : lists) {
@@ -78,6 +91,9 @@ public final class RowOps {
         if (dRight != null) {
             Parallel.forRange(n, MIN_ROWS_PER_CHUNK, (lo, hi) -> {
                 for (int i = lo; i < hi; i++) {
+                    if (!accumulateRight) {
+                        java.util.Arrays.fill(dRight.data, i * d, (i + 1) * d, 0f);
+                    }
                     for (int k = 0; k < lists.length; k++) {
                         int l = lists[k] == null ? i : lists[k][i];
                         VectorKernels.axpy(g[k * n + i], left.data, l * d, dRight.data, i * d, d);
@@ -92,6 +108,9 @@ public final class RowOps {
             int[] offsets = inv.offsets;
             Parallel.forRange(p, MIN_ROWS_PER_CHUNK, (lo, hi) -> {
                 for (int l = lo; l < hi; l++) {
+                    if (!accumulateLeft) {
+                        java.util.Arrays.fill(dLeft.data, l * d, (l + 1) * d, 0f);
+                    }
                     for (int q = ptr[l]; q < ptr[l + 1]; q++) {
                         int o = offsets[q];
                         VectorKernels.axpy(g[o], right.data, (o % n) * d, dLeft.data, l * d, d);

@@ -54,7 +54,7 @@ public final class Spmm {
             return;
         }
         if (!accumulate) {
-            c.fill(0f);
+            Elementwise.fill(c.data, c.data.length, 0f);
         }
         Parallel.forRange(s.rows, MIN_ROWS_PER_CHUNK, (lo, hi) -> {
             if (simd) {
@@ -102,7 +102,7 @@ public final class Spmm {
         int panels = n / PANEL;
         int tail = panels * PANEL;
         if (!accumulate && tail < n) {
-            c.fill(0f); // the tail's axpys add to it; whole panels start from zero registers instead
+            Elementwise.fill(c.data, c.data.length, 0f); // the tail's axpys add to it; whole panels start from zero registers instead
         }
         float[] packed = PACKED_B.get();
         if (packed.length < k * panels * PANEL) {
@@ -175,7 +175,7 @@ public final class Spmm {
             return;
         }
         if (!accumulate) {
-            c.fill(0f);
+            Elementwise.fill(c.data, c.data.length, 0f);
         }
         int groups = (n + LANES - 1) / LANES;
         Parallel.forRange(groups, 1, (lo, hi) -> {
@@ -201,7 +201,7 @@ public final class Spmm {
         int panels = n / PANEL;
         int tail = panels * PANEL;
         if (!accumulate && tail < n) {
-            c.fill(0f); // the tail's columns are added to in place; whole panels start from a zeroed buffer
+            Elementwise.fill(c.data, c.data.length, 0f); // the tail's columns are added to in place; whole panels start from a zeroed buffer
         }
         float[] bd = b.data;
         float[] cd = c.data;

@@ -198,6 +198,18 @@ class RowOpsTest extends RestoresSwitches {
                         "seed " + seed + ", simd " + simd + ", " + threads + " threads: dLeft");
                 org.junit.jupiter.api.Assertions.assertArrayEquals(wantRight.data, dr.data,
                         "seed " + seed + ", simd " + simd + ", " + threads + " threads: dRight");
+
+                // overwriting (from buffers of NaN) gives what accumulating into zeros gives
+                Matrix zl = new Matrix(p, d);
+                Matrix zr = new Matrix(n, d);
+                RowOps.rowDotsBackwardLists(left, lists, right, g, zl, zr);
+                Matrix nl = new Matrix(p, d);
+                Matrix nr = new Matrix(n, d);
+                nl.fill(Float.NaN);
+                nr.fill(Float.NaN);
+                RowOps.rowDotsBackwardLists(left, lists, right, g, nl, false, nr, false);
+                Fixtures.assertBitIdentical("seed " + seed + ", " + threads + " threads: dLeft overwritten", zl.data, nl.data);
+                Fixtures.assertBitIdentical("seed " + seed + ", " + threads + " threads: dRight overwritten", zr.data, nr.data);
             }
         }
     }

@@ -49,7 +49,8 @@ public final class AddBias implements Op {
             return;
         }
         if (x.requiresGrad()) {
-            backend.addScaled(1f, y.gradBuffer(), x.gradBuffer());
+            Tensor.GradTarget dx = x.gradTarget();
+            backend.addScaled(1f, y.gradBuffer(), dx.buffer(), dx.accumulate());
         }
         if (b.requiresGrad()) {
             backend.addColumnSums(y.gradBuffer(), b.gradBuffer());

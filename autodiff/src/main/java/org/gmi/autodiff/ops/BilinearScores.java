@@ -62,9 +62,17 @@ public final class BilinearScores implements Op {
         if (!y.hasGrad()) {
             return;
         }
+        DeviceMatrix dc = bias.requiresGrad() ? bias.gradBuffer() : null;
+        if (left == right) {
+            // one buffer takes both sides: they add to it
+            DeviceMatrix d = left.requiresGrad() ? left.gradBuffer() : null;
+            backend.rowDotsBackward(left.buffer(), idx, right.buffer(), y.gradBuffer(), d, d, dc);
+            return;
+        }
+        Tensor.GradTarget dLeft = left.requiresGrad() ? left.gradTarget() : null;
+        Tensor.GradTarget dRight = right.requiresGrad() ? right.gradTarget() : null;
         backend.rowDotsBackward(left.buffer(), idx, right.buffer(), y.gradBuffer(),
-                left.requiresGrad() ? left.gradBuffer() : null,
-                right.requiresGrad() ? right.gradBuffer() : null,
-                bias.requiresGrad() ? bias.gradBuffer() : null);
+                dLeft == null ? null : dLeft.buffer(), dLeft == null || dLeft.accumulate(),
+                dRight == null ? null : dRight.buffer(), dRight == null || dRight.accumulate(), dc);
     }
 }

@@ -29,6 +29,7 @@ abstract class FusedLoss implements Op {
             return;
         }
         float up = y.grad().data[0];
-        dLossDh.backend().addScaled(up, dLossDh, h.gradBuffer());
+        Tensor.GradTarget dh = h.gradTarget();
+        dLossDh.backend().addScaled(up, dLossDh, dh.buffer(), dh.accumulate());
     }
 }

@@ -46,10 +46,12 @@ public final class MatMul implements Op {
             return;
         }
         if (a.requiresGrad()) {
-            backend.gemmTransB(y.gradBuffer(), b.buffer(), a.gradBuffer(), true);
+            Tensor.GradTarget da = a.gradTarget();
+            backend.gemmTransB(y.gradBuffer(), b.buffer(), da.buffer(), da.accumulate());
         }
         if (b.requiresGrad()) {
-            backend.gemmTransA(a.buffer(), y.gradBuffer(), b.gradBuffer(), true);
+            Tensor.GradTarget db = b.gradTarget();
+            backend.gemmTransA(a.buffer(), y.gradBuffer(), db.buffer(), db.accumulate());
         }
     }
 }

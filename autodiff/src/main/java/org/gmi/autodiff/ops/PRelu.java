@@ -49,7 +49,8 @@ public final class PRelu implements Op {
         if (!y.hasGrad()) {
             return;
         }
-        backend.preluBackward(x.buffer(), a.buffer(), y.gradBuffer(),
-                x.requiresGrad() ? x.gradBuffer() : null, a.requiresGrad() ? a.gradBuffer() : null);
+        Tensor.GradTarget dx = x.requiresGrad() ? x.gradTarget() : null;
+        backend.preluBackward(x.buffer(), a.buffer(), y.gradBuffer(), dx == null ? null : dx.buffer(),
+                dx == null || dx.accumulate(), a.requiresGrad() ? a.gradBuffer() : null);
     }
 }

@@ -44,7 +44,8 @@ public final class SparseMatMul implements Op {
     @Override
     public void backward() {
         if (y.hasGrad()) {
-            backend.spmmTransA(s, y.gradBuffer(), x.gradBuffer(), true);
+            Tensor.GradTarget dx = x.gradTarget();
+            backend.spmmTransA(s, y.gradBuffer(), dx.buffer(), dx.accumulate());
         }
     }
 }

@@ -65,6 +65,17 @@ public interface Backend extends AutoCloseable {
     /** y += alpha x elementwise (same shape). */
     void addScaled(float alpha, DeviceMatrix x, DeviceMatrix y);
 
+    /**
+     * y = alpha x + y when {@code accumulate}, else y = alpha x (y's old contents unread): the first
+     * gradient written into a buffer overwrites it instead of adding to a pass of zeros.
+     */
+    default void addScaled(float alpha, DeviceMatrix x, DeviceMatrix y, boolean accumulate) {
+        if (!accumulate) {
+            fill(y, 0f);
+        }
+        addScaled(alpha, x, y);
+    }
+
     // ---- products ----------------------------------------------------------------------------
 
     /** C (+)= S B: S m x k sparse, B k x n, C m x n. */
@@ -99,6 +110,15 @@ public interface Backend extends AutoCloseable {
      */
     void preluBackward(DeviceMatrix x, DeviceMatrix a, DeviceMatrix dy, DeviceMatrix dx, DeviceMatrix da);
 
+    /** As {@link #preluBackward(DeviceMatrix, DeviceMatrix, DeviceMatrix, DeviceMatrix, DeviceMatrix)}, overwriting dx unless {@code accumulateDx}. */
+    default void preluBackward(DeviceMatrix x, DeviceMatrix a, DeviceMatrix dy, DeviceMatrix dx, boolean accumulateDx,
+                               DeviceMatrix da) {
+        if (dx != null && !accumulateDx) {
+            fill(dx, 0f);
+        }
+        preluBackward(x, a, dy, dx, da);
+    }
+
     // ---- discriminator scores ----------------------------------------------------------------
 
     /**
@@ -118,6 +138,23 @@ public interface Backend extends AutoCloseable {
      */
     void rowDotsBackward(DeviceMatrix left, Indices idx, DeviceMatrix right, DeviceMatrix dy,
                          DeviceMatrix dLeft, DeviceMatrix dRight, DeviceMatrix dc);
+
+    /**
+     * As {@link #rowDotsBackward(DeviceMatrix, Indices, DeviceMatrix, DeviceMatrix, DeviceMatrix, DeviceMatrix, DeviceMatrix)},
+     * overwriting dLeft unless {@code accumulateLeft} and dRight unless {@code accumulateRight}; dLeft and
+     * dRight must then be different buffers.
+     */
+    default void rowDotsBackward(DeviceMatrix left, Indices idx, DeviceMatrix right, DeviceMatrix dy,
+                                 DeviceMatrix dLeft, boolean accumulateLeft, DeviceMatrix dRight, boolean accumulateRight,
+                                 DeviceMatrix dc) {
+        if (dLeft != null && !accumulateLeft) {
+            fill(dLeft, 0f);
+        }
+        if (dRight != null && !accumulateRight) {
+            fill(dRight, 0f);
+        }
+        rowDotsBackward(left, idx, right, dy, dLeft, dRight, dc);
+    }
 
     /**
      * The JSD MI estimator (returned to the host: a loss term):

@@ -1,6 +1,7 @@
 package org.gmi.engine.backend;
 
 import org.gmi.engine.CsrMatrix;
+import org.gmi.engine.Elementwise;
 import org.gmi.engine.Gemm;
 import org.gmi.engine.Matrix;
 import org.gmi.engine.Parallel;
@@ -64,7 +65,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void fill(DeviceMatrix x, float v) {
-        host(x).fill(v);
+        float[] d = data(x);
+        Elementwise.fill(d, d.length, v);
     }
 
     @Override
@@ -74,12 +76,14 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void addScaled(float alpha, DeviceMatrix x, DeviceMatrix y) {
+        addScaled(alpha, x, y, true);
+    }
+
+    @Override
+    public void addScaled(float alpha, DeviceMatrix x, DeviceMatrix y, boolean accumulate) {
         Matrix.requireSameShape("addScaled", host(x), host(y));
-        float[] src = data(x);
         float[] g = data(y);
-        for (int i = 0; i < g.length; i++) {
-            g[i] += alpha * src[i];
-        }
+        Elementwise.addScaled(alpha, data(x), g, g.length, accumulate);
     }
 
     @Override
@@ -110,59 +114,44 @@ public final class CpuBackend implements Backend {
     @Override
     public void addBias(DeviceMatrix x, DeviceMatrix bias, DeviceMatrix out) {
         Matrix o = host(out);
-        System.arraycopy(data(x), 0, o.data, 0, o.data.length);
-        int n = o.cols;
-        float[] bv = data(bias);
-        for (int i = 0; i < o.rows; i++) {
-            for (int j = 0; j < n; j++) {
-                o.data[i * n + j] += bv[j];
-            }
+        Matrix.requireSameShape("addBias", host(x), o);
+        if (bias.rows() != 1 || bias.cols() != o.cols) {
+            throw new IllegalArgumentException("addBias: bias (" + bias.shape() + ") for (" + o.shape() + ")");
         }
+        Elementwise.addBias(data(x), data(bias), o.data, o.rows, o.cols);
     }
 
     @Override
     public void addColumnSums(DeviceMatrix dy, DeviceMatrix db) {
         Matrix g = host(dy);
-        float[] d = data(db);
-        int n = g.cols;
-        for (int i = 0; i < g.rows; i++) {
-            for (int j = 0; j < n; j++) {
-                d[j] += g.data[i * n + j];
-            }
+        if (db.rows() != 1 || db.cols() != g.cols) {
+            throw new IllegalArgumentException("addColumnSums: (" + g.shape() + ") into (" + db.shape() + ")");
         }
+        Elementwise.addColumnSums(g.data, g.rows, g.cols, data(db));
     }
 
     @Override
     public void prelu(DeviceMatrix x, DeviceMatrix a, DeviceMatrix out) {
-        float slope = data(a)[0];
-        float[] xv = data(x);
+        Matrix.requireSameShape("prelu", host(x), host(out));
         float[] o = data(out);
-        for (int i = 0; i < xv.length; i++) {
-            float v = xv[i];
-            o[i] = v > 0f ? v : slope * v;
-        }
+        Elementwise.prelu(data(x), data(a)[0], o, o.length);
     }
 
     @Override
     public void preluBackward(DeviceMatrix x, DeviceMatrix a, DeviceMatrix dyM, DeviceMatrix dxM, DeviceMatrix daM) {
-        float slope = data(a)[0];
-        float[] xv = data(x);
-        float[] dy = data(dyM);
-        float[] dx = dxM != null ? data(dxM) : null;
-        double da = 0;
-        for (int i = 0; i < xv.length; i++) {
-            float v = xv[i];
-            if (v > 0f) {
-                if (dx != null) {
-                    dx[i] += dy[i];
-                }
-            } else {
-                if (dx != null) {
-                    dx[i] += slope * dy[i];
-                }
-                da += (double) v * dy[i];
-            }
+        preluBackward(x, a, dyM, dxM, true, daM);
+    }
+
+    @Override
+    public void preluBackward(DeviceMatrix x, DeviceMatrix a, DeviceMatrix dyM, DeviceMatrix dxM, boolean accumulateDx,
+                              DeviceMatrix daM) {
+        Matrix.requireSameShape("preluBackward", host(x), host(dyM));
+        if (dxM != null) {
+            Matrix.requireSameShape("preluBackward", host(x), host(dxM));
         }
+        float[] xv = data(x);
+        double da = Elementwise.preluBackward(xv, data(a)[0], data(dyM), dxM != null ? data(dxM) : null, xv.length,
+                accumulateDx);
         if (daM != null) {
             data(daM)[0] += (float) da;
         }
@@ -213,11 +202,18 @@ public final class CpuBackend implements Backend {
     @Override
     public void rowDotsBackward(DeviceMatrix left, Indices idx, DeviceMatrix right, DeviceMatrix dyM,
                                 DeviceMatrix dLeft, DeviceMatrix dRight, DeviceMatrix dc) {
+        rowDotsBackward(left, idx, right, dyM, dLeft, true, dRight, true, dc);
+    }
+
+    @Override
+    public void rowDotsBackward(DeviceMatrix left, Indices idx, DeviceMatrix right, DeviceMatrix dyM,
+                                DeviceMatrix dLeft, boolean accumulateLeft, DeviceMatrix dRight, boolean accumulateRight,
+                                DeviceMatrix dc) {
         int[][] lists = lists(idx);
         float[] dy = data(dyM);
         Matrix dl = dLeft != null ? host(dLeft) : null;
         Matrix dr = dRight != null ? host(dRight) : null;
-        RowOps.rowDotsBackwardLists(host(left), lists, host(right), dy, dl, dr);
+        RowOps.rowDotsBackwardLists(host(left), lists, host(right), dy, dl, accumulateLeft, dr, accumulateRight);
         if (dc != null) {
             double s = 0;
             for (float v : dy) {
