@@ -36,6 +36,31 @@ class GemmTest extends RestoresSwitches {
         }
     }
 
+    /**
+     * gemmTransA cuts its reduction (A's rows) into slabs of {@link Gemm#K_SLAB}; with A^T B over
+     * more rows than one slab (tall A, as H^T dV on a large graph) the result has the bits of one
+     * unsliced pass of the blocked kernel over all rows, at every thread count.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("org.gmi.engine.Fixtures#seeds")
+    void transAOverSeveralSlabsHasTheBitsOfOneUnslicedPass(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int m = Gemm.K_SLAB + 1 + rng.nextInt(2 * Gemm.K_SLAB);
+        int k = Fixtures.size(rng, 40);
+        int n = Fixtures.size(rng, 150);
+        Matrix a = Fixtures.randomMatrix(rng, m, k);
+        Matrix b = Fixtures.randomMatrix(rng, m, n);
+        Matrix c0 = Fixtures.randomMatrix(rng, k, n);
+        Matrix want = c0.copy();
+        PanelKernels.updateSimd(a.data, 0, 1, k, b.data, 0, n, m, want.data, 0, n, k, n);
+        for (int threads = 1; threads <= 3; threads++) {
+            Parallel.setThreads(threads);
+            Matrix c = c0.copy();
+            Gemm.gemmTransA(a, b, c, true);
+            Fixtures.assertBitIdentical("m=" + m + " k=" + k + " n=" + n + " threads=" + threads + " seed=" + seed, want.data, c.data);
+        }
+    }
+
     private static void checkOne(long seed, SplittableRandom rng, Variant v, boolean accumulate, int m, int k, int n) {
         Matrix a = Fixtures.randomMatrix(rng, m, k);
         Matrix b = switch (v) {
