@@ -18,8 +18,7 @@ import org.gmi.graph.Graph;
  *       H^T, and one N x d gradient per thread), with the sampled one 1 (its gradient: it keeps no
  *       per-thread N x d buffers); DGI 16 (two encoder passes, the shuffled Z1);
  *   <li>scores: GMI 2 (K + 1) N values and gradients and 2 K N sampled indices; DGI 2 N;
- *   <li>the sampled reconstruction: k N non-edge columns, and a coefficient per pair of T and per
- *       sampled non-edge;
+ *   <li>the sampled reconstruction: k N non-edge columns and their inverse, and T read by columns;
  *   <li>parameters (F x d and d x d matrices): value, gradient, Adam's two moments and the best-epoch
  *       snapshot, 5 copies; 4 more while a checkpoint is taken;
  *   <li>the SpMM panels: packed column panels of an F x d or N x d operand small enough for them,
@@ -61,9 +60,9 @@ public record MemoryEstimate(long bytes, Map<String, Long> parts) {
             if (sampled) {
                 long kr = config.reconNegatives;
                 long pairs = graph.adjacency().nnz() + n; // T = A + I, at most
-                // draws, their coefficients and inverse (3 k N), its pointers and scratch (2 N); per pair a
-                // coefficient and T read by columns (row, entry index; its N + 1 pointers rounded up to a pair's int)
-                parts.put("sampled reconstruction", (3 * kr * n + 2 * n + 4 * pairs) * 4);
+                // draws and their inverse (2 k N), its pointers and scratch (2 N); per pair T read by columns
+                // (row, entry index; its N + 1 pointers rounded up to a pair's int)
+                parts.put("sampled reconstruction", (2 * kr * n + 2 * n + 3 * pairs) * 4);
             }
             paramFloats = f * d + d + 1 + (layers == 2 ? d * d + d + 1 : 0) + f * d + 1 + d * d + 1 + 1;
         } else {
