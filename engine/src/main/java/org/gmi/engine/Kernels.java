@@ -159,6 +159,12 @@ public final class Kernels {
             PanelKernels.updateSimd(a.data, 0, M, 1, b.data, 0, N, 2, c.data, 0, N, M, N);
             // the transposed strides of the reconstruction's G^T H_I
             PanelKernels.updateSimd(a.data, 0, 1, M, b.data, 0, N, 2, c2.data, 0, N, M, N);
+            // whole blocks only (no tail row or column: the shapes of training at d = 512), and rows
+            // too few for one block: each branch the training shapes take must have been taken here,
+            // or C2 compiled it as a trap and the first epoch runs deoptimised (seconds, and garbage)
+            PanelKernels.updateSimd(a.data, 0, M, 1, b.data, 0, N, 2, c.data, 0, N, 4, 64);
+            PanelKernels.updateSimd(a.data, 0, 1, M, b.data, 0, N, 2, c2.data, 0, N, 4, 64);
+            PanelKernels.updateSimd(a.data, 0, M, 1, b.data, 0, N, 2, c.data, 0, N, 3, N);
             Reconstruction.tileDotsSimd(h.data, D, 0, 1, 0, 0, 5, tile);       // 5 columns (4 + 1), d = 16 + 8
             double loss = Reconstruction.nonEdgeLossSimd(tile, Reconstruction.B, D, 1e-10f); // one row: 16 + 8
             Spmm.spmmRowsSimd(s.rowPtr, s.colIdx, s.values, b.data, c.data, N, 0, M);
@@ -189,13 +195,16 @@ public final class Kernels {
             float dot = VectorKernels.dot(b.data, 0, c.data, N, N);
             VectorKernels.axpy(1e-3f, c.data, 0, b.data, N, N);
             dH.fill(0f);
-            Elementwise.prelu(c.data, 0.25f, c2.data, c.data.length);
-            Elementwise.preluBackward(c.data, 0.25f, c2.data, gathered.data, c.data.length, true);
-            Elementwise.preluBackward(c.data, 0.25f, c2.data, gathered.data, c.data.length, false);
+            // the elementwise layers over a length with a scalar tail: a tail first met in training
+            // would deoptimise the compiled loop there, and the interpreted Vector API allocates
+            int odd = c.data.length - 3;
+            Elementwise.prelu(c.data, 0.25f, c2.data, odd);
+            Elementwise.preluBackward(c.data, 0.25f, c2.data, gathered.data, odd, true);
+            Elementwise.preluBackward(c.data, 0.25f, c2.data, gathered.data, odd, false);
             Elementwise.addBias(c.data, c3.data, c2.data, M, N);
             Elementwise.addColumnSums(c2.data, M, N, c3.data);
-            Elementwise.addScaled(0.5f, c.data, c2.data, c.data.length, true);
-            Elementwise.addScaled(0.5f, c.data, c2.data, c.data.length, false);
+            Elementwise.addScaled(0.5f, c.data, c2.data, odd, true);
+            Elementwise.addScaled(0.5f, c.data, c2.data, odd, false);
             double rec = exact.lossAndGradient(h, target, 10f, 1.01f, 1e-10f, 1f, dH);
             double est = sampled.lossAndGradient(h, target, nonEdges, 10f, 1.01f, 1e-10f, 1f, dH);
             // keep the operands bounded over thousands of rounds: they grow by accumulation

@@ -266,8 +266,9 @@ public final class GmiModel implements SelfSupervisedModel {
     }
 
     @Override
-    public Matrix embed() {
-        return encoder.forward(new Tape(), ops.features(), ops.propagation()).h().value();
+    public Matrix embed(Tape tape) {
+        tape.clear();
+        return encoder.forward(tape, ops.features(), ops.propagation()).h().value();
     }
 
     @Override

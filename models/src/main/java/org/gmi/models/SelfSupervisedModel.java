@@ -32,6 +32,15 @@ public interface SelfSupervisedModel {
     /** Draws fresh negatives and records the loss on the tape (the last phase it started is left running). */
     Loss forward(Tape tape);
 
-    /** The node embeddings for the current parameters (N x d), without recording anything. */
-    Matrix embed();
+    /** The node embeddings for the current parameters (N x d), on fresh buffers. */
+    default Matrix embed() {
+        return embed(new Tape());
+    }
+
+    /**
+     * The same on {@code tape}, a CPU tape, cleared first: its buffers are reused (after training,
+     * the encoder's first allocations have the shapes of the training forward's, so nothing new is
+     * allocated). The result is one of the tape's buffers: valid until the tape is used again.
+     */
+    Matrix embed(Tape tape);
 }

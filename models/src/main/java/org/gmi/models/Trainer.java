@@ -261,7 +261,10 @@ public final class Trainer {
         for (int k = 0; k < params.size(); k++) {
             params.get(k).setValue(new Matrix(params.get(k).rows(), params.get(k).cols(), best[k]));
         }
-        Matrix embeddings = model.embed();
+        // On the CPU the training tape's buffers take the final forward (a fresh tape would add the
+        // encoder's N x d buffers on top of everything training holds: the run's peak memory).
+        tape.setProfile(null);
+        Matrix embeddings = device ? model.embed() : model.embed(tape);
         return new TrainResult(embeddings, epoch, bestEpoch, Arrays.copyOf(losses, epoch), termArrays(terms),
                 Arrays.copyOf(seconds, epoch));
     }

@@ -53,6 +53,23 @@ class DeterminismTest {
         return c;
     }
 
+    /**
+     * The embeddings a run returns are computed on the training tape's reused buffers (so that they
+     * add nothing to the run's peak memory); they equal the embeddings of the same parameters on
+     * fresh buffers, bit for bit.
+     */
+    @ParameterizedTest(name = "{0} layers={1} threads={2}")
+    @MethodSource("cases")
+    void embeddingsOnTheTrainingTapeEqualThoseOnAFreshOne(Method method, int layers, int threads) {
+        Parallel.setThreads(threads);
+        TrainConfig config = config(method, layers, 11);
+        org.gmi.models.SelfSupervisedModel model = Trainer.createModel(GRAPH, config);
+        TrainResult r = Trainer.fit(model, config, TrainingListener.NONE, Trainer.Checkpointing.NONE,
+                org.gmi.engine.backend.CpuBackend.INSTANCE, null);
+        float[] fresh = model.embed().data;
+        assertTrue(Arrays.equals(fresh, r.embeddings().data), method + " layers=" + layers + " threads=" + threads);
+    }
+
     @ParameterizedTest(name = "{0} layers={1} threads={2}")
     @MethodSource("cases")
     void sameSeedSameThreadsGiveIdenticalRuns(Method method, int layers, int threads) {
