@@ -50,6 +50,19 @@ public final class Gemm {
             int m = a.rows;
             int k = a.cols;
             int n = b.cols;
+            if (m < 4) {
+                // A few rows of A (DGI's summary: one): rank-m updates, one axpy per (row of C, row of A),
+                // the FMA the blocked kernel's tails make, so the same bits. Through the blocked kernel
+                // this shape left C2 boxing its vectors: garbage every epoch.
+                Parallel.forRange(k, MIN_ROWS_PER_CHUNK, (lo, hi) -> {
+                    for (int p = lo; p < hi; p++) {
+                        for (int i = 0; i < m; i++) {
+                            VectorKernels.axpySimd(a.data[i * k + p], b.data, i * n, c.data, p * n, n);
+                        }
+                    }
+                });
+                return;
+            }
             Parallel.forRange(k, MIN_ROWS_PER_CHUNK, (lo, hi) -> {
                 for (int i0 = 0; i0 < m; i0 += K_SLAB) {
                     int nk = Math.min(K_SLAB, m - i0);
