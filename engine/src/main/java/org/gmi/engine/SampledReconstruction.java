@@ -120,6 +120,9 @@ public final class SampledReconstruction implements SampledReconstructionKernel 
                 int iOff = i * d;
                 for (int e = target.rowPtr[i]; e < target.rowPtr[i + 1]; e++) {
                     int j = target.colIdx[e];
+                    if (gd == null && symmetric && j < i) {
+                        continue; // the loss alone: this pair counts from row j
+                    }
                     float s = VectorKernels.dot(hd, iOff, hd, j * d, d);
                     float r = 1f / (1f + (float) Math.exp(-s));
                     float q = r + eps;
