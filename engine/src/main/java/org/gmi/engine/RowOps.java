@@ -164,20 +164,47 @@ public final class RowOps {
             throw new IllegalArgumentException("gatherRows: " + idx.length + " rows of (" + src.shape() + ") -> (" + out.shape() + ")");
         }
         int d = src.cols;
-        for (int i = 0; i < idx.length; i++) {
-            System.arraycopy(src.data, idx[i] * d, out.data, i * d, d);
-        }
+        Parallel.forRange(idx.length, MIN_ROWS_PER_CHUNK, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                System.arraycopy(src.data, idx[i] * d, out.data, i * d, d);
+            }
+        });
     }
 
-    /** dSrc[idx[i],:] += g[i,:], serially in index order. */
+    /** dSrc[idx[i],:] += g[i,:]: the sums of a serial scatter in index order. */
     public static void scatterAddRows(Matrix g, int[] idx, Matrix dSrc) {
+        scatterAddRows(g, idx, dSrc, true);
+    }
+
+    /**
+     * As {@link #scatterAddRows(Matrix, int[], Matrix)}, overwriting dSrc unless {@code accumulate}.
+     * Gathered: idx inverted, each row of dSrc sums the rows of g that point at it, ascending, on
+     * the pool (the serial scatter's order per row, so its bits, on any thread count).
+     */
+    public static void scatterAddRows(Matrix g, int[] idx, Matrix dSrc, boolean accumulate) {
         if (g.rows != idx.length || g.cols != dSrc.cols) {
             throw new IllegalArgumentException("scatterAddRows: (" + g.shape() + ") into (" + dSrc.shape() + ")");
         }
         int d = g.cols;
-        for (int i = 0; i < idx.length; i++) {
-            VectorKernels.axpy(1f, g.data, i * d, dSrc.data, idx[i] * d, d);
+        int p = dSrc.rows;
+        for (int l : idx) {
+            if (l < 0 || l >= p) {
+                throw new IllegalArgumentException("scatterAddRows: index " + l + " outside [0, " + p + ")");
+            }
         }
+        InverseLists inv = INVERSE.get().fill(new int[][] {idx}, idx.length, p);
+        int[] ptr = inv.ptr;
+        int[] offsets = inv.offsets;
+        Parallel.forRange(p, MIN_ROWS_PER_CHUNK, (lo, hi) -> {
+            for (int l = lo; l < hi; l++) {
+                if (!accumulate) {
+                    java.util.Arrays.fill(dSrc.data, l * d, (l + 1) * d, 0f);
+                }
+                for (int q = ptr[l]; q < ptr[l + 1]; q++) {
+                    VectorKernels.axpy(1f, g.data, offsets[q] * d, dSrc.data, l * d, d);
+                }
+            }
+        });
     }
 
     private static void checkPair(String op, Matrix left, int[] idx, Matrix right) {

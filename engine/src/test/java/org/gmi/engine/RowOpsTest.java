@@ -149,6 +149,43 @@ class RowOpsTest extends RestoresSwitches {
         }
     }
 
+    /**
+     * The scatter of rows runs gathered on the pool: at 1 to 3 threads it has the bits of the serial
+     * scatter in index order (written out here), with repeated and missing targets; overwriting a
+     * buffer of NaN gives the bits of adding into zeros.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("org.gmi.engine.Fixtures#seeds")
+    void scatterOfRowsIsBitIdenticalToTheSerialScatter(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int p = rng.nextInt(3) == 0 ? 256 + rng.nextInt(200) : Fixtures.size(rng, 60);
+        int n = rng.nextInt(3) == 0 ? 256 + rng.nextInt(200) : Fixtures.size(rng, 80);
+        int d = Fixtures.size(rng, 40);
+        int[] idx = Fixtures.randomIndices(rng, n, p);
+        Matrix g = Fixtures.randomMatrix(rng, n, d);
+        Matrix d0 = Fixtures.randomMatrix(rng, p, d);
+        for (boolean simd : new boolean[] {true, false}) {
+            Simd.setEnabled(simd);
+            Matrix serial = d0.copy();
+            Matrix zeros = new Matrix(p, d);
+            for (int i = 0; i < n; i++) {
+                VectorKernels.axpy(1f, g.data, i * d, serial.data, idx[i] * d, d);
+                VectorKernels.axpy(1f, g.data, i * d, zeros.data, idx[i] * d, d);
+            }
+            for (int threads = 1; threads <= 3; threads++) {
+                Parallel.setThreads(threads);
+                String at = "seed " + seed + ", simd " + simd + ", " + threads + " threads";
+                Matrix added = d0.copy();
+                RowOps.scatterAddRows(g, idx, added);
+                Fixtures.assertBitIdentical(at + ": added", serial.data, added.data);
+                Matrix written = new Matrix(p, d);
+                written.fill(Float.NaN);
+                RowOps.scatterAddRows(g, idx, written, false);
+                Fixtures.assertBitIdentical(at + ": overwritten", zeros.data, written.data);
+            }
+        }
+    }
+
     @Test
     void mismatchedPairingsAreRejected() {
         Matrix left = new Matrix(3, 4);

@@ -44,7 +44,8 @@ public final class GatherRows implements Op {
     @Override
     public void backward() {
         if (y.hasGrad()) {
-            backend.scatterAddRows(y.gradBuffer(), idx, x.gradBuffer());
+            Tensor.GradTarget dx = x.gradTarget();
+            backend.scatterAddRows(y.gradBuffer(), idx, dx.buffer(), dx.accumulate());
         }
     }
 }

@@ -182,6 +182,14 @@ public interface Backend extends AutoCloseable {
     /** Its backward: dSrc[idx(i), :] += g[i, :]. */
     void scatterAddRows(DeviceMatrix g, Indices idx, DeviceMatrix dSrc);
 
+    /** As {@link #scatterAddRows(DeviceMatrix, Indices, DeviceMatrix)}, overwriting dSrc unless {@code accumulate}. */
+    default void scatterAddRows(DeviceMatrix g, Indices idx, DeviceMatrix dSrc, boolean accumulate) {
+        if (!accumulate) {
+            fill(dSrc, 0f);
+        }
+        scatterAddRows(g, idx, dSrc);
+    }
+
     /** out[0, j] = (1/N) sum_i x[i, j] (DGI's readout before its sigmoid); out is 1 x d. */
     void rowMean(DeviceMatrix x, DeviceMatrix out);
 

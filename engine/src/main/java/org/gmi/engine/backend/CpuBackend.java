@@ -278,7 +278,12 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void scatterAddRows(DeviceMatrix g, Indices idx, DeviceMatrix dSrc) {
-        RowOps.scatterAddRows(host(g), lists(idx)[0], host(dSrc));
+        scatterAddRows(g, idx, dSrc, true);
+    }
+
+    @Override
+    public void scatterAddRows(DeviceMatrix g, Indices idx, DeviceMatrix dSrc, boolean accumulate) {
+        RowOps.scatterAddRows(host(g), lists(idx)[0], host(dSrc), accumulate);
     }
 
     @Override
@@ -306,11 +311,12 @@ public final class CpuBackend implements Backend {
         int d = x.cols;
         float[] dy = data(dyM);
         float[] dx = x.data;
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < d; j++) {
-                dx[i * d + j] += dy[j] / n;
-            }
+        float[] share = new float[d];
+        for (int j = 0; j < d; j++) {
+            share[j] = dy[j] / n;
         }
+        // dx[i, :] += share, each row once: the bias's kernel, the same single rounding per element
+        Elementwise.addBias(dx, share, dx, n, d);
     }
 
     @Override
