@@ -50,6 +50,7 @@ public final class Tape {
     /** Ops call this from their {@code apply}; returns the op for chaining. */
     public <T extends Op> T record(T op) {
         if (profile != null) {
+            backend.finish(); // a device op is timed to its completion, not to its enqueueing
             long now = System.nanoTime();
             profile.forward(ops.size(), op, now - lastStamp);
             lastStamp = now;
@@ -61,6 +62,7 @@ public final class Tape {
     /** Times every op of the passes that follow into {@code profile} (null: stop timing). */
     public void setProfile(OpProfile profile) {
         this.profile = profile;
+        backend.finish();
         this.lastStamp = System.nanoTime();
     }
 
@@ -86,6 +88,7 @@ public final class Tape {
                 } else {
                     long t0 = System.nanoTime();
                     op.backward();
+                    backend.finish();
                     profile.backward(k, System.nanoTime() - t0);
                 }
             } catch (RuntimeException e) {

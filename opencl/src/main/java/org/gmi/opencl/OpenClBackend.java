@@ -69,6 +69,44 @@ public final class OpenClBackend implements Backend {
     static final int RED = 256;
     /** Work-groups of a reduction (its partial sums are added in a fixed order). */
     static final int RED_GROUPS = 64;
+    /** Dot products per work-group of row_dots_grouped. */
+    static final int DOTS = 8;
+
+    /**
+     * Which kernels run the products, scores, column sums and the reconstruction: {@code tuned}
+     * (register-blocked GEMM tiles, the reconstruction through chunks of S = H H^T and GEMMs, dot
+     * products by work-groups) or {@code simple} (one output per work-item, the fused reconstruction:
+     * the first kernels, kept as the baseline the tuned ones are measured and tested against). The
+     * system property {@code gmi.opencl.kernels} chooses; tuned by default.
+     */
+    public enum Kernels {
+        TUNED, SIMPLE;
+
+        static Kernels fromProperty() {
+            String v = System.getProperty("gmi.opencl.kernels", "tuned");
+            return switch (v) {
+                case "tuned" -> TUNED;
+                case "simple" -> SIMPLE;
+                default -> throw new IllegalArgumentException("gmi.opencl.kernels=" + v + ": expected tuned or simple");
+            };
+        }
+    }
+
+    /**
+     * A GEMM variant of gemm.cl: the work-group's tile of C (bm x bn, bk deep per step) and each
+     * work-item's tm x tn block. LARGE where the tiles fill the device, SMALL otherwise.
+     */
+    record GemmTile(int bm, int bn, int bk, int tm, int tn) {
+        static final GemmTile LARGE = new GemmTile(128, 128, 16, 8, 8);
+        static final GemmTile SMALL = new GemmTile(64, 64, 16, 4, 4);
+
+        long tiles(int m, int n) {
+            return ((long) m + bm - 1) / bm * (((long) n + bn - 1) / bn);
+        }
+    }
+
+    /** The k range below which a GEMM is not split (each split sums at least this many products per entry). */
+    static final int MIN_SPLIT_K = 512;
     private static final long[] LOCAL_1D = {64};
     private static final long[] LOCAL_2D = {16, 4};
 
@@ -76,13 +114,18 @@ public final class OpenClBackend implements Backend {
     private final cl_context context;
     private final cl_command_queue queue;
     private final String source;
-    private final Map<Integer, cl_program> programs = new HashMap<>();
-    private final Map<String, cl_kernel> kernels = new HashMap<>();
+    private final String gemmSource;
+    private final Map<String, cl_program> programs = new HashMap<>();
+    private final Map<String, cl_kernel> kernelCache = new HashMap<>();
     private final Map<CsrMatrix, ClCsr> sparse = new IdentityHashMap<>();
     private final Map<Object, ClIndices> indexLists = new IdentityHashMap<>();
     private final List<cl_mem> owned = new ArrayList<>();
     private final cl_mem dummy;
     private final cl_mem partials;
+    private final int computeUnits;
+    private Kernels kernels;
+    private cl_mem gemmPart;
+    private long gemmPartFloats;
     private long liveBytes;
     private long peakBytes;
     private boolean closed;
@@ -99,7 +142,10 @@ public final class OpenClBackend implements Backend {
         props.addProperty(CL.CL_CONTEXT_PLATFORM, device.platformId());
         this.context = clCreateContext(props, 1, new cl_device_id[] {device.deviceId()}, null, null, null);
         this.queue = clCreateCommandQueueWithProperties(context, device.deviceId(), new cl_queue_properties(), null);
-        this.source = loadSource();
+        this.source = loadSource("kernels.cl");
+        this.gemmSource = loadSource("gemm.cl");
+        this.computeUnits = Math.max(1, device.computeUnits());
+        this.kernels = Kernels.fromProperty();
         program(1);
         this.dummy = buffer(4);
         this.partials = buffer(4L * RED_GROUPS);
@@ -116,10 +162,10 @@ public final class OpenClBackend implements Backend {
 
     // ---- programs and launches -------------------------------------------------------------------
 
-    private static String loadSource() {
-        try (InputStream in = OpenClBackend.class.getResourceAsStream("kernels.cl")) {
+    private static String loadSource(String file) {
+        try (InputStream in = OpenClBackend.class.getResourceAsStream(file)) {
             if (in == null) {
-                throw new IllegalStateException("kernels.cl is missing from the gmi-opencl jar");
+                throw new IllegalStateException(file + " is missing from the gmi-opencl jar");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -127,18 +173,23 @@ public final class OpenClBackend implements Backend {
         }
     }
 
-    /** The kernels built with MAXP = maxp (the reconstruction's registers per work-item); built once per value. */
+    /** The kernels of kernels.cl built with MAXP = maxp (the reconstruction's registers per work-item); built once per value. */
     private cl_program program(int maxp) {
-        cl_program p = programs.get(maxp);
+        return program(source, "-DTS=" + TS + " -DRED=" + RED + " -DDOTS=" + DOTS + " -DMAXP=" + maxp);
+    }
+
+    /** {@code src} built with {@code options}, once per pair. */
+    private cl_program program(String src, String options) {
+        String key = (src == source ? "kernels.cl " : "gemm.cl ") + options;
+        cl_program p = programs.get(key);
         if (p == null) {
-            p = clCreateProgramWithSource(context, 1, new String[] {source}, null, null);
-            String options = "-DTS=" + TS + " -DRED=" + RED + " -DMAXP=" + maxp;
+            p = clCreateProgramWithSource(context, 1, new String[] {src}, null, null);
             try {
                 clBuildProgram(p, 1, new cl_device_id[] {device.deviceId()}, options, null, null);
             } catch (CLException e) {
-                throw new IllegalStateException("OpenCL kernels failed to build on " + name() + ": " + buildLog(p), e);
+                throw new IllegalStateException("OpenCL kernels failed to build on " + name() + " (" + key + "): " + buildLog(p), e);
             }
-            programs.put(maxp, p);
+            programs.put(key, p);
         }
         return p;
     }
@@ -157,10 +208,33 @@ public final class OpenClBackend implements Backend {
 
     cl_kernel kernel(String name, int maxp) {
         String key = name + "/" + maxp;
-        cl_kernel k = kernels.get(key);
+        cl_kernel k = kernelCache.get(key);
         if (k == null) {
             k = clCreateKernel(program(maxp), name, null);
-            kernels.put(key, k);
+            kernelCache.put(key, k);
+        }
+        return k;
+    }
+
+    /** gemm_tiled of gemm.cl for one transposition and tile. */
+    private cl_kernel gemmKernel(boolean ta, boolean tb, GemmTile t) {
+        String options = "-DTA=" + (ta ? 1 : 0) + " -DTB=" + (tb ? 1 : 0) + " -DBM=" + t.bm + " -DBN=" + t.bn + " -DBK=" + t.bk
+                + " -DTM=" + t.tm + " -DTN=" + t.tn;
+        String key = "gemm_tiled " + options;
+        cl_kernel k = kernelCache.get(key);
+        if (k == null) {
+            k = clCreateKernel(program(gemmSource, options), "gemm_tiled", null);
+            kernelCache.put(key, k);
+        }
+        return k;
+    }
+
+    private cl_kernel gemmSumKernel() {
+        cl_kernel k = kernelCache.get("gemm_sum_splits");
+        if (k == null) {
+            k = clCreateKernel(program(gemmSource, "-DTA=0 -DTB=0 -DBM=" + GemmTile.SMALL.bm + " -DBN=" + GemmTile.SMALL.bn + " -DBK="
+                    + GemmTile.SMALL.bk + " -DTM=" + GemmTile.SMALL.tm + " -DTN=" + GemmTile.SMALL.tn), "gemm_sum_splits", null);
+            kernelCache.put("gemm_sum_splits", k);
         }
         return k;
     }
@@ -347,10 +421,77 @@ public final class OpenClBackend implements Backend {
         spmm(s.transpose(), b, c, accumulate);
     }
 
+    /** The kernel set in use. */
+    public Kernels kernels() {
+        return kernels;
+    }
+
+    /** Switches the kernel set (tests and benchmarks compare the two on one backend). */
+    public void useKernels(Kernels k) {
+        this.kernels = java.util.Objects.requireNonNull(k);
+    }
+
     private void gemmStrided(DeviceMatrix a, int sai, int sap, DeviceMatrix b, int sbp, int sbj, DeviceMatrix c,
                              int m, int n, int k, boolean accumulate) {
-        launch(kernel("gemm"), new long[] {roundUp(n, TS), roundUp(m, TS)}, new long[] {TS, TS},
-                mem(a), sai, sap, mem(b), sbp, sbj, mem(c), m, n, k, accumulate ? 1 : 0);
+        if (kernels == Kernels.SIMPLE) {
+            launch(kernel("gemm"), new long[] {roundUp(n, TS), roundUp(m, TS)}, new long[] {TS, TS},
+                    mem(a), sai, sap, mem(b), sbp, sbj, mem(c), m, n, k, accumulate ? 1 : 0);
+            return;
+        }
+        // the tiled kernel reads A as (i,p) -> i*lda + p or, transposed, p*lda + i; B likewise
+        boolean ta = sap != 1;
+        boolean tb = sbj != 1;
+        gemmTiled(mem(a), 0, ta ? sap : sai, ta, mem(b), 0, tb ? sbj : sbp, tb, mem(c), 0, m, n, k, accumulate);
+    }
+
+    /**
+     * C (m x n, contiguous from element cOff) (+)= op(A) op(B) through gemm.cl, A read from element
+     * aOff with leading dimension lda (transposed when ta), B likewise. The tile is LARGE when its
+     * tiles alone fill the device's compute units, else SMALL; when even then there are fewer than
+     * two tiles per compute unit and k is long, k is split and the slabs added in order.
+     */
+    void gemmTiled(cl_mem a, int aOff, int lda, boolean ta, cl_mem b, int bOff, int ldb, boolean tb,
+                   cl_mem c, int cOff, int m, int n, int k, boolean accumulate) {
+        GemmTile t = GemmTile.LARGE.tiles(m, n) >= computeUnits ? GemmTile.LARGE : GemmTile.SMALL;
+        long tiles = t.tiles(m, n);
+        int splits = 1;
+        if (tiles < 2L * computeUnits && k >= 4 * MIN_SPLIT_K) {
+            splits = (int) Math.min((2L * computeUnits + tiles - 1) / tiles, k / MIN_SPLIT_K);
+        }
+        gemmTiled(a, aOff, lda, ta, b, bOff, ldb, tb, c, cOff, m, n, k, accumulate, t, splits);
+    }
+
+    /** As above with the tile and the number of splits given (tests reach every path through this). */
+    void gemmTiled(cl_mem a, int aOff, int lda, boolean ta, cl_mem b, int bOff, int ldb, boolean tb,
+                   cl_mem c, int cOff, int m, int n, int k, boolean accumulate, GemmTile t, int splits) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        int kChunk = splits <= 1 ? Math.max(k, 1) : (int) roundUp((k + splits - 1) / splits, t.bk);
+        int used = splits <= 1 ? 1 : (k + kChunk - 1) / kChunk;
+        long[] global = {((long) n + t.bn - 1) / t.bn * (t.bn / t.tn), ((long) m + t.bm - 1) / t.bm * (t.bm / t.tm), used};
+        long[] local = {t.bn / t.tn, t.bm / t.tm, 1};
+        cl_kernel kernel = gemmKernel(ta, tb, t);
+        if (used == 1) {
+            launch(kernel, global, local, a, aOff, lda, b, bOff, ldb, c, cOff, n, 0, m, n, k, kChunk, accumulate ? 1 : 0);
+            return;
+        }
+        long total = (long) m * n;
+        cl_mem part = gemmPart(used * total);
+        launch(kernel, global, local, a, aOff, lda, b, bOff, ldb, part, 0, n, (int) total, m, n, k, kChunk, 0);
+        launch(gemmSumKernel(), g1(total), null, part, used, (int) total, c, cOff, accumulate ? 1 : 0);
+    }
+
+    /** The split GEMM's slabs: a buffer of at least {@code floats}, kept and grown across calls. */
+    private cl_mem gemmPart(long floats) {
+        if (gemmPartFloats < floats) {
+            if (gemmPart != null) {
+                free(gemmPart, 4L * gemmPartFloats);
+            }
+            gemmPartFloats = floats;
+            gemmPart = buffer(4L * floats);
+        }
+        return gemmPart;
     }
 
     @Override
@@ -395,7 +536,7 @@ public final class OpenClBackend implements Backend {
         if (db.rows() != 1 || db.cols() != dy.cols()) {
             throw new IllegalArgumentException("addColumnSums: (" + dy.shape() + ") into (" + db.shape() + ")");
         }
-        launch(kernel("add_column_sums"), g1(dy.cols()), null, mem(dy), mem(db), dy.rows(), dy.cols());
+        columnSums(mem(dy), dy.rows(), dy.cols(), mem(db), false, true);
     }
 
     @Override
@@ -418,6 +559,21 @@ public final class OpenClBackend implements Backend {
         if (da != null) {
             sumInto(terms, total, mem(da), 1f);
         }
+    }
+
+    /**
+     * out[j] (+)= the sum (or mean) of column j of the rows x cols matrix x: slices of at least 64 rows
+     * summed by one work-item each, then the slices in order.
+     */
+    private void columnSums(cl_mem x, int rows, int cols, cl_mem out, boolean mean, boolean accumulate) {
+        if (cols == 0) {
+            return;
+        }
+        int slices = Math.max(1, Math.min(64, rows / 64));
+        int perSlice = Math.max(1, (rows + slices - 1) / slices);
+        cl_mem part = scratch((long) slices * cols);
+        launch(kernel("column_partials"), new long[] {cols, slices}, null, x, rows, cols, perSlice, slices, part);
+        launch(kernel("column_finish"), g1(cols), null, part, slices, cols, out, rows, mean ? 1 : 0, accumulate ? 1 : 0);
     }
 
     /** A scratch buffer of at least {@code floats} floats, kept and grown across calls. */
@@ -573,8 +729,14 @@ public final class OpenClBackend implements Backend {
         ClIndices ix = own(idx);
         checkScores("rowDots", left, ix, right, out);
         requireScalar("rowDots", c);
-        launch(kernel("row_dots"), new long[] {right.rows(), ix.lists}, null, mem(left), ix.idxMem, mem(right), mem(c), mem(out),
-                right.rows(), right.cols(), ix.lists);
+        if (kernels == Kernels.SIMPLE) {
+            launch(kernel("row_dots"), new long[] {right.rows(), ix.lists}, null, mem(left), ix.idxMem, mem(right), mem(c), mem(out),
+                    right.rows(), right.cols(), ix.lists);
+        } else {
+            long dots = (long) right.rows() * ix.lists;
+            launch(kernel("row_dots_grouped"), new long[] {32, roundUp(dots, DOTS)}, new long[] {32, DOTS}, mem(left), ix.idxMem,
+                    mem(right), mem(c), mem(out), right.rows(), right.cols(), ix.lists);
+        }
     }
 
     @Override
@@ -638,7 +800,7 @@ public final class OpenClBackend implements Backend {
         if (out.rows() != 1 || out.cols() != x.cols()) {
             throw new IllegalArgumentException("rowMean: (" + x.shape() + ") -> (" + out.shape() + ")");
         }
-        launch(kernel("row_mean"), g1(x.cols()), null, mem(x), mem(out), x.rows(), x.cols());
+        columnSums(mem(x), x.rows(), x.cols(), mem(out), true, false);
     }
 
     @Override
@@ -775,7 +937,7 @@ public final class OpenClBackend implements Backend {
         }
         owned.clear();
         liveBytes = 0;
-        for (cl_kernel k : kernels.values()) {
+        for (cl_kernel k : kernelCache.values()) {
             clReleaseKernel(k);
         }
         for (cl_program p : programs.values()) {

@@ -1,6 +1,7 @@
 package org.gmi.opencl;
 
 import static org.jocl.CL.CL_DEVICE_GLOBAL_MEM_SIZE;
+import static org.jocl.CL.CL_DEVICE_MAX_COMPUTE_UNITS;
 import static org.jocl.CL.CL_DEVICE_NAME;
 import static org.jocl.CL.CL_DEVICE_TYPE;
 import static org.jocl.CL.CL_DEVICE_TYPE_ACCELERATOR;
@@ -36,6 +37,13 @@ public final class OpenClDevices {
     /** One device: where it is, what it is, how much memory it has. */
     public record Device(int platform, int index, String platformName, String name, String type, long globalMemBytes,
                          String version, cl_platform_id platformId, cl_device_id deviceId) {
+        /** Its compute units (an NVIDIA GPU's streaming multiprocessors; PoCL's CPU cores), at least 1. */
+        public int computeUnits() {
+            int[] v = new int[1];
+            clGetDeviceInfo(deviceId, CL_DEVICE_MAX_COMPUTE_UNITS, Sizeof.cl_uint, Pointer.to(v), null);
+            return Math.max(1, v[0]);
+        }
+
         /** The {@code --device} value that selects exactly this device. */
         public String spec() {
             return "opencl:" + platform + ":" + index;

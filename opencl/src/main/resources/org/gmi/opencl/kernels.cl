@@ -5,7 +5,8 @@
 // standard (correctly rounded to a few ulp) float functions, as the CPU's (float) Math.exp/log.
 //
 // Build options: -DTS=16 (the tile side of gemm and the reconstruction), -DMAXP=ceil(d/TS) (the
-// per-work-item gradient columns of the reconstruction), -DRED=256 (reduction work-group size).
+// per-work-item gradient columns of the reconstruction), -DRED=256 (reduction work-group size),
+// -DDOTS=8 (dot products per work-group of row_dots_grouped). The register-blocked GEMM is gemm.cl.
 
 // ---- memory --------------------------------------------------------------------------------
 
@@ -100,13 +101,30 @@ __kernel void add_bias(__global const float* x, __global const float* bias, __gl
     if (o < total) out[o] = x[o] + bias[o % n];
 }
 
-// db[j] += sum_i dy[i,j]  (one work-item per column)
-__kernel void add_column_sums(__global const float* dy, __global float* db, const int rows, const int n) {
+// Column sums in two stages, so that a tall matrix is read by many work-items:
+// partial[s*cols + j] = sum of x[i,j] over the rows i of slice s (rowsPerSlice rows each, in order);
+// global (cols, slices)
+__kernel void column_partials(__global const float* x, const int rows, const int cols, const int rowsPerSlice,
+                              const int slices, __global float* partial) {
     int j = get_global_id(0);
-    if (j >= n) return;
+    int sl = get_global_id(1);
+    if (j >= cols || sl >= slices) return;
+    int end = min(rows, (sl + 1) * rowsPerSlice);
     float s = 0.0f;
-    for (int i = 0; i < rows; i++) s += dy[i * n + j];
-    db[j] += s;
+    for (int i = sl * rowsPerSlice; i < end; i++) s += x[i * cols + j];
+    partial[sl * cols + j] = s;
+}
+
+// t = sum_s partial[s*cols + j] (slices in order), divided by rows when mean;
+// out[j] = accumulate ? out[j] + t : t
+__kernel void column_finish(__global const float* partial, const int slices, const int cols, __global float* out,
+                            const int rows, const int mean, const int accumulate) {
+    int j = get_global_id(0);
+    if (j >= cols) return;
+    float s = 0.0f;
+    for (int sl = 0; sl < slices; sl++) s += partial[sl * cols + j];
+    if (mean) s = s / rows;
+    out[j] = accumulate ? out[j] + s : s;
 }
 
 // out = x > 0 ? x : a[0] x
@@ -142,6 +160,31 @@ __kernel void row_dots(__global const float* left, __global const int* idx, __gl
     float s = 0.0f;
     for (int p = 0; p < d; p++) s += l[p] * r[p];
     out[o] = s + c[0];
+}
+
+// out[o] = left[idx[o], :] . right[o % n, :] + c[0] for o < n * lists, DOTS dot products a work-group,
+// each by 32 work-items over strided columns and a fixed-order tree over those 32 partial sums;
+// global (32, roundup(n * lists, DOTS)), local (32, DOTS)
+__kernel __attribute__((reqd_work_group_size(32, DOTS, 1)))
+void row_dots_grouped(__global const float* left, __global const int* idx, __global const float* right,
+                      __global const float* c, __global float* out, const int n, const int d, const int lists) {
+    __local float red[DOTS][33];
+    int lane = get_local_id(0);
+    int slot = get_local_id(1);
+    int o = get_group_id(1) * DOTS + slot;
+    float s = 0.0f;
+    if (o < n * lists) {
+        __global const float* l = left + idx[o] * d;
+        __global const float* r = right + (o % n) * d;
+        for (int p = lane; p < d; p += 32) s = fma(l[p], r[p], s);
+    }
+    red[slot][lane] = s;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int w = 16; w > 0; w >>= 1) {
+        if (lane < w) red[slot][lane] += red[slot][lane + w];
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    if (lane == 0 && o < n * lists) out[o] = red[slot][0] + c[0];
 }
 
 // dRight[i,p] += sum_k dy[k*n + i] * left[idx[k*n + i], p];  global (d, n)
@@ -195,15 +238,6 @@ __kernel void scatter_add_rows(__global const float* g, __global const int* invP
     float s = 0.0f;
     for (int e = invPtr[r]; e < invPtr[r + 1]; e++) s += g[inv[e] * d + p];
     dSrc[r * d + p] += s;
-}
-
-// out[j] = (1/n) sum_i x[i,j]  (one work-item per column)
-__kernel void row_mean(__global const float* x, __global float* out, const int n, const int d) {
-    int j = get_global_id(0);
-    if (j >= d) return;
-    float s = 0.0f;
-    for (int i = 0; i < n; i++) s += x[i * d + j];
-    out[j] = s / n;
 }
 
 // dx[i,j] += dy[j] / n
@@ -354,6 +388,67 @@ __kernel void recon_edges(__global const float* h, const int n, const int d, __g
         }
     }
     terms[i] = sum;
+}
+
+// The dense part through GEMMs (ClReconstruction): S, a chunk of rows of H H^T, is overwritten in
+// place by g(s) = gScale l0'(s) (when grad); partial[partialOff + group] = the sum of l0(s) over the
+// group's entries (a fixed grid-stride order). Global (RED * groups), local (RED).
+__kernel __attribute__((reqd_work_group_size(RED, 1, 1)))
+void recon_terms(__global float* s, const int total, const float eps, const float gScale, const int grad,
+                 __global float* partial, const int partialOff) {
+    __local float red[RED];
+    int l = get_local_id(0);
+    int stride = get_global_size(0);
+    float loss = 0.0f;
+    for (int o = get_global_id(0); o < total; o += stride) {
+        float r = 1.0f / (1.0f + exp(-s[o]));
+        float q = 1.0f - r + eps;
+        loss -= log(q);
+        if (grad) s[o] = gScale * (r * (1.0f - r) / q);
+    }
+    red[l] = loss;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int w = RED / 2; w > 0; w >>= 1) {
+        if (l < w) red[l] += red[l + w];
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    if (l == 0) partial[partialOff + get_group_id(0)] = red[0];
+}
+
+// recon_edges with one work-group of 64 per row: each pair's dot product by the 64 work-items over
+// strided columns and a fixed-order tree, the row's gradient updated by all of them. Global (64 n), local (64).
+__kernel __attribute__((reqd_work_group_size(64, 1, 1)))
+void recon_edges_grouped(__global const float* h, const int n, const int d, __global const int* ptr,
+                         __global const int* col, const float w1, const float eps, const float gScale,
+                         __global float* dh, const int grad, __global float* terms) {
+    __local float red[64];
+    int i = get_group_id(0);
+    int l = get_local_id(0);
+    __global const float* hi = h + i * d;
+    float sum = 0.0f;
+    for (int e = ptr[i]; e < ptr[i + 1]; e++) {
+        __global const float* hj = h + col[e] * d;
+        float part = 0.0f;
+        for (int p = l; p < d; p += 64) part = fma(hi[p], hj[p], part);
+        red[l] = part;
+        barrier(CLK_LOCAL_MEM_FENCE);
+        for (int w = 32; w > 0; w >>= 1) {
+            if (l < w) red[l] += red[l + w];
+            barrier(CLK_LOCAL_MEM_FENCE);
+        }
+        float s = red[0];
+        barrier(CLK_LOCAL_MEM_FENCE);
+        float r = 1.0f / (1.0f + exp(-s));
+        float rr = r * (1.0f - r);
+        float qPos = r + eps;
+        float qNeg = 1.0f - r + eps;
+        sum += -w1 * log(qPos) + log(qNeg);
+        if (grad) {
+            float gv = gScale * (-w1 * rr / qPos - rr / qNeg);
+            for (int p = l; p < d; p += 64) dh[i * d + p] += gv * hj[p];
+        }
+    }
+    if (l == 0) terms[i] = sum;
 }
 
 // ---- the sampled reconstruction (org.gmi.engine.SampledReconstruction) ------------------------------

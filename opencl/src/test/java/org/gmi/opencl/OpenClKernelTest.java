@@ -143,7 +143,19 @@ class OpenClKernelTest {
     }
 
     private static void check(String op, long seed, Matrix cpu, DeviceMatrix dev, double abs, double rel) {
-        assertClose(op, seed, cpu, down(dev), abs, rel);
+        assertClose(op + " (" + cl.kernels() + " kernels)", seed, cpu, down(dev), abs, rel);
+    }
+
+    /** Runs {@code body} on each kernel set of the backend, the tuned one left in place afterwards. */
+    private static void onBothKernelSets(Runnable body) {
+        try {
+            for (OpenClBackend.Kernels k : OpenClBackend.Kernels.values()) {
+                cl.useKernels(k);
+                body.run();
+            }
+        } finally {
+            cl.useKernels(OpenClBackend.Kernels.TUNED);
+        }
     }
 
     private static void free(DeviceMatrix... ms) {
@@ -155,6 +167,10 @@ class OpenClKernelTest {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void gemmVariantsMatchTheCpu(long seed) {
+        onBothKernelSets(() -> gemmVariants(seed));
+    }
+
+    private void gemmVariants(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         int m = size(rng), k = size(rng), n = size(rng);
         boolean acc = rng.nextBoolean();
@@ -180,6 +196,107 @@ class OpenClKernelTest {
         cl.gemmTransB(da, dbb, dcb, acc);
         check("gemmTransB", seed, cb, dcb, tol, 1e-5);
         free(da, db, dc, dbt, dct, dbb, dcb);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void tiledGemmMatchesTheCpuOnEveryTileSplitAndOffset(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        // shapes across several tiles of both sizes; k long enough for three splits of 512
+        int m = 1 + rng.nextInt(200), n = 1 + rng.nextInt(200);
+        int k = rng.nextBoolean() ? 1 + rng.nextInt(40) : 1100 + rng.nextInt(600);
+        int skipA = rng.nextInt(3), skipC = rng.nextInt(3);
+        for (OpenClBackend.GemmTile tile : new OpenClBackend.GemmTile[] {OpenClBackend.GemmTile.LARGE, OpenClBackend.GemmTile.SMALL}) {
+            for (int splits : new int[] {1, 3}) {
+                for (int variant = 0; variant < 4; variant++) {
+                    boolean ta = (variant & 1) != 0, tb = (variant & 2) != 0;
+                    boolean acc = rng.nextBoolean();
+                    // op(A) is m x k: stored k x m when transposed; skipA leading rows before it (an offset)
+                    Matrix aStore = random(rng, skipA + (ta ? k : m), ta ? m : k);
+                    Matrix bStore = random(rng, tb ? n : k, tb ? k : n);
+                    Matrix a = new Matrix(m, k), b = new Matrix(k, n);
+                    for (int i = 0; i < m; i++) {
+                        for (int p = 0; p < k; p++) {
+                            a.data[i * k + p] = ta ? aStore.data[(skipA + p) * m + i] : aStore.data[(skipA + i) * k + p];
+                        }
+                    }
+                    for (int p = 0; p < k; p++) {
+                        for (int j = 0; j < n; j++) {
+                            b.data[p * n + j] = tb ? bStore.data[j * k + p] : bStore.data[p * n + j];
+                        }
+                    }
+                    Matrix cStore = random(rng, skipC + m, n);
+                    Matrix c = new Matrix(m, n, java.util.Arrays.copyOfRange(cStore.data, skipC * n, (skipC + m) * n));
+                    CPU.gemm(a, b, c, acc);
+                    DeviceMatrix da = up(aStore), db = up(bStore), dc = up(cStore);
+                    cl.gemmTiled(cl.mem(da), skipA * (ta ? m : k), ta ? m : k, ta, cl.mem(db), 0, tb ? k : n, tb,
+                            cl.mem(dc), skipC * n, m, n, k, acc, tile, splits);
+                    Matrix got = down(dc);
+                    String what = "gemmTiled " + tile + " splits " + splits + (ta ? " A^T" : " A") + (tb ? " B^T" : " B")
+                            + (acc ? " accumulate" : "") + " " + m + "x" + n + "x" + k;
+                    assertClose(what, seed, c, new Matrix(m, n, java.util.Arrays.copyOfRange(got.data, skipC * n, (skipC + m) * n)),
+                            1e-5 * k, 1e-5);
+                    for (int i = 0; i < skipC * n; i++) {
+                        assertEquals(cStore.data[i], got.data[i], what + ": entry " + i + " before C's offset was written (seed " + seed + ")");
+                    }
+                    free(da, db, dc);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void reconstructionInSeveralChunksMatchesTheCpu(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int n = 20 + rng.nextInt(180);
+        int d = 1 + rng.nextInt(70);
+        int chunkRows = 1 + rng.nextInt(n / 2);
+        CsrMatrix t = randomTarget(rng, n);
+        Matrix h = random(rng, n, d);
+        Matrix dh = random(rng, n, d);
+        DeviceMatrix dH = up(h), dDh = up(dh);
+        double expected = CPU.reconstruction(n, d).lossAndGradient(h, t, 9f, 1.3f, 1e-10f, 1f, dh);
+        ClReconstruction chunked = new ClReconstruction(cl, n, d, chunkRows);
+        assertEquals(chunkRows, chunked.chunkRows());
+        double actual = chunked.lossAndGradient(dH, t, 9f, 1.3f, 1e-10f, 1f, dDh);
+        assertEquals(expected, actual, 1e-4 * Math.abs(expected), "chunked reconstruction loss (seed " + seed + ", n " + n
+                + ", chunks of " + chunkRows + ")");
+        float max = 0;
+        for (float v : dh.data) {
+            max = Math.max(max, Math.abs(v));
+        }
+        check("chunked reconstruction gradient, chunks of " + chunkRows, seed, dh, dDh, 1e-4 * max, 0);
+        free(dH, dDh);
+    }
+
+    @Test
+    void chunksHoldAtMostTheirBudgetAndAreWholeTiles() {
+        assertEquals(2708, ClReconstruction.defaultChunkRows(2708));
+        int rows = ClReconstruction.defaultChunkRows(18333);
+        assertTrue((long) rows * 18333 <= ClReconstruction.CHUNK_FLOATS, "chunk of " + rows + " rows");
+        assertEquals(0, rows % OpenClBackend.GemmTile.LARGE.bm());
+        assertTrue(rows >= 1024, "chunk of " + rows + " rows");
+        assertEquals(OpenClBackend.GemmTile.LARGE.bm(), ClReconstruction.defaultChunkRows(10_000_000));
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void columnSumsAndMeansOfTallMatricesMatchTheCpu(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int m = 64 + rng.nextInt(5000), n = 1 + rng.nextInt(40);
+        Matrix x = random(rng, m, n), db0 = random(rng, 1, n);
+        Matrix db = db0.copy();
+        CPU.addColumnSums(x, db);
+        DeviceMatrix dX = up(x), dDb = up(db0);
+        cl.addColumnSums(dX, dDb);
+        check("addColumnSums " + m + " rows", seed, db, dDb, 1e-5 * m, 1e-5);
+        Matrix mean = new Matrix(1, n);
+        CPU.rowMean(x, mean);
+        DeviceMatrix dMean = cl.allocate(1, n);
+        cl.rowMean(dX, dMean);
+        check("rowMean " + m + " rows", seed, mean, dMean, 1e-5, 1e-5);
+        free(dX, dDb, dMean);
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -254,6 +371,10 @@ class OpenClKernelTest {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void scoresAndTheirBackwardMatchTheCpu(long seed) {
+        onBothKernelSets(() -> scores(seed));
+    }
+
+    private void scores(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         int n = size(rng), d = size(rng), leftRows = size(rng);
         int lists = 1 + rng.nextInt(5);
@@ -319,6 +440,10 @@ class OpenClKernelTest {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void reconstructionMatchesTheCpu(long seed) {
+        onBothKernelSets(() -> reconstruction(seed));
+    }
+
+    private void reconstruction(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         int n = size(rng) + (rng.nextBoolean() ? 64 : 0);
         int d = size(rng);
@@ -335,7 +460,8 @@ class OpenClKernelTest {
         DeviceMatrix dH = up(h), dDh = up(dh);
         double expected = CPU.reconstruction(n, d).lossAndGradient(h, t, w1, w2, 1e-10f, scale, dh);
         double actual = cl.reconstruction(n, d).lossAndGradient(dH, t, w1, w2, 1e-10f, scale, dDh);
-        assertEquals(expected, actual, 1e-4 * Math.abs(expected), "reconstruction loss (seed " + seed + ", n " + n + ", d " + d + ")");
+        assertEquals(expected, actual, 1e-4 * Math.abs(expected), "reconstruction loss (seed " + seed + ", n " + n + ", d " + d + ", "
+                + cl.kernels() + " kernels)");
         float max = 0;
         for (float v : dh.data) {
             max = Math.max(max, Math.abs(v));
