@@ -398,7 +398,7 @@ selftest() {
     echo "gpu-check selftest: the bundle's java and libOpenCL.so.1, its ICD file pointed at PoCL ($pocl)" >&2
     # a clean environment: no system Java on the PATH, no JAVA_HOME
     env -i PATH=/usr/bin:/bin HOME="${HOME:-/root}" ICD_LIBRARY="$pocl" DEVICE=opencl QUICK=1 \
-        GMI_XMX=2g THREADS=2 OUT="${OUT:-$(mktemp -d)}" "$dir/gpu-check.sh" run
+        BUDGET_S="${BUDGET_S:-400}" GMI_XMX=2g THREADS=2 OUT="${OUT:-$(mktemp -d)}" "$dir/gpu-check.sh" run
 }
 
 case "${1:-}" in
