@@ -2,9 +2,9 @@ package org.gmi.autodiff;
 
 import java.util.List;
 import org.gmi.engine.Matrix;
-import org.gmi.engine.backend.Backend;
-import org.gmi.engine.backend.CpuBackend;
-import org.gmi.engine.backend.DeviceMatrix;
+import org.gmi.engine.Backend;
+import org.gmi.engine.CpuBackend;
+import org.gmi.engine.DeviceMatrix;
 
 /**
  * Adam as PyTorch computes it (Kingma and Ba 2015, with L2 weight decay added to the gradient):

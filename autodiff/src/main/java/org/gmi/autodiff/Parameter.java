@@ -1,7 +1,7 @@
 package org.gmi.autodiff;
 
 import org.gmi.engine.Matrix;
-import org.gmi.engine.backend.Backend;
+import org.gmi.engine.Backend;
 
 /**
  * A trainable tensor: a leaf that always takes a gradient and that the optimiser updates.

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.gmi.engine.Elementwise;
 import org.gmi.engine.Matrix;
-import org.gmi.engine.backend.Backend;
-import org.gmi.engine.backend.CpuBackend;
-import org.gmi.engine.backend.DeviceMatrix;
+import org.gmi.engine.Backend;
+import org.gmi.engine.CpuBackend;
+import org.gmi.engine.DeviceMatrix;
 
 /**
  * Records ops in the order their forwards ran; {@link #backward(Tensor)} replays them in reverse,

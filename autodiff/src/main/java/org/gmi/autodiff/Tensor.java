@@ -1,10 +1,10 @@
 package org.gmi.autodiff;
 
 import org.gmi.engine.Matrix;
-import org.gmi.engine.backend.DeviceMatrix;
+import org.gmi.engine.DeviceMatrix;
 
 /**
- * A value on the tape: a dense matrix of some {@link org.gmi.engine.backend.Backend} and, when it
+ * A value on the tape: a dense matrix of some {@link org.gmi.engine.Backend} and, when it
  * needs one, its gradient (of the same backend).
  *
  * <p>Gradients accumulate ({@code +=}): a tensor that feeds two ops receives both contributions.

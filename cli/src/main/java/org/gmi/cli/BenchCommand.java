@@ -18,7 +18,7 @@ import org.gmi.engine.CsrMatrix;
 import org.gmi.engine.Kernels;
 import org.gmi.engine.Parallel;
 import org.gmi.engine.Simd;
-import org.gmi.engine.backend.Backend;
+import org.gmi.engine.Backend;
 import org.gmi.graph.Graph;
 import org.gmi.models.EpochReport;
 import org.gmi.models.MemoryEstimate;

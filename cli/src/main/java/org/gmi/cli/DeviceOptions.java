@@ -1,7 +1,7 @@
 package org.gmi.cli;
 
-import org.gmi.engine.backend.Backend;
-import org.gmi.engine.backend.CpuBackend;
+import org.gmi.engine.Backend;
+import org.gmi.engine.CpuBackend;
 import org.gmi.opencl.OpenClBackend;
 import org.gmi.opencl.OpenClDevices;
 import picocli.CommandLine.Option;

@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.gmi.engine.CsrMatrix;
 import org.gmi.engine.Parallel;
-import org.gmi.engine.backend.Backend;
+import org.gmi.engine.Backend;
 import org.gmi.graph.Graph;
 import org.gmi.graph.NegativeSampler;
 import org.gmi.autodiff.ops.JsdMi;

@@ -1,9 +1,6 @@
 package org.gmi.engine;
 
 import java.util.Arrays;
-import org.gmi.engine.backend.Backend;
-import org.gmi.engine.backend.CpuBackend;
-import org.gmi.engine.backend.DeviceMatrix;
 
 /**
  * A dense row-major float matrix: element (i, j) lives at {@code data[i * cols + j]}.

@@ -2,9 +2,6 @@ package org.gmi.engine;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
-import org.gmi.engine.backend.CpuBackend;
-import org.gmi.engine.backend.DeviceMatrix;
-import org.gmi.engine.backend.ReconstructionKernel;
 
 /**
  * The GMI reconstruction loss and its gradient without any N x N buffer (DESIGN section 3).

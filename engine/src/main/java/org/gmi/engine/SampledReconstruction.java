@@ -1,9 +1,6 @@
 package org.gmi.engine;
 
 import java.util.Arrays;
-import org.gmi.engine.backend.CpuBackend;
-import org.gmi.engine.backend.DeviceMatrix;
-import org.gmi.engine.backend.SampledReconstructionKernel;
 
 /**
  * An unbiased estimate of the reconstruction loss of {@link Reconstruction} in O((|T| + kN) d):

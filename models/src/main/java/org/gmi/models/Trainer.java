@@ -11,9 +11,9 @@ import org.gmi.autodiff.OpProfile;
 import org.gmi.autodiff.Tape;
 import org.gmi.engine.Kernels;
 import org.gmi.engine.Matrix;
-import org.gmi.engine.backend.Backend;
-import org.gmi.engine.backend.CpuBackend;
-import org.gmi.engine.backend.DeviceMatrix;
+import org.gmi.engine.Backend;
+import org.gmi.engine.CpuBackend;
+import org.gmi.engine.DeviceMatrix;
 import org.gmi.graph.Graph;
 import org.gmi.models.PhaseTimes.Phase;
 

@@ -1,7 +1,7 @@
 package org.gmi.opencl;
 
-import org.gmi.engine.backend.Backend;
-import org.gmi.engine.backend.DeviceMatrix;
+import org.gmi.engine.Backend;
+import org.gmi.engine.DeviceMatrix;
 import org.jocl.cl_mem;
 
 /** A rows x cols row-major float matrix in one OpenCL device buffer of its {@link OpenClBackend}. */

@@ -1,8 +1,8 @@
 package org.gmi.opencl;
 
 import org.gmi.engine.CsrMatrix;
-import org.gmi.engine.backend.DeviceMatrix;
-import org.gmi.engine.backend.ReconstructionKernel;
+import org.gmi.engine.DeviceMatrix;
+import org.gmi.engine.ReconstructionKernel;
 import org.jocl.cl_mem;
 
 /**

@@ -2,8 +2,8 @@ package org.gmi.opencl;
 
 import org.gmi.engine.CsrMatrix;
 import org.gmi.engine.MirroredPairs;
-import org.gmi.engine.backend.DeviceMatrix;
-import org.gmi.engine.backend.SampledReconstructionKernel;
+import org.gmi.engine.DeviceMatrix;
+import org.gmi.engine.SampledReconstructionKernel;
 import org.jocl.cl_mem;
 
 /**

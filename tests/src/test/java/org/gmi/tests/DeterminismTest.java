@@ -65,7 +65,7 @@ class DeterminismTest {
         TrainConfig config = config(method, layers, 11);
         org.gmi.models.SelfSupervisedModel model = Trainer.createModel(GRAPH, config);
         TrainResult r = Trainer.fit(model, config, TrainingListener.NONE, Trainer.Checkpointing.NONE,
-                org.gmi.engine.backend.CpuBackend.INSTANCE, null);
+                org.gmi.engine.CpuBackend.INSTANCE, null);
         float[] fresh = model.embed().data;
         assertTrue(Arrays.equals(fresh, r.embeddings().data), method + " layers=" + layers + " threads=" + threads);
     }

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.gmi.engine.Matrix;
-import org.gmi.engine.backend.CpuBackend;
+import org.gmi.engine.CpuBackend;
 import org.gmi.graph.Datasets;
 import org.gmi.graph.Graph;
 import org.gmi.graph.PlainWriter;

@@ -4,7 +4,7 @@ import org.gmi.autodiff.Op;
 import org.gmi.autodiff.Tape;
 import org.gmi.autodiff.Tensor;
 import org.gmi.engine.Matrix;
-import org.gmi.engine.backend.Backend;
+import org.gmi.engine.Backend;
 
 /**
  * DGI's loss, {@code BCEWithLogitsLoss} over positives labelled 1 and negatives labelled 0:

@@ -3,9 +3,9 @@ package org.gmi.autodiff.ops;
 import org.gmi.autodiff.Op;
 import org.gmi.autodiff.Tape;
 import org.gmi.autodiff.Tensor;
-import org.gmi.engine.backend.Backend;
-import org.gmi.engine.backend.DeviceMatrix;
-import org.gmi.engine.backend.Indices;
+import org.gmi.engine.Backend;
+import org.gmi.engine.DeviceMatrix;
+import org.gmi.engine.Indices;
 
 /**
  * The bilinear discriminator scores with the bilinear weight already applied to one side

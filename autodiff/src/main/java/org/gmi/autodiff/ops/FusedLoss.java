@@ -2,7 +2,7 @@ package org.gmi.autodiff.ops;
 
 import org.gmi.autodiff.Op;
 import org.gmi.autodiff.Tensor;
-import org.gmi.engine.backend.DeviceMatrix;
+import org.gmi.engine.DeviceMatrix;
 
 /**
  * A scalar loss whose kernel produces dL/dH together with L in its forward pass (the fused

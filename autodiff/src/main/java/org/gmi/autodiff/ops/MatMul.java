@@ -3,8 +3,8 @@ package org.gmi.autodiff.ops;
 import org.gmi.autodiff.Op;
 import org.gmi.autodiff.Tape;
 import org.gmi.autodiff.Tensor;
-import org.gmi.engine.backend.Backend;
-import org.gmi.engine.backend.DeviceMatrix;
+import org.gmi.engine.Backend;
+import org.gmi.engine.DeviceMatrix;
 
 /**
  * Y = A B. Backward: dA += dY B^T, dB += A^T dY.

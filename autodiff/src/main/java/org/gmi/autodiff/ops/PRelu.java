@@ -3,8 +3,8 @@ package org.gmi.autodiff.ops;
 import org.gmi.autodiff.Op;
 import org.gmi.autodiff.Tape;
 import org.gmi.autodiff.Tensor;
-import org.gmi.engine.backend.Backend;
-import org.gmi.engine.backend.DeviceMatrix;
+import org.gmi.engine.Backend;
+import org.gmi.engine.DeviceMatrix;
 
 /**
  * PReLU with one shared slope, as {@code nn.PReLU()}: y = x for x > 0, a x otherwise.

@@ -4,8 +4,8 @@ import org.gmi.autodiff.Tape;
 import org.gmi.autodiff.Tensor;
 import org.gmi.engine.CsrMatrix;
 import org.gmi.engine.Matrix;
-import org.gmi.engine.backend.DeviceMatrix;
-import org.gmi.engine.backend.ReconstructionKernel;
+import org.gmi.engine.DeviceMatrix;
+import org.gmi.engine.ReconstructionKernel;
 
 /**
  * GMI's reconstruction term, fused (DESIGN section 3), over S = H H^T, R = sigmoid(S), T = A + I:

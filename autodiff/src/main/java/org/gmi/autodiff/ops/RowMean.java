@@ -3,8 +3,8 @@ package org.gmi.autodiff.ops;
 import org.gmi.autodiff.Op;
 import org.gmi.autodiff.Tape;
 import org.gmi.autodiff.Tensor;
-import org.gmi.engine.backend.Backend;
-import org.gmi.engine.backend.DeviceMatrix;
+import org.gmi.engine.Backend;
+import org.gmi.engine.DeviceMatrix;
 
 /** y = (1/N) sum_i X[i,:] (DGI's readout before its sigmoid). Backward: dX[i,:] += dy / N. Shapes: X (N x d) -> (1 x d). */
 public final class RowMean implements Op {

@@ -5,8 +5,8 @@ import org.gmi.autodiff.Tensor;
 import org.gmi.engine.CsrMatrix;
 import org.gmi.engine.Matrix;
 import org.gmi.engine.SampledReconstruction;
-import org.gmi.engine.backend.DeviceMatrix;
-import org.gmi.engine.backend.SampledReconstructionKernel;
+import org.gmi.engine.DeviceMatrix;
+import org.gmi.engine.SampledReconstructionKernel;
 
 /**
  * The sampled estimate of {@link ReconstructionLoss}: every pair of T exactly, k sampled non-edges

@@ -3,8 +3,8 @@ package org.gmi.autodiff.ops;
 import org.gmi.autodiff.Op;
 import org.gmi.autodiff.Tape;
 import org.gmi.autodiff.Tensor;
-import org.gmi.engine.backend.Backend;
-import org.gmi.engine.backend.DeviceMatrix;
+import org.gmi.engine.Backend;
+import org.gmi.engine.DeviceMatrix;
 
 /** y = sigmoid(x) elementwise. Backward: dx += dy y (1 - y). */
 public final class Sigmoid implements Op {

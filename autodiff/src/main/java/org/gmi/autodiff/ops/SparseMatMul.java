@@ -4,8 +4,8 @@ import org.gmi.autodiff.Op;
 import org.gmi.autodiff.Tape;
 import org.gmi.autodiff.Tensor;
 import org.gmi.engine.CsrMatrix;
-import org.gmi.engine.backend.Backend;
-import org.gmi.engine.backend.DeviceMatrix;
+import org.gmi.engine.Backend;
+import org.gmi.engine.DeviceMatrix;
 
 /**
  * Y = S X with S a constant sparse matrix (Â, M or the features) and X dense.

@@ -1,15 +1,4 @@
-package org.gmi.engine.backend;
-
-import org.gmi.engine.CsrMatrix;
-import org.gmi.engine.Elementwise;
-import org.gmi.engine.Gemm;
-import org.gmi.engine.Matrix;
-import org.gmi.engine.Parallel;
-import org.gmi.engine.Reconstruction;
-import org.gmi.engine.RowOps;
-import org.gmi.engine.SampledReconstruction;
-import org.gmi.engine.ScalarMath;
-import org.gmi.engine.Spmm;
+package org.gmi.engine;
 
 /**
  * The host backend: the engine's kernels (Vector API or scalar, {@link org.gmi.engine.Simd}) over

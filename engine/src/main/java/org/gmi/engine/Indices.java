@@ -1,4 +1,4 @@
-package org.gmi.engine.backend;
+package org.gmi.engine;
 
 /**
  * K index lists of length N, as a backend holds them for the bilinear scores

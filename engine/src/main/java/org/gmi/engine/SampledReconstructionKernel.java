@@ -1,6 +1,4 @@
-package org.gmi.engine.backend;
-
-import org.gmi.engine.CsrMatrix;
+package org.gmi.engine;
 
 /**
  * The sampled GMI reconstruction estimate and its gradient for one (N, d, k), planned once by

@@ -1,6 +1,4 @@
-package org.gmi.engine.backend;
-
-import org.gmi.engine.CsrMatrix;
+package org.gmi.engine;
 
 /**
  * The fused GMI reconstruction loss and its gradient for one (N, d), planned once by

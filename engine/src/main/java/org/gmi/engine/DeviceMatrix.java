@@ -1,4 +1,4 @@
-package org.gmi.engine.backend;
+package org.gmi.engine;
 
 /**
  * A dense row-major float matrix held by a {@link Backend}: an opaque handle whose storage lives
