@@ -19,7 +19,7 @@ import java.util.List;
  * leaves at most such temporary files, which {@link #removeStale} deletes at the next run into the
  * folder.
  */
-final class AtomicOutputs implements AutoCloseable {
+public final class AtomicOutputs implements AutoCloseable {
     private record Entry(Path target, Path temp) {}
 
     private final List<Entry> entries = new ArrayList<>();
@@ -28,25 +28,25 @@ final class AtomicOutputs implements AutoCloseable {
     private final Path createdFolder;
     private boolean done;
 
-    AtomicOutputs() {
+    public AtomicOutputs() {
         this(null);
     }
 
     /** @param createdFolder a folder made for these outputs, removed on failure if empty; or null */
-    AtomicOutputs(Path createdFolder) {
+    public AtomicOutputs(Path createdFolder) {
         this.createdFolder = createdFolder;
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
     /** The temporary path to write {@code target} to. */
-    synchronized Path temp(Path target) {
+    public synchronized Path temp(Path target) {
         Path temp = target.resolveSibling(tempName(target.getFileName().toString(), ProcessHandle.current().pid()));
         entries.add(new Entry(target, temp));
         return temp;
     }
 
     /** Renames every temporary file onto its target, in order; replaces existing targets. */
-    synchronized void commit() throws IOException {
+    public synchronized void commit() throws IOException {
         for (Entry e : entries) {
             if (!Files.isRegularFile(e.temp())) {
                 throw new IOException("output " + e.target() + " was never written");
@@ -98,7 +98,7 @@ final class AtomicOutputs implements AutoCloseable {
     }
 
     /** The temporary name of {@code name} written by process {@code pid}: {@code .NAME.PID.tmp}. */
-    static String tempName(String name, long pid) {
+    public static String tempName(String name, long pid) {
         return "." + name + "." + pid + ".tmp";
     }
 
@@ -106,7 +106,7 @@ final class AtomicOutputs implements AutoCloseable {
      * Deletes the temporary files {@code .NAME.PID.tmp} of the given names in {@code folder} whose
      * writing process is gone (killed runs); returns how many. Files of live processes stay.
      */
-    static int removeStale(Path folder, String... names) {
+    public static int removeStale(Path folder, String... names) {
         int removed = 0;
         if (!Files.isDirectory(folder)) {
             return 0;

@@ -18,7 +18,7 @@ import picocli.CommandLine.TypeConversionException;
  * converters and completion lists. Converters sit on the options themselves, so they work with any
  * {@code CommandLine}, not only the one {@link Main} configures.
  */
-final class Choices {
+public final class Choices {
     private Choices() {}
 
     /** {@code --protocol}: one of the probe protocols, or both of them. */
@@ -38,7 +38,7 @@ final class Choices {
         }
     }
 
-    static final class MethodConverter implements ITypeConverter<Method> {
+    public static final class MethodConverter implements ITypeConverter<Method> {
         @Override
         public Method convert(String value) {
             for (Method m : Method.values()) {
@@ -50,7 +50,7 @@ final class Choices {
         }
     }
 
-    static final class MethodCandidates implements Iterable<String> {
+    public static final class MethodCandidates implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
             List<String> names = new ArrayList<>();
@@ -61,7 +61,7 @@ final class Choices {
         }
     }
 
-    static final class ProtocolConverter implements ITypeConverter<ProtocolChoice> {
+    public static final class ProtocolConverter implements ITypeConverter<ProtocolChoice> {
         @Override
         public ProtocolChoice convert(String value) {
             for (ProtocolChoice p : ProtocolChoice.values()) {
@@ -73,7 +73,7 @@ final class Choices {
         }
     }
 
-    static final class ProtocolCandidates implements Iterable<String> {
+    public static final class ProtocolCandidates implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
             return List.of("val", "paper", "both").iterator();
@@ -81,11 +81,11 @@ final class Choices {
     }
 
     /** {@code --sampler}: how GMI draws its negatives. */
-    static String samplerName(NegativeSampler.Mode mode) {
+    public static String samplerName(NegativeSampler.Mode mode) {
         return mode.name().toLowerCase(Locale.ROOT);
     }
 
-    static final class SamplerConverter implements ITypeConverter<NegativeSampler.Mode> {
+    public static final class SamplerConverter implements ITypeConverter<NegativeSampler.Mode> {
         @Override
         public NegativeSampler.Mode convert(String value) {
             for (NegativeSampler.Mode m : NegativeSampler.Mode.values()) {
@@ -97,7 +97,7 @@ final class Choices {
         }
     }
 
-    static final class SamplerCandidates implements Iterable<String> {
+    public static final class SamplerCandidates implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
             return List.of("uniform", "derangement").iterator();
@@ -105,7 +105,7 @@ final class Choices {
     }
 
     /** {@code --reconstruction}: GMI's reconstruction term, exact or sampled. */
-    static final class ReconstructionConverter implements ITypeConverter<ReconstructionMode> {
+    public static final class ReconstructionConverter implements ITypeConverter<ReconstructionMode> {
         @Override
         public ReconstructionMode convert(String value) {
             for (ReconstructionMode m : ReconstructionMode.values()) {
@@ -117,7 +117,7 @@ final class Choices {
         }
     }
 
-    static final class ReconstructionCandidates implements Iterable<String> {
+    public static final class ReconstructionCandidates implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
             return List.of("exact", "sampled").iterator();
@@ -125,7 +125,7 @@ final class Choices {
     }
 
     /** {@code --variant}: GMI's neighbour aggregation, mean or adaptive. */
-    static final class VariantConverter implements ITypeConverter<GmiVariant> {
+    public static final class VariantConverter implements ITypeConverter<GmiVariant> {
         @Override
         public GmiVariant convert(String value) {
             for (GmiVariant v : GmiVariant.values()) {
@@ -137,7 +137,7 @@ final class Choices {
         }
     }
 
-    static final class VariantCandidates implements Iterable<String> {
+    public static final class VariantCandidates implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
             return List.of("mean", "adaptive").iterator();
@@ -145,7 +145,7 @@ final class Choices {
     }
 
     /** {@code --jsd-on}: where GMI's JSD estimator applies its softplus. */
-    static final class JsdOnConverter implements ITypeConverter<JsdMi.Mode> {
+    public static final class JsdOnConverter implements ITypeConverter<JsdMi.Mode> {
         @Override
         public JsdMi.Mode convert(String value) {
             for (JsdMi.Mode m : JsdMi.Mode.values()) {
@@ -157,7 +157,7 @@ final class Choices {
         }
     }
 
-    static final class JsdOnCandidates implements Iterable<String> {
+    public static final class JsdOnCandidates implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
             return List.of("probabilities", "logits").iterator();

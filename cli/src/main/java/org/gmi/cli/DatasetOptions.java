@@ -14,28 +14,28 @@ import org.gmi.graph.SplitOptions;
 import picocli.CommandLine.Option;
 
 /** {@code --dataset} and the flags of the random split, shared by {@code train} and {@code eval}. */
-final class DatasetOptions {
+public final class DatasetOptions {
     // required, but checked in validate(): gmi train --resume DIR takes it from the checkpoint
     @Option(names = "--dataset", paramLabel = "NAME|PATH",
             description = {"A bundled dataset (cora, citeseer), a folder of Planetoid raw files "
                     + "(ind.NAME.*), a GraphGallery .npz file, or a folder with edges.csv "
                     + "[features.csv] [labels.csv] (see README)."})
-    String dataset;
+    public String dataset;
 
     @Option(names = "--train-frac", paramLabel = "F", defaultValue = "0.1",
             description = "Share of labelled nodes for training, for datasets without a public split (default: ${DEFAULT-VALUE}).")
-    double trainFrac;
+    public double trainFrac;
 
     @Option(names = "--val-frac", paramLabel = "F", defaultValue = "0.1",
             description = "Share of labelled nodes for validation, for datasets without a public split (default: ${DEFAULT-VALUE}); the rest is the test set.")
-    double valFrac;
+    public double valFrac;
 
     @Option(names = "--split-seed", paramLabel = "N", defaultValue = "0",
             description = "Seed of the random split (default: ${DEFAULT-VALUE}).")
-    long splitSeed;
+    public long splitSeed;
 
     /** Checks the flags without touching any file. */
-    void validate() {
+    public void validate() {
         GmiCommand.require(dataset != null, "missing required option: '--dataset=NAME|PATH'");
         GmiCommand.require(trainFrac > 0 && trainFrac < 1, "--train-frac must be > 0 and < 1, got " + Text.sig4(trainFrac));
         GmiCommand.require(valFrac >= 0 && valFrac < 1, "--val-frac must be >= 0 and < 1, got " + Text.sig4(valFrac));
@@ -61,17 +61,17 @@ final class DatasetOptions {
         }
     }
 
-    SplitOptions splitOptions() {
+    public SplitOptions splitOptions() {
         return new SplitOptions(trainFrac, valFrac, splitSeed);
     }
 
     /** Loads the dataset. */
-    Graph load() {
+    public Graph load() {
         return load(dataset, splitOptions());
     }
 
     /** Prints what was loaded, and the loader's notes, on {@code err}. */
-    static void printSummary(Graph graph, PrintWriter err) {
+    public static void printSummary(Graph graph, PrintWriter err) {
         err.println(describe(graph));
         for (String note : notes(graph.report())) {
             err.println("  note: " + note);
@@ -79,7 +79,7 @@ final class DatasetOptions {
         err.flush();
     }
 
-    static Graph load(String spec, SplitOptions options) {
+    public static Graph load(String spec, SplitOptions options) {
         try {
             return Datasets.load(spec, options);
         } catch (IllegalArgumentException e) {
@@ -87,7 +87,7 @@ final class DatasetOptions {
         }
     }
 
-    static boolean isBundled(String spec) {
+    public static boolean isBundled(String spec) {
         for (String name : Datasets.bundled()) {
             if (name.equalsIgnoreCase(spec)) {
                 return true;
@@ -97,14 +97,14 @@ final class DatasetOptions {
     }
 
     /** One line: {@code dataset cora: 2708 nodes, 5278 edges, 1433 features, 7 classes; split ... (140/500/1000)}. */
-    static String describe(Graph g) {
+    public static String describe(Graph g) {
         Split s = g.split();
         return String.format(Locale.ROOT, "dataset %s: %d nodes, %d edges, %d features, %d classes; split %s (%d train / %d val / %d test)",
                 g.name(), g.numNodes(), g.numUndirectedEdges(), g.numFeatures(), g.numClasses(), s.kind(),
                 s.train().length, s.val().length, s.test().length);
     }
 
-    static List<String> notes(LoadReport r) {
+    public static List<String> notes(LoadReport r) {
         java.util.ArrayList<String> notes = new java.util.ArrayList<>();
         if (r == null) {
             return notes;

@@ -11,12 +11,12 @@ import picocli.CommandLine.Spec;
  * exit code and one line on stderr (see {@link ExitCodes}). Subcommands never exit the JVM and
  * never print stack traces themselves; results go to {@link #out()}, progress and logs to {@link #err()}.
  */
-abstract class GmiCommand implements Callable<Integer> {
+public abstract class GmiCommand implements Callable<Integer> {
     @Spec
-    CommandSpec spec;
+    protected CommandSpec spec;
 
     @Option(names = "--verbose", order = 1000, description = "Print stack traces and more detail on errors.")
-    boolean verbose;
+    protected boolean verbose;
 
     /** The command's work; returns an exit code (normally {@link ExitCodes#OK}) or throws. */
     protected abstract int run() throws Exception;
@@ -49,7 +49,7 @@ abstract class GmiCommand implements Callable<Integer> {
         return Boolean.getBoolean("gmi.stderr.tty");
     }
 
-    static void require(boolean ok, String message) {
+    public static void require(boolean ok, String message) {
         if (!ok) {
             throw new BadInputException(message);
         }

@@ -5,6 +5,9 @@ import java.io.FileDescriptor;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code gmi} command. The only class that exits the JVM: everything below returns an exit
+ * The {@code gmi} command: train, eval, datasets, bench and devices, plus the commands other
+ * modules on the class path provide as {@link Subcommand} services (gmi-study: study, plot). The only class that exits the JVM: everything below returns an exit
  * code or throws, and {@link ExitCodes} turns what is thrown into a code and one line on stderr.
  *
  * <p>{@link #commandLine()} is the configured command line (one-line parse errors); a bare
@@ -22,7 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "gmi", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"GMI and DGI self-supervised graph embeddings in plain Java, on the CPU or an OpenCL device."},
         subcommands = {TrainCommand.class, EvalCommand.class, DatasetsCommand.class, BenchCommand.class, DevicesCommand.class,
-                StudyCommand.class, PlotCommand.class, CommandLine.HelpCommand.class},
+                CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  gmi train --method gmi --dataset cora --out runs/cora-gmi",
                 "  gmi eval --embeddings runs/cora-gmi/embeddings.npy --dataset cora",
@@ -43,7 +47,9 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        err.println("gmi: error: no command given; try 'gmi --help' (commands: train, eval, datasets, bench, devices, study, plot)");
+        List<String> names = new ArrayList<>(spec.subcommands().keySet());
+        names.remove("help");
+        err.println("gmi: error: no command given; try 'gmi --help' (commands: " + String.join(", ", names) + ")");
         err.flush();
         return ExitCodes.BAD_INPUT;
     }
@@ -60,6 +66,9 @@ public final class Main implements Callable<Integer> {
     /** The configured command line: parse errors become one line and exit code 2. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        for (Subcommand extra : ServiceLoader.load(Subcommand.class)) {
+            cl.addSubcommand(extra);
+        }
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine failed = ex.getCommandLine();
             PrintWriter err = failed.getErr();
@@ -96,7 +105,7 @@ public final class Main implements Callable<Integer> {
     }
 
     /** {@code gmi --version}: the gmi version and the Java runtime it runs on. */
-    static final class Version implements IVersionProvider {
+    public static final class Version implements IVersionProvider {
         @Override
         public String[] getVersion() {
             return new String[] {

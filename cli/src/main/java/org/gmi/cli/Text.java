@@ -4,20 +4,20 @@ import java.nio.charset.Charset;
 import java.util.Locale;
 
 /** Small formatting helpers shared by the commands. Numbers are always formatted in Locale.ROOT. */
-final class Text {
+public final class Text {
     private Text() {}
 
     /** Collapses line breaks so a message stays on one line. */
-    static String oneLine(String s) {
+    public static String oneLine(String s) {
         return s.strip().replaceAll("\\s*\\R\\s*", "; ");
     }
 
-    static String fmt(String format, Object... args) {
+    public static String fmt(String format, Object... args) {
         return String.format(Locale.ROOT, format, args);
     }
 
     /** A duration for humans: {@code 12s}, {@code 3m50s}, {@code 1h02m}. */
-    static String duration(double seconds) {
+    public static String duration(double seconds) {
         if (!Double.isFinite(seconds) || seconds < 0) {
             return "?";
         }
@@ -32,7 +32,7 @@ final class Text {
     }
 
     /** Four significant digits, no exponent for ordinary magnitudes: {@code 0.6931}, {@code 0.01234}. */
-    static String sig4(double v) {
+    public static String sig4(double v) {
         if (!Double.isFinite(v)) {
             return Double.toString(v);
         }
@@ -44,7 +44,7 @@ final class Text {
     }
 
     /** A plus-minus sign the standard output can encode ({@code ±}, else {@code +/-}). */
-    static String plusMinus(Charset charset) {
+    public static String plusMinus(Charset charset) {
         return charset.newEncoder().canEncode('\u00b1') ? "\u00b1" : "+/-";
     }
 }

@@ -5,13 +5,13 @@ import java.io.StringWriter;
 import picocli.CommandLine;
 
 /** Runs the real command line in this JVM and keeps what it printed. */
-record Cli(int code, String out, String err) {
-    static Cli run(String... args) {
+public record Cli(int code, String out, String err) {
+    public static Cli run(String... args) {
         return run(Main.commandLine(), args);
     }
 
     /** A bare {@code new CommandLine(new Main())}, without the handlers Main installs. */
-    static Cli runBare(String... args) {
+    public static Cli runBare(String... args) {
         return run(new CommandLine(new Main()), args);
     }
 
@@ -25,7 +25,7 @@ record Cli(int code, String out, String err) {
     }
 
     /** The non-empty lines of stderr. */
-    java.util.List<String> errLines() {
+    public java.util.List<String> errLines() {
         return err.lines().filter(l -> !l.isBlank()).toList();
     }
 

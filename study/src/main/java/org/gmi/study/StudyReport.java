@@ -1,5 +1,8 @@
-package org.gmi.cli;
+package org.gmi.study;
 
+import org.gmi.cli.AtomicOutputs;
+import org.gmi.cli.JsonReader;
+import org.gmi.cli.Text;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -17,10 +20,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.gmi.cli.plot.BarPanel;
-import org.gmi.cli.plot.Charts;
-import org.gmi.cli.plot.Line;
-import org.gmi.cli.plot.LinePanel;
+import org.gmi.study.plot.BarPanel;
+import org.gmi.study.plot.Charts;
+import org.gmi.study.plot.Line;
+import org.gmi.study.plot.LinePanel;
 import org.gmi.models.TrainConfig;
 
 /**

@@ -1,5 +1,8 @@
-package org.gmi.cli;
+package org.gmi.study;
 
+import org.gmi.cli.AtomicOutputs;
+import org.gmi.cli.Json;
+import org.gmi.cli.JsonReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

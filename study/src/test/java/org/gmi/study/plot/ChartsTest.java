@@ -1,4 +1,4 @@
-package org.gmi.cli.plot;
+package org.gmi.study.plot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,5 +1,6 @@
-package org.gmi.cli;
+package org.gmi.study;
 
+import org.gmi.cli.BadInputException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

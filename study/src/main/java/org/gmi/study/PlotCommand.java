@@ -1,9 +1,18 @@
-package org.gmi.cli;
+package org.gmi.study;
 
+import org.gmi.cli.AtomicOutputs;
+import org.gmi.cli.Text;
+import org.gmi.cli.DatasetOptions;
+import org.gmi.cli.ExitCodes;
+import org.gmi.cli.GmiCommand;
+import org.gmi.cli.BadInputException;
+import org.gmi.cli.NpyReader;
+import org.gmi.cli.Main;
+import org.gmi.cli.Subcommand;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.gmi.cli.plot.Charts;
+import org.gmi.study.plot.Charts;
 import org.gmi.engine.Matrix;
 import org.gmi.graph.Graph;
 import org.gmi.models.eval.Pca;
@@ -19,7 +28,7 @@ import picocli.CommandLine.Option;
 @Command(name = "plot", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Draw charts from files already written."},
         subcommands = {PlotCommand.Embeddings.class})
-final class PlotCommand extends GmiCommand {
+public final class PlotCommand extends GmiCommand implements Subcommand {
     @Override
     protected int run() {
         throw new BadInputException("missing chart: 'gmi plot embeddings ...' (see 'gmi plot --help')");

@@ -1,4 +1,4 @@
-package org.gmi.cli;
+package org.gmi.study;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,4 +1,4 @@
-package org.gmi.cli.plot;
+package org.gmi.study.plot;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package org.gmi.cli;
+package org.gmi.study;
 
 /**
  * Welch's two-sample t-test (unequal variances), two-sided: what {@code gmi study} calls a

@@ -1,5 +1,14 @@
-package org.gmi.cli;
+package org.gmi.study;
 
+import org.gmi.cli.AtomicOutputs;
+import org.gmi.cli.Text;
+import org.gmi.cli.Choices;
+import org.gmi.cli.DatasetOptions;
+import org.gmi.cli.ExitCodes;
+import org.gmi.cli.GmiCommand;
+import org.gmi.cli.BadInputException;
+import org.gmi.cli.Main;
+import org.gmi.cli.Subcommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -54,7 +63,7 @@ import picocli.CommandLine.Option;
                 "  gmi study --datasets cora,citeseer --methods dgi,gmi,gmi-adaptive \\",
                 "            --seeds 3 --out runs/study",
                 "", "Exit codes: 0 success, 2 bad input or usage, 3 a cell failed numerically (the others still ran), 1 anything else."})
-final class StudyCommand extends GmiCommand {
+public final class StudyCommand extends GmiCommand implements Subcommand {
     static final String CELL_FILE = "study-cell.json";
     static final String RUNS = "runs";
     static final String COMMANDS_FILE = "commands.txt";

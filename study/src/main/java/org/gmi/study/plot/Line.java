@@ -1,4 +1,4 @@
-package org.gmi.cli.plot;
+package org.gmi.study.plot;
 
 /**
  * One line of a {@link LinePanel}: points (x, y) and, optionally, error bars of half-width err.
