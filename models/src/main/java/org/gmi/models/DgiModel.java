@@ -30,6 +30,16 @@ import org.gmi.models.PhaseTimes.Phase;
  * all-zero index list that pairs every node with the summary are arrays planned once.
  */
 public final class DgiModel implements SelfSupervisedModel {
+    /** DGI's one term: the binary cross-entropy of its discriminator ({@code bce} in logs and metrics.json). */
+    public record Terms(double bce) implements SelfSupervisedModel.Terms {
+        @Override
+        public Map<String, Double> byName() {
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("bce", bce);
+            return m;
+        }
+    }
+
     private final GraphOperators ops;
     private final GcnEncoder encoder;
     /** B^T of the bilinear discriminator, d x d, so v = s B^T and the score is h_i . v. */
@@ -89,9 +99,7 @@ public final class DgiModel implements SelfSupervisedModel {
         Tensor pos = BilinearScores.apply(tape, "D+", v, h, toSummary, bias);
         Tensor neg = BilinearScores.apply(tape, "D-", v, hCorrupt, toSummary, bias);
         Tensor loss = BceWithLogits.apply(tape, "bce", pos, neg);
-        Map<String, Double> terms = new LinkedHashMap<>();
-        terms.put("bce", (double) loss.scalar());
-        return new Loss(loss, terms);
+        return new Loss(loss, new Terms(loss.scalar()));
     }
 
     /**

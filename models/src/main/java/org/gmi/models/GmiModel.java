@@ -18,7 +18,6 @@ import org.gmi.autodiff.ops.SampledReconstructionLoss;
 import org.gmi.autodiff.ops.SparseMatMul;
 import org.gmi.autodiff.ops.WeightedSum;
 import org.gmi.engine.Matrix;
-import org.gmi.engine.SampledReconstruction;
 import org.gmi.engine.Backend;
 import org.gmi.engine.DeviceMatrix;
 import org.gmi.engine.ReconstructionKernel;
@@ -29,16 +28,18 @@ import org.gmi.models.PhaseTimes.Phase;
 
 /**
  * GMI (Peng et al., WWW 2020), computed as the official code does (DESIGN section 2), the
- * whole loss in {@link #forward}:
+ * whole loss in {@link #forward}. Its three terms carry one name each, in this code, the logs,
+ * metrics.json and the docs, beside the paper's mutual information they estimate:
  *
  * <pre>
- *   H   = GCN(X, Â)                         the embedding (1 or 2 layers)
- *   Hn  = PReLU_c(M X W1)                   mean of the neighbours' first-layer projections (GMI-mean)
- *   Hn  = PReLU_c(W(H) X W1)                or weighted by w_ij = sigmoid(h_i . h_j) / sum_k sigmoid(h_i . h_k) (GMI-adaptive)
- *   FMI = jsd( D1(x_i, h_i), D1(x_p(i), h_i) )     D1(x, h) = sigmoid(x^T B1 h + c1)   (eq. 5-7)
- *   NMI = jsd( D2(h_i, hn_i), D2(h_q(i), hn_i) )   D2(h, g) = sigmoid(h^T B2 g + c2)
- *   ICV = w2 mean[ -w1 T log(R + 1e-10) - (1 - T) log(1 - R + 1e-10) ],  R = sigmoid(H H^T), T = A + I   (eq. 10)
- *   L   = alpha FMI + beta NMI + gamma ICV
+ *   H              = GCN(X, Â)                   the embedding (1 or 2 layers)
+ *   Hn             = PReLU_c(M X W1)             mean of the neighbours' first-layer projections (GMI-mean)
+ *   Hn             = PReLU_c(W(H) X W1)          or weighted by w_ij = sigmoid(h_i . h_j) / sum_k sigmoid(h_i . h_k) (GMI-adaptive)
+ *   mi_feature     = jsd( D1(x_i, h_i), D1(x_p(i), h_i) )   I(h_i; x_i),  D1(x, h) = sigmoid(x^T B1 h + c1)
+ *   mi_neighbour   = jsd( D2(h_i, hn_i), D2(h_q(i), hn_i) ) I(h_i; x_j), j a neighbour,  D2(h, g) = sigmoid(h^T B2 g + c2)
+ *   reconstruction = w2 mean[ -w1 T log(R + 1e-10) - (1 - T) log(1 - R + 1e-10) ]
+ *                                                 I(w_ij; a_ij),  R = sigmoid(H H^T), T = A + I
+ *   L              = alpha mi_feature + beta mi_neighbour + gamma reconstruction
  * </pre>
  *
  * with jsd(pos, neg) = mean softplus(-pos) + mean softplus(neg) applied, as the official code does,
@@ -51,13 +52,34 @@ import org.gmi.models.PhaseTimes.Phase;
  * <p>The bilinear forms are computed once per step as U = X B1 and V = Hn B2^T, so every score is one
  * d-long dot product (DESIGN section 3); the reconstruction is tiled and never holds an N x N buffer.
  * With {@link ReconstructionMode#SAMPLED} ICV is estimated from every pair of T plus k non-edges per
- * node ({@link SampledReconstruction}), drawn at {@link #startEpoch} from
+ * node ({@link org.gmi.engine.SampledReconstruction}), drawn at {@link #startEpoch} from
  * {@code EpochSeeds.of(seed, NON_EDGES, e)}, so they too depend on (seed, epoch) alone.
  *
  * <p>The negative index lists and the non-edge columns live in arrays planned once and refilled
  * each epoch.
  */
 public final class GmiModel implements SelfSupervisedModel {
+    /**
+     * The three unweighted terms of one step; a term whose weight (alpha, beta, gamma) is 0 is not
+     * computed and is NaN here, absent from {@link #byName}.
+     */
+    public record Terms(double miFeature, double miNeighbour, double reconstruction) implements SelfSupervisedModel.Terms {
+        @Override
+        public Map<String, Double> byName() {
+            Map<String, Double> m = new LinkedHashMap<>();
+            if (!Double.isNaN(miFeature)) {
+                m.put("mi_feature", miFeature);
+            }
+            if (!Double.isNaN(miNeighbour)) {
+                m.put("mi_neighbour", miNeighbour);
+            }
+            if (!Double.isNaN(reconstruction)) {
+                m.put("reconstruction", reconstruction);
+            }
+            return m;
+        }
+    }
+
     private final GraphOperators ops;
     private final GcnEncoder encoder;
     /** B1 of D1, F x d. */
@@ -76,14 +98,16 @@ public final class GmiModel implements SelfSupervisedModel {
     private final long seed;
     private final NegativeSampler.Mode samplerMode;
     private NegativeSampler negativeSampler;
-    /** The exact reconstruction's kernel and gradient buffer, planned on the first forward's backend. */
-    private ReconstructionKernel reconstruction;
-    private DeviceMatrix reconstructionGrad;
-    private Backend reconstructionBackend;
-    private final SampledReconstruction sampledReconstruction;
-    /** The sampled reconstruction planned on a device backend, when training runs on one. */
-    private record SampledOnDevice(Backend backend, SampledReconstructionKernel kernel) {}
-    private SampledOnDevice sampledOnDevice;
+    /** Whether the reconstruction is the sampled estimate, and its non-edges per node. */
+    private final boolean sampled;
+    private final int reconNegatives;
+    /**
+     * The reconstruction's kernel (and the exact one's gradient buffer), planned by the backend of
+     * the first forward, and again when a forward comes on another backend.
+     */
+    private record ReconstructionPlan(Backend backend, ReconstructionKernel exact, DeviceMatrix exactGrad,
+                                      SampledReconstructionKernel sampled) {}
+    private ReconstructionPlan reconstructionPlan;
     /** The sampled reconstruction's non-edge columns, {@code nonEdges[i*k + t]}; refilled at each startEpoch. */
     private final int[] nonEdges;
     /** The K negative lists of D1 and of D2, refilled at each forward (the ops read them until backward). */
@@ -116,9 +140,11 @@ public final class GmiModel implements SelfSupervisedModel {
         this.samplerMode = config.sampler;
         this.negativeSampler = new NegativeSampler(EpochSeeds.of(seed, EpochSeeds.NEGATIVES, 0), samplerMode);
         int n = ops.numNodes();
-        boolean sampled = config.gamma > 0 && config.reconstruction == ReconstructionMode.SAMPLED;
-        this.sampledReconstruction = sampled
-                ? new SampledReconstruction(n, d, config.reconNegatives, ops.target().nnz()) : null;
+        this.sampled = config.gamma > 0 && config.reconstruction == ReconstructionMode.SAMPLED;
+        if (sampled && config.reconNegatives < 1) {
+            throw new IllegalArgumentException("sampled reconstruction needs k >= 1 non-edges per node, got " + config.reconNegatives);
+        }
+        this.reconNegatives = config.reconNegatives;
         this.nonEdges = sampled ? new int[n * config.reconNegatives] : null;
         this.featureNegatives = new int[negatives][n];
         this.neighbourNegatives = new int[negatives][n];
@@ -153,7 +179,7 @@ public final class GmiModel implements SelfSupervisedModel {
     /** The sampled reconstruction's non-edges of {@code epoch}: k per node, from their own seed stream. */
     private void drawNonEdges(int epoch) {
         if (nonEdges != null) {
-            NonEdgeSampler.sample(ops.target(), sampledReconstruction.samplesPerNode(),
+            NonEdgeSampler.sample(ops.target(), reconNegatives,
                     new SplittableRandom(EpochSeeds.of(seed, EpochSeeds.NON_EDGES, epoch)), nonEdges);
         }
     }
@@ -164,38 +190,39 @@ public final class GmiModel implements SelfSupervisedModel {
         GcnEncoder.Output enc = encoder.forward(tape, ops.features(), ops.propagation());
         Tensor h = enc.h();
         phases.start(Phase.DISCRIMINATORS);
-        Map<String, Double> terms = new LinkedHashMap<>();
-        List<Tensor> parts = new ArrayList<>();
-        List<Double> weights = new ArrayList<>();
-        if (alpha > 0) {
-            Tensor fmi = featureMi(tape, h);
-            terms.put("mi_feature", (double) fmi.scalar());
-            parts.add(fmi);
-            weights.add(alpha);
-        }
-        if (beta > 0) {
-            Tensor nmi = neighbourMi(tape, h, enc.z1());
-            terms.put("mi_neighbour", (double) nmi.scalar());
-            parts.add(nmi);
-            weights.add(beta);
-        }
+        Tensor miFeature = alpha > 0 ? miFeature(tape, h) : null;
+        Tensor miNeighbour = beta > 0 ? miNeighbour(tape, h, enc.z1()) : null;
         if (gamma > 0) {
             phases.start(Phase.RECONSTRUCTION);
-            Tensor rec = reconstructionLoss(tape, h);
-            terms.put("reconstruction", (double) rec.scalar());
-            parts.add(rec);
-            weights.add(gamma);
         }
+        Tensor reconstruction = gamma > 0 ? reconstruction(tape, h) : null;
+        // L = alpha mi_feature + beta mi_neighbour + gamma reconstruction, over the terms computed
+        List<Tensor> parts = new ArrayList<>();
+        List<Double> weights = new ArrayList<>();
+        addTerm(parts, weights, miFeature, alpha);
+        addTerm(parts, weights, miNeighbour, beta);
+        addTerm(parts, weights, reconstruction, gamma);
         if (parts.isEmpty()) {
             throw new IllegalArgumentException("alpha, beta and gamma are all 0: the GMI loss is empty");
         }
         Tensor total = WeightedSum.apply(tape, "L", parts.toArray(Tensor[]::new),
                 weights.stream().mapToDouble(Double::doubleValue).toArray());
-        return new Loss(total, terms);
+        return new Loss(total, new Terms(valueOf(miFeature), valueOf(miNeighbour), valueOf(reconstruction)));
     }
 
-    /** I(h_i; x_i) through D1: positives (x_i, h_i), negatives (x_p(i), h_i). */
-    private Tensor featureMi(Tape tape, Tensor h) {
+    private static void addTerm(List<Tensor> parts, List<Double> weights, Tensor term, double weight) {
+        if (term != null) {
+            parts.add(term);
+            weights.add(weight);
+        }
+    }
+
+    private static double valueOf(Tensor term) {
+        return term == null ? Double.NaN : term.scalar();
+    }
+
+    /** mi_feature, I(h_i; x_i) through D1: positives (x_i, h_i), negatives (x_p(i), h_i). */
+    private Tensor miFeature(Tape tape, Tensor h) {
         Tensor u = SparseMatMul.apply(tape, "X B1", ops.features(), featureBilinear);
         Tensor pos = BilinearScores.apply(tape, "D1+", u, h, IDENTITY, featureBias);
         Tensor neg = BilinearScores.apply(tape, "D1-", u, h, drawNegatives(featureNegatives), featureBias);
@@ -203,10 +230,11 @@ public final class GmiModel implements SelfSupervisedModel {
     }
 
     /**
-     * I(h_i; hn_i) through D2: positives (h_i, hn_i), negatives (h_q(i), hn_i). GMI-mean averages the
-     * neighbours' Z1 rows (M Z1); GMI-adaptive weights them by sigmoid(h_i . h_j), normalised over N_i.
+     * mi_neighbour, I(h_i; x_j) for the neighbours j, through D2: positives (h_i, hn_i), negatives
+     * (h_q(i), hn_i). GMI-mean averages the neighbours' Z1 rows (M Z1); GMI-adaptive weights them by
+     * sigmoid(h_i . h_j), normalised over N_i.
      */
-    private Tensor neighbourMi(Tape tape, Tensor h, Tensor z1) {
+    private Tensor miNeighbour(Tape tape, Tensor h, Tensor z1) {
         Tensor neighbours = variant == GmiVariant.ADAPTIVE
                 ? AdaptiveNeighbourMean.apply(tape, "W(H) Z1", ops.neighbourMean(), h, z1)
                 : SparseMatMul.apply(tape, "M Z1", ops.neighbourMean(), z1);
@@ -218,32 +246,27 @@ public final class GmiModel implements SelfSupervisedModel {
     }
 
     /**
-     * I(w_ij; a_ij) as the official weighted cross-entropy of sigmoid(H H^T) against A + I: exact, or
-     * its sampled estimate over this epoch's non-edges.
+     * reconstruction, I(w_ij; a_ij), as the official weighted cross-entropy of sigmoid(H H^T) against
+     * A + I: exact, or its sampled estimate over this epoch's non-edges.
      */
-    private Tensor reconstructionLoss(Tape tape, Tensor h) {
-        Backend backend = tape.backend();
-        if (sampledReconstruction != null) {
-            SampledReconstructionKernel kernel = sampledReconstruction;
-            if (!backend.isCpu()) {
-                if (sampledOnDevice == null || sampledOnDevice.backend() != backend) {
-                    sampledOnDevice = new SampledOnDevice(backend, backend.sampledReconstruction(h.rows(), h.cols(),
-                            sampledReconstruction.samplesPerNode(), ops.target().nnz()));
-                }
-                kernel = sampledOnDevice.kernel();
-            }
-            return SampledReconstructionLoss.apply(tape, "reconstruction", h, kernel, ops.target(), nonEdges, w1, w2, 1e-10f);
+    private Tensor reconstruction(Tape tape, Tensor h) {
+        ReconstructionPlan plan = planReconstruction(tape.backend(), h.rows(), h.cols());
+        if (sampled) {
+            return SampledReconstructionLoss.apply(tape, "reconstruction", h, plan.sampled(), ops.target(), nonEdges, w1, w2, 1e-10f);
         }
-        if (reconstructionBackend != backend) {
-            if (reconstructionBackend != null && !reconstructionBackend.isCpu()) {
-                reconstructionBackend.release(reconstructionGrad);
+        return ReconstructionLoss.apply(tape, "reconstruction", h, plan.exact(), ops.target(), w1, w2, 1e-10f, plan.exactGrad());
+    }
+
+    private ReconstructionPlan planReconstruction(Backend backend, int n, int d) {
+        if (reconstructionPlan == null || reconstructionPlan.backend() != backend) {
+            if (reconstructionPlan != null && reconstructionPlan.exactGrad() != null) {
+                reconstructionPlan.backend().release(reconstructionPlan.exactGrad());
             }
-            reconstruction = backend.reconstruction(h.rows(), h.cols());
-            reconstructionGrad = backend.allocate(h.rows(), h.cols());
-            reconstructionBackend = backend;
+            reconstructionPlan = sampled
+                    ? new ReconstructionPlan(backend, null, null, backend.sampledReconstruction(n, d, reconNegatives, ops.target().nnz()))
+                    : new ReconstructionPlan(backend, backend.reconstruction(n, d), backend.allocate(n, d), null);
         }
-        return ReconstructionLoss.apply(tape, "reconstruction", h, reconstruction, ops.target(), w1, w2, 1e-10f,
-                reconstructionGrad);
+        return reconstructionPlan;
     }
 
     /**
@@ -276,7 +299,7 @@ public final class GmiModel implements SelfSupervisedModel {
         return "GMI(" + variant.cliName() + ", " + encoder + ", alpha=" + alpha + ", beta=" + beta + ", gamma=" + gamma + ", K=" + negatives
                 + ", " + samplerMode.name().toLowerCase(java.util.Locale.ROOT) + " negatives"
                 + (jsdMode == JsdMi.Mode.LOGITS ? ", JSD on logits" : "")
-                + (sampledReconstruction != null ? ", sampled reconstruction k=" + sampledReconstruction.samplesPerNode() : "")
+                + (sampled ? ", sampled reconstruction k=" + reconNegatives : "")
                 + ")";
     }
 }

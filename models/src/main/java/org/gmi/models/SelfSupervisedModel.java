@@ -9,8 +9,22 @@ import org.gmi.engine.Matrix;
 
 /** A model the {@link Trainer} can fit: parameters, a training loss, and embeddings. */
 public interface SelfSupervisedModel {
-    /** The loss of one training step, and its unweighted terms by name for logging. */
-    record Loss(Tensor total, Map<String, Double> terms) {}
+    /**
+     * The unweighted terms of a loss, as a model's own record ({@link GmiModel.Terms},
+     * {@link DgiModel.Terms}); {@link #byName} is what logs, metrics.json and checkpoints record.
+     */
+    interface Terms {
+        /** The terms computed this step by their names in logs and metrics.json, in the order of the loss. */
+        Map<String, Double> byName();
+    }
+
+    /** The loss of one training step and its unweighted terms. */
+    record Loss(Tensor total, Terms parts) {
+        /** {@link Terms#byName} of the parts. */
+        public Map<String, Double> terms() {
+            return parts.byName();
+        }
+    }
 
     List<Parameter> parameters();
 
