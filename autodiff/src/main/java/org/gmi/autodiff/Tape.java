@@ -47,6 +47,14 @@ public final class Tape {
         return backend;
     }
 
+    /**
+     * This tape when it computes on the host, otherwise a fresh host tape: where a result wanted on the
+     * host (the final embedding) is computed once a device run's buffers are no longer needed.
+     */
+    public Tape onHost() {
+        return backend.isCpu() ? this : new Tape();
+    }
+
     /** Ops call this from their {@code apply}; returns the op for chaining. */
     public <T extends Op> T record(T op) {
         if (profile != null) {

@@ -32,6 +32,12 @@ public interface Backend
     /** The most bytes this backend held at once in buffers it allocated (0 for the CPU: see the heap). */
     long peakBytes();
 
+    /**
+     * Prepares the kernels before a long run where that pays (the CPU backend runs its kernels once
+     * on small shapes so that the JIT has compiled them before the first epoch); a no-op by default.
+     */
+    default void warmUp() {}
+
     /** Waits until all work sent so far has finished (for timing); a no-op on the CPU. */
     default void finish() {}
 

@@ -20,6 +20,12 @@ public final class CpuBackend implements Backend {
         return true;
     }
 
+    /** Runs every kernel once on small shapes ({@link Kernels#warmUp()}, once per JVM). */
+    @Override
+    public void warmUp() {
+        Kernels.warmUp();
+    }
+
     /** The host matrix behind a handle of this backend. */
     public static Matrix host(DeviceMatrix m) {
         if (m instanceof Matrix h) {

@@ -9,7 +9,6 @@ import org.gmi.autodiff.Adam;
 import org.gmi.autodiff.Parameter;
 import org.gmi.autodiff.OpProfile;
 import org.gmi.autodiff.Tape;
-import org.gmi.engine.Kernels;
 import org.gmi.engine.Matrix;
 import org.gmi.engine.Backend;
 import org.gmi.engine.CpuBackend;
@@ -35,7 +34,7 @@ import org.gmi.models.PhaseTimes.Phase;
  *
  * <p>Timing: each epoch's wall time is split into {@link PhaseTimes phases} (the model marks its
  * forward parts, the loop the backward pass and the optimiser) and reported with the epoch.
- * {@link #train} first warms the kernels up ({@link Kernels#warmUp()}, once per JVM) when the graph
+ * {@link #train} first warms the backend's kernels up ({@link Backend#warmUp()}) when the graph
  * is big enough for interpreted kernels to slow the first epochs noticeably.
  */
 public final class Trainer {
@@ -85,8 +84,8 @@ public final class Trainer {
                                     Backend backend) {
         config.validate();
         SelfSupervisedModel model = createModel(graph, config);
-        if (backend.isCpu() && worthWarmingUp(graph, config)) {
-            Kernels.warmUp();
+        if (worthWarmingUp(graph, config)) {
+            backend.warmUp();
         }
         return fit(model, config, listener, checkpoints, backend);
     }
@@ -144,18 +143,15 @@ public final class Trainer {
             return fit(model, config, listener, checkpoints, backend, params, adam, tape);
         } finally {
             tape.release();
-            if (!backend.isCpu()) {
-                for (Parameter p : params) {
-                    p.toHost();
-                }
-                adam.release();
+            for (Parameter p : params) {
+                p.toHost();
             }
+            adam.release();
         }
     }
 
     private static TrainResult fit(SelfSupervisedModel model, TrainConfig config, TrainingListener listener,
                                    Checkpointing checkpoints, Backend backend, List<Parameter> params, Adam adam, Tape tape) {
-        boolean device = !backend.isCpu();
         float[][] best = new float[params.size()][];
         for (int k = 0; k < params.size(); k++) {
             best[k] = params.get(k).value().data.clone();
@@ -186,14 +182,12 @@ public final class Trainer {
                 terms.put(t.getKey(), list);
             }
         }
-        // on a device: the parameters move there and the best epoch's copy is kept there too
-        DeviceMatrix[] bestOnDevice = device ? new DeviceMatrix[params.size()] : null;
-        if (device) {
-            for (int k = 0; k < params.size(); k++) {
-                Parameter p = params.get(k);
-                p.toBackend(backend);
-                bestOnDevice[k] = backend.upload(new Matrix(p.rows(), p.cols(), best[k]));
-            }
+        // the parameters move to the backend (nothing moves on the CPU) and the best epoch's copy is kept there too
+        DeviceMatrix[] bestKept = new DeviceMatrix[params.size()];
+        for (int k = 0; k < params.size(); k++) {
+            Parameter p = params.get(k);
+            p.toBackend(backend);
+            bestKept[k] = backend.upload(new Matrix(p.rows(), p.cols(), best[k]));
         }
         PhaseTimes phases = new PhaseTimes();
         model.setPhaseTimes(phases);
@@ -218,11 +212,7 @@ public final class Trainer {
                 bestEpoch = epoch;
                 sinceBest = 0;
                 for (int k = 0; k < params.size(); k++) {
-                    if (device) {
-                        backend.copy(params.get(k).buffer(), bestOnDevice[k]);
-                    } else {
-                        System.arraycopy(params.get(k).value().data, 0, best[k], 0, best[k].length);
-                    }
+                    backend.copy(params.get(k).buffer(), bestKept[k]);
                 }
             } else {
                 sinceBest++;
@@ -241,9 +231,7 @@ public final class Trainer {
             listener.onEpoch(new EpochReport(epoch, config.epochs, value, loss.terms(), seconds[epoch - 1],
                     bestEpoch, sinceBest, config.patience, phases.secondsByPhase()));
             if (checkpoints.every() > 0 && (finished || epoch % checkpoints.every() == 0)) {
-                if (device) {
-                    readBest(backend, bestOnDevice, best);
-                }
+                readBest(backend, bestKept, best);
                 TrainState state = snapshot(epoch, finished, params, adam, best, bestLoss, bestEpoch, sinceBest,
                         losses, terms, seconds);
                 if (state.isFinite()) {
@@ -251,28 +239,27 @@ public final class Trainer {
                 }
             }
         }
-        if (device) {
-            readBest(backend, bestOnDevice, best);
-            for (int k = 0; k < params.size(); k++) {
-                params.get(k).toHost();
-                backend.release(bestOnDevice[k]);
-            }
+        readBest(backend, bestKept, best);
+        for (int k = 0; k < params.size(); k++) {
+            params.get(k).toHost();
+            backend.release(bestKept[k]);
         }
         for (int k = 0; k < params.size(); k++) {
             params.get(k).setValue(new Matrix(params.get(k).rows(), params.get(k).cols(), best[k]));
         }
-        // On the CPU the training tape's buffers take the final forward (a fresh tape would add the
-        // encoder's N x d buffers on top of everything training holds: the run's peak memory).
+        // The embedding is computed on the host. On the CPU the training tape's buffers take that forward
+        // (a fresh tape would add the encoder's N x d buffers on top of everything training holds: the
+        // run's peak memory); after a device run, a host tape.
         tape.setProfile(null);
-        Matrix embeddings = device ? model.embed() : model.embed(tape);
+        Matrix embeddings = model.embed(tape.onHost());
         return new TrainResult(embeddings, epoch, bestEpoch, Arrays.copyOf(losses, epoch), termArrays(terms),
                 Arrays.copyOf(seconds, epoch));
     }
 
-    /** best[k] = the device copy of the best epoch's parameter k. */
-    private static void readBest(Backend backend, DeviceMatrix[] bestOnDevice, float[][] best) {
+    /** best[k] = the backend's copy of the best epoch's parameter k. */
+    private static void readBest(Backend backend, DeviceMatrix[] bestKept, float[][] best) {
         for (int k = 0; k < best.length; k++) {
-            backend.read(bestOnDevice[k], new Matrix(bestOnDevice[k].rows(), bestOnDevice[k].cols(), best[k]));
+            backend.read(bestKept[k], new Matrix(bestKept[k].rows(), bestKept[k].cols(), best[k]));
         }
     }
 
