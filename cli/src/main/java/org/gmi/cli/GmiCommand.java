@@ -1,6 +1,8 @@
 package org.gmi.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import org.gmi.graph.DataFiles;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -47,6 +49,14 @@ abstract class GmiCommand implements Callable<Integer> {
     /** Whether stderr is a terminal, as ./gmi tells through {@code -Dgmi.stderr.tty}; false when unknown. */
     protected static boolean stderrIsTerminal() {
         return Boolean.getBoolean("gmi.stderr.tty");
+    }
+
+    /** Refuses (exit 2) a {@code flag}'s path that is not a regular file: missing, a folder, a FIFO, a device. */
+    static void requireRegularFile(String flag, Path p) {
+        String kind = DataFiles.notARegularFile(p);
+        if (kind != null) {
+            throw new BadInputException(flag + ": " + DataFiles.notARegularFileMessage(p, kind));
+        }
     }
 
     static void require(boolean ok, String message) {

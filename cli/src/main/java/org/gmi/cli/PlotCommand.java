@@ -56,7 +56,7 @@ final class PlotCommand extends GmiCommand {
         protected int run() throws Exception {
             PrintWriter err = err();
             data.validate();
-            require(Files.isRegularFile(embeddings), "--embeddings: no such file '" + embeddings + "'");
+            requireRegularFile("--embeddings", embeddings);
             require(!Files.isDirectory(outFile), "--out: '" + outFile + "' is a folder; give a file name such as embeddings.png");
             require(force || !Files.exists(outFile), "--out: '" + outFile + "' exists; pass --force to replace it");
             Path parent = outFile.toAbsolutePath().getParent();

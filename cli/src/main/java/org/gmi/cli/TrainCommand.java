@@ -367,7 +367,7 @@ final class TrainCommand extends GmiCommand {
         }
         out = resume;
         Path folder = resume.resolve(Checkpoint.FOLDER);
-        require(Files.isRegularFile(Checkpoint.file(folder)), "--resume: no checkpoint in '" + resume + "' ("
+        require(Files.exists(Checkpoint.file(folder)) || Files.isSymbolicLink(Checkpoint.file(folder)), "--resume: no checkpoint in '" + resume + "' ("
                 + Checkpoint.file(folder) + " does not exist; only a run with --checkpoint-every N leaves one)");
         Checkpoint.Contents c = Checkpoint.read(folder);
         var parsed = spec.commandLine().getParseResult();

@@ -47,8 +47,9 @@ public final class PlainLoader {
         }
         Path featuresFile = folder.resolve(FEATURES);
         Path labelsFile = folder.resolve(LABELS);
-        boolean hasFeatures = Files.exists(featuresFile);
-        boolean hasLabels = Files.exists(labelsFile);
+        // a broken link counts as present: reading it then names the problem instead of ignoring the file
+        boolean hasFeatures = Files.exists(featuresFile) || Files.isSymbolicLink(featuresFile);
+        boolean hasLabels = Files.exists(labelsFile) || Files.isSymbolicLink(labelsFile);
 
         int[][] edges = readEdges(edgesFile);
         int[] src = edges[0], dst = edges[1];

@@ -110,7 +110,9 @@ public final class PlanetoidLoader {
 
             @Override
             public boolean has(String fileName) {
-                return Files.isRegularFile(folder.resolve(fileName));
+                // anything there counts: read() then refuses a folder, FIFO or device by name
+                Path p = folder.resolve(fileName);
+                return Files.exists(p) || Files.isSymbolicLink(p);
             }
 
             @Override

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.zip.CRC32;
+import org.gmi.graph.DataFiles;
 
 /**
  * A training checkpoint on disk: one file, {@code FOLDER/state.ckpt}, holding a {@link TrainState}
@@ -108,6 +109,10 @@ public final class Checkpoint {
     /** Reads {@code folder/state.ckpt}; throws {@link CheckpointFormatException} naming the file when it is missing or damaged. */
     public static Contents read(Path folder) {
         Path f = file(folder);
+        String kind = DataFiles.notARegularFile(f);
+        if (kind != null && !kind.equals("missing")) {
+            throw new CheckpointFormatException("checkpoint " + DataFiles.notARegularFileMessage(f, kind));
+        }
         long size;
         try {
             size = Files.size(f);
