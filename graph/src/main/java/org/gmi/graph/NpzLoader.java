@@ -92,10 +92,7 @@ public final class NpzLoader {
         if (labelArray == null) {
             notes.add("no labels: every node unlabelled");
         }
-        int numClasses = 0;
-        for (int l : labels) {
-            numClasses = Math.max(numClasses, l + 1);
-        }
+        int numClasses = ClassIds.compact(labels, 0, where + "[" + labelEntry + "]", notes);
 
         // adjacency: stored entries with a non-zero value, symmetrised
         CsrBuilder b = new CsrBuilder(n);
