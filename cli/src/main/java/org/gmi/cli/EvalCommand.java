@@ -65,6 +65,7 @@ final class EvalCommand extends GmiCommand {
         Parallel.setThreads(threads);
 
         Matrix x = NpyReader.read(embeddings);
+        requireUsableEmbeddings("--embeddings", embeddings, x);
         Graph graph = data.load();
         require(x.rows == graph.numNodes(), "--embeddings: '" + embeddings + "' has " + x.rows + " rows but dataset "
                 + graph.name() + " has " + graph.numNodes() + " nodes");

@@ -2,6 +2,7 @@ package org.gmi.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import org.gmi.engine.Matrix;
 import org.gmi.graph.DataFiles;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,6 +58,26 @@ abstract class GmiCommand implements Callable<Integer> {
         if (kind != null) {
             throw new BadInputException(flag + ": " + DataFiles.notARegularFileMessage(p, kind));
         }
+    }
+
+    /**
+     * Refuses (exit 2) embeddings that cannot mean anything: no rows, no columns, or a value that is
+     * NaN or infinite (the first one is named, with how many there are).
+     */
+    static void requireUsableEmbeddings(String flag, Path file, Matrix x) {
+        require(x.rows > 0 && x.cols > 0, flag + ": '" + file + "' holds a " + x.rows + " x " + x.cols
+                + " matrix: embeddings need at least one row and one column");
+        long bad = 0;
+        int first = -1;
+        for (int k = 0; k < x.data.length; k++) {
+            if (!Float.isFinite(x.data[k])) {
+                bad++;
+                first = first < 0 ? k : first;
+            }
+        }
+        require(bad == 0, flag + ": '" + file + "' holds " + bad + " non-finite value" + (bad == 1 ? "" : "s")
+                + " (the first, row " + (first / Math.max(x.cols, 1)) + ", column " + (first % Math.max(x.cols, 1)) + ", is "
+                + (first < 0 ? "" : x.data[first]) + "); embeddings must be finite");
     }
 
     static void require(boolean ok, String message) {

@@ -63,6 +63,7 @@ final class PlotCommand extends GmiCommand {
             require(parent != null && Files.isDirectory(parent), "--out: folder '" + parent + "' does not exist");
 
             Matrix x = NpyReader.read(embeddings);
+            requireUsableEmbeddings("--embeddings", embeddings, x);
             Graph graph = data.load();
             require(x.rows == graph.numNodes(), "--embeddings: '" + embeddings + "' has " + x.rows + " rows but dataset "
                     + graph.name() + " has " + graph.numNodes() + " nodes");
