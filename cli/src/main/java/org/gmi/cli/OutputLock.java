@@ -24,8 +24,10 @@ import java.time.temporal.ChronoUnit;
  * <p>{@link #close()} deletes the file while still holding the lock, then releases it, and removes
  * the folder again if the lock made it and it is empty. A run that deletes the file can race one
  * that has just opened it: that one would lock a file no longer in the folder. So a run counts the
- * lock as its own only once the file at the path holds its own line, and tries again otherwise.
- * A killed run leaves the file behind, unlocked: the next run takes it over.
+ * lock as its own only when the path names the same file (device and inode) before it opened it
+ * and after it locked it, and tries again otherwise. It never opens the file a second time while
+ * it holds the lock: POSIX releases a process's locks on a file when it closes any descriptor of
+ * that file. A killed run leaves the file behind, unlocked: the next run takes it over.
  */
 final class OutputLock implements AutoCloseable {
     static final String FILE = ".gmi.lock";
@@ -70,7 +72,18 @@ final class OutputLock implements AutoCloseable {
         String me = "pid " + ProcessHandle.current().pid() + " on " + host() + ", started "
                 + Instant.now().truncatedTo(ChronoUnit.SECONDS);
         for (int attempt = 0; attempt < 10; attempt++) {
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            try {
+                Files.createFile(file);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // a holder's, or one a killed run left: tryLock tells which
+            }
+            Object before = fileKey(file);
+            FileChannel ch;
+            try {
+                ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            } catch (NoSuchFileException e) {
+                continue; // deleted by its holder in between
+            }
             FileLock l;
             try {
                 l = ch.tryLock();
@@ -88,14 +101,15 @@ final class OutputLock implements AutoCloseable {
                 throw new BadInputException(flag + ": '" + folder + "' is in use by another gmi run (" + holder
                         + "); wait for it to end, or choose another folder");
             }
-            byte[] line = (me + "\n").getBytes(StandardCharsets.UTF_8);
-            ch.truncate(0);
-            ch.write(ByteBuffer.wrap(line), 0);
-            ch.force(false);
-            if (me.equals(readLine(file))) {
+            Object after = fileKey(file);
+            if (before != null && before.equals(after)) {
+                byte[] line = (me + "\n").getBytes(StandardCharsets.UTF_8);
+                ch.truncate(0);
+                ch.write(ByteBuffer.wrap(line), 0);
+                ch.force(false);
                 return new OutputLock(folder, file, created, ch, l);
             }
-            l.release(); // the file was deleted or replaced by its previous holder: lock the new one
+            l.release(); // the file was deleted or replaced by its previous holder: lock the one there now
             ch.close();
         }
         throw new BadInputException(flag + ": could not lock '" + file + "': it kept being replaced");
@@ -146,9 +160,11 @@ final class OutputLock implements AutoCloseable {
         return s.isEmpty() ? "it has not written its process id yet" : Text.oneLine(s);
     }
 
-    private static String readLine(Path file) throws IOException {
+    /** The identity of the file at {@code p} (device and inode where the platform has them), without opening it; null if none. */
+    private static Object fileKey(Path p) throws IOException {
         try {
-            return Files.readString(file, StandardCharsets.UTF_8).strip();
+            var a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+            return a.fileKey() != null ? a.fileKey() : a.creationTime(); // no file keys: a weaker identity
         } catch (NoSuchFileException e) {
             return null;
         }
