@@ -65,8 +65,8 @@ abstract class GmiCommand implements Callable<Integer> {
      * NaN or infinite (the first one is named, with how many there are).
      */
     static void requireUsableEmbeddings(String flag, Path file, Matrix x) {
-        require(x.rows > 0 && x.cols > 0, flag + ": '" + file + "' holds a " + x.rows + " x " + x.cols
-                + " matrix: embeddings need at least one row and one column");
+        require(x.rows > 0 && x.cols > 0, flag + ": '" + file + "' holds a matrix of " + x.rows + " x " + x.cols
+                + ": embeddings need at least one row and one column");
         long bad = 0;
         int first = -1;
         for (int k = 0; k < x.data.length; k++) {

@@ -91,8 +91,8 @@ public final class PlainLoader {
             long named = 2L * src.length;
             if (maxId + 1 - named > MAX_UNNAMED_NODES) {
                 throw new GraphFormatException(edgesFile + ": line " + edges[2][maxAt] + ": node id " + maxId + " implies "
-                        + (maxId + 1) + " nodes, but the " + src.length + " edge line" + (src.length == 1 ? "" : "s")
-                        + " name at most " + named + "; more than " + MAX_UNNAMED_NODES + " nodes without an edge is refused "
+                        + (maxId + 1) + " nodes, but the " + src.length + (src.length == 1 ? " edge line names" : " edge lines name")
+                        + " at most " + named + "; more than " + MAX_UNNAMED_NODES + " nodes without an edge is refused "
                         + "as implausible: number the nodes from 0 without gaps, or give " + FEATURES + " or " + LABELS
                         + " to fix the node count");
             }

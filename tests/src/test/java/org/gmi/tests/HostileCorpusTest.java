@@ -56,7 +56,7 @@ class HostileCorpusTest {
         EXPECTED.put("empty_edges", List.of("edges.csv", "no edges"));
         EXPECTED.put("huge_id", List.of("edges.csv", "line 2", "too large"));
         EXPECTED.put("huge_sparse_id", List.of("edges.csv", "line 1", "node id 99999999 implies 100000000 nodes",
-                "name at most 2"));
+                "names at most 2"));
         EXPECTED.put("inf_feature", List.of("features.csv", "line 2", "non-finite value 'inf'"));
         EXPECTED.put("label_count", List.of("labels.csv", "4 labels", "3 rows"));
         EXPECTED.put("label_too_large", List.of("labels.csv", "line 2", "70000 out of range"));
@@ -526,7 +526,7 @@ class HostileCorpusTest {
         Path empty = dir.resolve("n-by-0.npy");
         writeNpy(empty, 6, 0);
         Cli r = bounded("eval N x 0", () -> Cli.run("eval", "--embeddings", empty.toString(), "--dataset", data.toString()));
-        assertOneLineExit2(r, "eval of N x 0", "holds a 6 x 0 matrix");
+        assertOneLineExit2(r, "eval of N x 0", "holds a matrix of 6 x 0");
 
         // a real checkpoint: a diverging run keeps its last good one (exit 3)
         Path run = dir.resolve("diverged");
