@@ -17,7 +17,8 @@ import java.util.List;
  * file already renamed, so a failed run leaves none of its outputs behind; a folder made for the
  * outputs is removed again if that leaves it empty. A process killed with SIGKILL runs no hook: it
  * leaves at most such temporary files, which {@link #removeStale} deletes at the next run into the
- * folder.
+ * folder. Given the {@link OutputLock} of the folder, it releases the lock last, on success and on
+ * failure alike (the lock then removes a folder it made if nothing else is left in it).
  */
 public final class AtomicOutputs implements AutoCloseable {
     private record Entry(Path target, Path temp) {}
@@ -26,15 +27,24 @@ public final class AtomicOutputs implements AutoCloseable {
     private final List<Path> committed = new ArrayList<>();
     private final Thread hook = new Thread(this::cleanUp, "gmi-cleanup");
     private final Path createdFolder;
+    private final OutputLock lock;
     private boolean done;
 
     public AtomicOutputs() {
-        this(null);
+        this((Path) null);
     }
 
     /** @param createdFolder a folder made for these outputs, removed on failure if empty; or null */
     public AtomicOutputs(Path createdFolder) {
         this.createdFolder = createdFolder;
+        this.lock = null;
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    /** Outputs into the folder {@code lock} holds; the lock is released when these are committed or cleaned up. */
+    AtomicOutputs(OutputLock lock) {
+        this.createdFolder = null;
+        this.lock = lock;
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
@@ -69,6 +79,9 @@ public final class AtomicOutputs implements AutoCloseable {
             cleanUp();
         }
         done = true;
+        if (lock != null) {
+            lock.close();
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
@@ -85,6 +98,9 @@ public final class AtomicOutputs implements AutoCloseable {
         }
         for (Path p : committed) {
             deleteQuietly(p);
+        }
+        if (lock != null) {
+            lock.close();
         }
         if (createdFolder != null) {
             try (var left = Files.list(createdFolder)) {

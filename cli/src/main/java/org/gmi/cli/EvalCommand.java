@@ -55,7 +55,7 @@ final class EvalCommand extends GmiCommand {
         require(threads >= 1, "--threads must be >= 1, got " + threads);
         data.validate();
         probe.validate();
-        require(Files.isRegularFile(embeddings), "--embeddings: no such file '" + embeddings + "'");
+        requireRegularFile("--embeddings", embeddings);
         if (outFile != null) {
             require(!Files.isDirectory(outFile), "--out: '" + outFile + "' is a folder; give a file name such as eval.json");
             require(force || !Files.exists(outFile), "--out: '" + outFile + "' exists; pass --force to replace it");
@@ -65,6 +65,7 @@ final class EvalCommand extends GmiCommand {
         Parallel.setThreads(threads);
 
         Matrix x = NpyReader.read(embeddings);
+        requireUsableEmbeddings("--embeddings", embeddings, x);
         Graph graph = data.load();
         require(x.rows == graph.numNodes(), "--embeddings: '" + embeddings + "' has " + x.rows + " rows but dataset "
                 + graph.name() + " has " + graph.numNodes() + " nodes");

@@ -1,6 +1,9 @@
 package org.gmi.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import org.gmi.engine.Matrix;
+import org.gmi.graph.DataFiles;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -47,6 +50,34 @@ public abstract class GmiCommand implements Callable<Integer> {
     /** Whether stderr is a terminal, as ./gmi tells through {@code -Dgmi.stderr.tty}; false when unknown. */
     protected static boolean stderrIsTerminal() {
         return Boolean.getBoolean("gmi.stderr.tty");
+    }
+
+    /** Refuses (exit 2) a {@code flag}'s path that is not a regular file: missing, a folder, a FIFO, a device. */
+    public static void requireRegularFile(String flag, Path p) {
+        String kind = DataFiles.notARegularFile(p);
+        if (kind != null) {
+            throw new BadInputException(flag + ": " + DataFiles.notARegularFileMessage(p, kind));
+        }
+    }
+
+    /**
+     * Refuses (exit 2) embeddings that cannot mean anything: no rows, no columns, or a value that is
+     * NaN or infinite (the first one is named, with how many there are).
+     */
+    public static void requireUsableEmbeddings(String flag, Path file, Matrix x) {
+        require(x.rows > 0 && x.cols > 0, flag + ": '" + file + "' holds a matrix of " + x.rows + " x " + x.cols
+                + ": embeddings need at least one row and one column");
+        long bad = 0;
+        int first = -1;
+        for (int k = 0; k < x.data.length; k++) {
+            if (!Float.isFinite(x.data[k])) {
+                bad++;
+                first = first < 0 ? k : first;
+            }
+        }
+        require(bad == 0, flag + ": '" + file + "' holds " + bad + " non-finite value" + (bad == 1 ? "" : "s")
+                + " (the first, row " + (first / Math.max(x.cols, 1)) + ", column " + (first % Math.max(x.cols, 1)) + ", is "
+                + (first < 0 ? "" : x.data[first]) + "); embeddings must be finite");
     }
 
     public static void require(boolean ok, String message) {

@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.gmi.engine.Matrix;
+import org.gmi.graph.DataFiles;
 
 /**
  * Reads a 2-D NumPy {@code .npy} file into a float matrix: format versions 1.0, 2.0 and 3.0,
@@ -25,6 +26,10 @@ public final class NpyReader {
     private NpyReader() {}
 
     public static Matrix read(Path file) throws IOException {
+        String kind = DataFiles.notARegularFile(file);
+        if (kind != null) {
+            throw new NpyFormatException(DataFiles.notARegularFileMessage(file, kind));
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             ByteBuffer pre = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);

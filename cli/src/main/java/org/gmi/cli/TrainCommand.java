@@ -200,11 +200,18 @@ final class TrainCommand extends GmiCommand {
         Path checkpointFolder = out.resolve(Checkpoint.FOLDER);
         // the device before any output: a missing one is bad input and leaves nothing behind
         Backend backend = deviceOptions.open();
-        boolean createdOut = prepareOutputFolder(embeddingsFile, metricsFile, resumed != null);
-        AtomicOutputs.removeStale(out, embeddingsFile.getFileName().toString(), metricsFile.getFileName().toString());
-        AtomicOutputs.removeStale(checkpointFolder, Checkpoint.FILE);
-
-        try (backend; AtomicOutputs outputs = new AtomicOutputs(createdOut ? out : null)) {
+        // the folder is this run's until it ends: a second run into it stops here, naming this one
+        OutputLock lock;
+        try {
+            lock = OutputLock.acquire(out, resumed != null ? "--resume" : "--out");
+        } catch (IOException | RuntimeException e) {
+            backend.close();
+            throw e;
+        }
+        try (backend; AtomicOutputs outputs = new AtomicOutputs(lock)) {
+            checkEarlierOutputs(embeddingsFile, metricsFile, resumed != null);
+            AtomicOutputs.removeStale(out, embeddingsFile.getFileName().toString(), metricsFile.getFileName().toString());
+            AtomicOutputs.removeStale(checkpointFolder, Checkpoint.FILE);
             Path embeddingsTemp = outputs.temp(embeddingsFile);
             Path metricsTemp = outputs.temp(metricsFile);
 
@@ -367,7 +374,7 @@ final class TrainCommand extends GmiCommand {
         }
         out = resume;
         Path folder = resume.resolve(Checkpoint.FOLDER);
-        require(Files.isRegularFile(Checkpoint.file(folder)), "--resume: no checkpoint in '" + resume + "' ("
+        require(Files.exists(Checkpoint.file(folder)) || Files.isSymbolicLink(Checkpoint.file(folder)), "--resume: no checkpoint in '" + resume + "' ("
                 + Checkpoint.file(folder) + " does not exist; only a run with --checkpoint-every N leaves one)");
         Checkpoint.Contents c = Checkpoint.read(folder);
         var parsed = spec.commandLine().getParseResult();
@@ -520,11 +527,8 @@ final class TrainCommand extends GmiCommand {
         return all;
     }
 
-    /** Checks DIR and creates it if needed; returns whether it was created here. */
-    private boolean prepareOutputFolder(Path embeddingsFile, Path metricsFile, boolean resuming) throws IOException {
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new BadInputException("--out: '" + out + "' exists and is not a folder");
-        }
+    /** Refuses (without --force) outputs or the checkpoint of an earlier run in DIR; called while DIR is locked. */
+    private void checkEarlierOutputs(Path embeddingsFile, Path metricsFile, boolean resuming) {
         if (!force) {
             List<String> existing = new ArrayList<>();
             for (Path p : List.of(embeddingsFile, metricsFile)) {
@@ -539,17 +543,6 @@ final class TrainCommand extends GmiCommand {
                     + "' holds the checkpoint of an interrupted run; continue it with --resume " + out
                     + ", or pass --force to start afresh");
         }
-        boolean created = false;
-        if (!Files.isDirectory(out)) {
-            try {
-                Files.createDirectories(out);
-            } catch (IOException e) {
-                throw new BadInputException("--out: cannot create folder '" + out + "' (" + ExitCodes.messageFor(e) + ")", e);
-            }
-            created = true;
-        }
-        require(Files.isWritable(out), "--out: folder '" + out + "' is not writable");
-        return created;
     }
 
     static Map<String, Object> splitJson(Graph g) {

@@ -68,8 +68,11 @@ public final class Datasets {
             throw new GraphFormatException(p + ": not a dataset; expected a .npz file or a folder (Planetoid ind.NAME.* "
                     + "files, or edges.csv)");
         }
+        if (Files.exists(p) && !Files.isDirectory(p)) {
+            DataFiles.requireRegularFile(p); // a FIFO or a device is refused unread
+        }
         if (Files.isDirectory(p)) {
-            if (Files.exists(p.resolve(PlainLoader.EDGES))) {
+            if (Files.exists(p.resolve(PlainLoader.EDGES), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 return PlainLoader.load(p, opts);
             }
             if (!PlanetoidLoader.namesIn(p).isEmpty()) {

@@ -4,7 +4,7 @@ package org.gmi.graph;
  * What is wrong with some bytes, without the file name: thrown by the parsers (pickle, .npy,
  * text) and turned into a {@link GraphFormatException} naming the file by the loader that knows it.
  */
-final class FormatProblem extends RuntimeException {
+class FormatProblem extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     FormatProblem(String message) {

@@ -92,10 +92,7 @@ public final class NpzLoader {
         if (labelArray == null) {
             notes.add("no labels: every node unlabelled");
         }
-        int numClasses = 0;
-        for (int l : labels) {
-            numClasses = Math.max(numClasses, l + 1);
-        }
+        int numClasses = ClassIds.compact(labels, 0, where + "[" + labelEntry + "]", notes);
 
         // adjacency: stored entries with a non-zero value, symmetrised
         CsrBuilder b = new CsrBuilder(n);
@@ -124,15 +121,19 @@ public final class NpzLoader {
         return new Graph(DataFiles.stem(npz), a.matrix(), features, labels, numClasses, split, report);
     }
 
+    /**
+     * The entries either layout reads, inflated. Each entry's size as the archive records it is
+     * checked against {@link DataFiles#maxArrayBytes} (and all of them together against four times
+     * that) before anything is inflated, and an entry that inflates beyond its recorded size is
+     * refused: a small archive cannot make this loader allocate gigabytes.
+     */
     private static Map<String, byte[]> readZip(Path npz) {
-        if (!Files.exists(npz)) {
-            throw new GraphFormatException(npz + ": no such file");
-        }
-        if (Files.isDirectory(npz)) {
-            throw new GraphFormatException(npz + ": is a folder, expected a .npz file");
-        }
+        DataFiles.requireRegularFile(npz);
         Map<String, byte[]> out = new LinkedHashMap<>();
+        long limit = DataFiles.maxArrayBytes();
         try (ZipFile zip = new ZipFile(npz.toFile())) {
+            List<ZipEntry> used = new ArrayList<>();
+            long total = 0;
             Enumeration<? extends ZipEntry> es = zip.entries();
             while (es.hasMoreElements()) {
                 ZipEntry e = es.nextElement();
@@ -143,8 +144,24 @@ public final class NpzLoader {
                     out.put(e.getName(), null); // listed in messages, never read
                     continue;
                 }
+                long size = e.getSize();
+                String where = npz + "[" + e.getName() + "]";
+                if (size > limit) {
+                    throw new GraphFormatException(where + ": inflates to " + DataFiles.size(size) + " from "
+                            + DataFiles.size(Math.max(e.getCompressedSize(), 0)) + " in the archive, more than the "
+                            + DataFiles.size(limit) + " one array may take here (an eighth of the "
+                            + DataFiles.size(Runtime.getRuntime().maxMemory()) + " Java heap); refused before inflating it");
+                }
+                total += Math.max(size, 0);
+                used.add(e);
+            }
+            if (total > 4 * limit) {
+                throw new GraphFormatException(npz + ": its arrays inflate to " + DataFiles.size(total) + " together, more than the "
+                        + DataFiles.size(4 * limit) + " a graph may take here (half the Java heap); refused before inflating them");
+            }
+            for (ZipEntry e : used) {
                 try (InputStream in = zip.getInputStream(e)) {
-                    out.put(e.getName(), readCapped(in, npz, e.getName()));
+                    out.put(e.getName(), inflate(in, e, npz, limit));
                 }
             }
         } catch (ZipException e) {
@@ -158,19 +175,20 @@ public final class NpzLoader {
         return out;
     }
 
-    private static byte[] readCapped(InputStream in, Path npz, String entry) throws IOException {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        byte[] chunk = new byte[1 << 16];
-        long total = 0;
-        int r;
-        while ((r = in.read(chunk)) > 0) {
-            total += r;
-            if (total > DataFiles.MAX_BYTES) {
-                throw new GraphFormatException(npz + "[" + entry + "]: more than " + DataFiles.MAX_BYTES + " bytes uncompressed");
-            }
-            buf.write(chunk, 0, r);
+    /** An entry's bytes: exactly its recorded size when the archive records one, else at most {@code limit}. */
+    private static byte[] inflate(InputStream in, ZipEntry e, Path npz, long limit) throws IOException {
+        String where = npz + "[" + e.getName() + "]";
+        long recorded = e.getSize();
+        byte[] b = in.readNBytes((int) (recorded >= 0 ? recorded : limit));
+        if (recorded >= 0 && b.length < recorded) {
+            throw new GraphFormatException(where + ": inflates to " + b.length + " bytes, but the archive records "
+                    + recorded + " (truncated)");
         }
-        return buf.toByteArray();
+        if (in.read() >= 0) {
+            throw new GraphFormatException(where + ": inflates beyond the " + (recorded >= 0 ? recorded + " bytes the archive records"
+                    : DataFiles.size(limit) + " one array may take here") + "; refused");
+        }
+        return b;
     }
 
     private static NdArray npy(Map<String, byte[]> entries, String where, String entry) {

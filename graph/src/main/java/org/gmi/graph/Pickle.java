@@ -20,7 +20,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A strict interpreter for Python pickles of protocol 2 to 4, limited to what Planetoid and
+ * A strict interpreter for Python pickles of protocol 0 to 5, limited to what Planetoid and
  * GraphGallery files hold: numpy arrays and dtypes, scipy CSR matrices, (default)dicts, lists,
  * tuples, numbers and strings.
  *
@@ -33,7 +33,15 @@ import java.util.TreeSet;
  * called or instantiated by name: "calling" an allowed global (REDUCE, NEWOBJ) only builds a
  * passive Java value ({@link NdArray}, {@link NdArray.DType}, {@link PyObject}, a map or list).
  * Opcodes that would look up or call code by other means (INST, OBJ, PERSID, BINPERSID, EXT1/2/4)
- * are refused too.
+ * are refused too, and so is protocol 5's NEXT_BUFFER (an out-of-band buffer a file cannot carry).
+ * Protocol 5's in-band buffers (BYTEARRAY8, READONLY_BUFFER) and numpy's {@code _frombuffer}
+ * reconstruction of an array from one are read.
+ *
+ * <p>What a pickle may build is bounded by its own size: every value but a copy costs at least one
+ * byte of the file, and copies ({@code list(x)}, {@code set(x)}) may add at most
+ * {@link #COPIES_PER_BYTE} items per byte of the file, so a small pickle cannot expand into
+ * gigabytes here. (Sharing is free: a list memoised once and referenced under many keys is one
+ * list; a reader that expands it, such as the Planetoid adjacency, bounds that itself.)
  *
  * <p>Python values map to: int to {@code Long} (or {@code BigInteger}), float to {@code Double},
  * bool to {@code Boolean}, None to {@code null}, str to {@code String} (Python 2 byte strings are
@@ -58,7 +66,18 @@ final class Pickle {
             "__builtin__.set", "builtins.set",
             "__builtin__.object", "builtins.object",
             "copy_reg._reconstructor", "copyreg._reconstructor",
-            "_codecs.encode")));
+            "_codecs.encode",
+            "numpy.core.numeric._frombuffer", "numpy._core.numeric._frombuffer")));
+
+    /** Items that copies may add per byte of the pickle, on top of a floor of {@link #COPY_FLOOR}. */
+    static final int COPIES_PER_BYTE = 8;
+    static final long COPY_FLOOR = 1 << 20;
+
+    /**
+     * The opcodes a protocol 0 or 1 pickle (no PROTO header) can start with: MARK, the empty
+     * containers, GLOBAL, NONE and the scalar and string opcodes. Anything else is not a pickle.
+     */
+    private static final String FIRST_OPS_WITHOUT_PROTO = "(]})cNIJKLMFGSVTUX";
 
     /** An allowed global, as a token: it can be passed around and "called", never executed. */
     record Global(String module, String name) {
@@ -106,6 +125,7 @@ final class Pickle {
     private final ArrayList<Object> stack = new ArrayList<>();
     private final IntArrayList marks = new IntArrayList();
     private final Int2ObjectOpenHashMap<Object> memo = new Int2ObjectOpenHashMap<>();
+    private long copied;
 
     private Pickle(byte[] in, int offset) {
         this.in = in;
@@ -125,18 +145,43 @@ final class Pickle {
         if (pos >= in.length) {
             throw new FormatProblem("empty pickle (no bytes)");
         }
-        if ((in[pos] & 0xff) != 0x80) {
-            throw new FormatProblem(String.format(
-                    "not a pickle of protocol 2 to 4 (first byte 0x%02x, expected PROTO 0x80)", in[pos] & 0xff));
+        int first = in[pos] & 0xff;
+        if (first == 0x80) {
+            return interpret();
         }
+        if (FIRST_OPS_WITHOUT_PROTO.indexOf(first) < 0) {
+            throw new FormatProblem(String.format("not a pickle: first byte 0x%02x is neither PROTO 0x80 (protocols 2 to 5) "
+                    + "nor an opcode a protocol 0 or 1 pickle starts with", first));
+        }
+        try {
+            return interpret();
+        } catch (Refusal r) {
+            throw r;
+        } catch (FormatProblem p) {
+            // without a header the bytes may be anything: say so before what went wrong
+            throw new FormatProblem("not a pickle of protocol 2 to 5 (no PROTO header), nor a readable protocol 0 or 1 "
+                    + "pickle: " + p.getMessage());
+        }
+    }
+
+    /** A global or an opcode refused on purpose: reported as it is, never as "not a pickle". */
+    private static final class Refusal extends FormatProblem {
+        private static final long serialVersionUID = 1L;
+
+        Refusal(String message) {
+            super(message);
+        }
+    }
+
+    private Object interpret() {
         while (true) {
             opStart = pos;
             int op = u8();
             switch (op) {
                 case 0x80 -> { // PROTO
                     int p = u8();
-                    if (p < 2 || p > 4) {
-                        throw new FormatProblem("pickle protocol " + p + " is not supported (2 to 4)");
+                    if (p > 5) {
+                        throw new FormatProblem("pickle protocol " + p + " is not supported (0 to 5)");
                     }
                 }
                 case 0x95 -> { // FRAME: a length hint only
@@ -196,6 +241,8 @@ final class Pickle {
                         throw new FormatProblem("bad FLOAT " + FormatProblem.quote(s) + " at offset " + opStart);
                     }
                 }
+                case 'S' -> push(latin1(escapeDecode(quoted(line())))); // STRING (protocol 0, Python 2 str)
+                case 'V' -> push(rawUnicodeEscape(line())); // UNICODE (protocol 0)
                 case 'T' -> push(latin1(bytes(length32()))); // BINSTRING (Python 2 str)
                 case 'U' -> push(latin1(bytes(u8()))); // SHORT_BINSTRING
                 case 'X' -> push(utf8(bytes(length32()))); // BINUNICODE
@@ -204,6 +251,14 @@ final class Pickle {
                 case 'B' -> push(bytes(length32())); // BINBYTES
                 case 'C' -> push(bytes(u8())); // SHORT_BINBYTES
                 case 0x8e -> push(bytes(length64())); // BINBYTES8
+                case 0x96 -> push(bytes(length64())); // BYTEARRAY8 (protocol 5): read as bytes
+                case 0x98 -> { // READONLY_BUFFER (protocol 5): marks the buffer on top read-only
+                    if (!(peek() instanceof byte[])) {
+                        throw malformed("READONLY_BUFFER on " + typeName(peek()));
+                    }
+                }
+                case 0x97 -> throw new Refusal(String.format("refused pickle opcode NEXT_BUFFER at offset %d: the pickle "
+                        + "refers to an out-of-band buffer, which a file cannot carry", opStart));
                 case ')' -> push(tuple(new Object[0]));
                 case 't' -> push(tuple(popMark().toArray()));
                 case 0x85 -> push(tuple(new Object[] {pop()}));
@@ -298,7 +353,7 @@ final class Pickle {
                 case 'g' -> push(memoGet(memoIndex(parseLong(line())))); // GET
                 case 'h' -> push(memoGet(u8())); // BINGET
                 case 'j' -> push(memoGet(memoIndex(s32() & 0xffffffffL))); // LONG_BINGET
-                case 'i', 'o', 'P', 'Q', 0x82, 0x83, 0x84 -> throw new FormatProblem(String.format(
+                case 'i', 'o', 'P', 'Q', 0x82, 0x83, 0x84 -> throw new Refusal(String.format(
                         "refused pickle opcode %s at offset %d: it would look up or call code",
                         opName(op), opStart));
                 default -> throw new FormatProblem(String.format(
@@ -312,7 +367,7 @@ final class Pickle {
     private static Global global(String module, String name) {
         String q = module + "." + name;
         if (!ALLOWED.contains(q)) {
-            throw new FormatProblem("pickle refers to " + FormatProblem.quote(q)
+            throw new Refusal("pickle refers to " + FormatProblem.quote(q)
                     + ", which is not on the allow-list of numpy/scipy/collections classes: refused, nothing executed");
         }
         return new Global(module, name);
@@ -329,6 +384,17 @@ final class Pickle {
             }
             return new NdArray();
         }
+        if (g.is("numpy.core.numeric._frombuffer", "numpy._core.numeric._frombuffer")) {
+            // protocol 5: (buffer, dtype, shape, order), the array's bytes in one in-band buffer
+            if (a.size() != 4 || !(a.get(0) instanceof byte[] buf) || !(a.get(1) instanceof NdArray.DType dtype)
+                    || !(a.get(2) instanceof List<?> shape) || !(a.get(3) instanceof String order)
+                    || !(order.equals("C") || order.equals("F"))) {
+                throw malformed("_frombuffer without (buffer, dtype, shape, 'C' or 'F')");
+            }
+            NdArray arr = new NdArray();
+            arr.setState(tuple(new Object[] {shape, dtype, order.equals("F"), buf}));
+            return arr;
+        }
         if (g.is("numpy.dtype")) {
             if (a.isEmpty() || !(a.get(0) instanceof String descr)) {
                 throw malformed("numpy.dtype without a type string");
@@ -344,6 +410,7 @@ final class Pickle {
         if (g.is("__builtin__.list", "builtins.list")) {
             ArrayList<Object> list = new ArrayList<>();
             if (a.size() == 1 && a.get(0) instanceof List<?> l) {
+                chargeCopies(l.size());
                 list.addAll(l);
             } else if (!a.isEmpty()) {
                 throw malformed("list() with unexpected arguments");
@@ -353,6 +420,7 @@ final class Pickle {
         if (g.is("__builtin__.set", "builtins.set")) {
             LinkedHashSet<Object> set = new LinkedHashSet<>();
             if (a.size() == 1 && a.get(0) instanceof java.util.Collection<?> c) {
+                chargeCopies(c.size());
                 set.addAll(hashable(new ArrayList<>(c)));
             } else if (!a.isEmpty()) {
                 throw malformed("set() with unexpected arguments");
@@ -409,6 +477,16 @@ final class Pickle {
             o.dict.putAll(m);
         } else {
             throw malformed("BUILD on " + typeName(target));
+        }
+    }
+
+    /** Counts items a copy adds; refuses a pickle whose copies outgrow what its size makes plausible. */
+    private void chargeCopies(long items) {
+        copied += items;
+        long limit = COPY_FLOOR + (long) COPIES_PER_BYTE * in.length;
+        if (copied > limit) {
+            throw new Refusal("the pickle copies " + copied + " list items, more than a pickle of " + in.length
+                    + " bytes may build (" + limit + "); refused before building them");
         }
     }
 
@@ -576,6 +654,96 @@ final class Pickle {
         return s;
     }
 
+    /** The inside of a protocol 0 STRING argument: {@code 'abc'} or {@code "abc"}, quotes removed. */
+    private String quoted(String s) {
+        if (s.length() < 2 || s.charAt(0) != s.charAt(s.length() - 1) || (s.charAt(0) != '\'' && s.charAt(0) != '"')) {
+            throw malformed("STRING argument " + FormatProblem.quote(s) + " is not quoted");
+        }
+        return s.substring(1, s.length() - 1);
+    }
+
+    /** Python's {@code codecs.escape_decode}: backslash escapes of a bytes literal (characters are latin-1). */
+    private byte[] escapeDecode(String s) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c != '\\') {
+                out.write(c);
+                continue;
+            }
+            if (++i >= s.length()) {
+                throw malformed("STRING ends with a lone backslash");
+            }
+            char e = s.charAt(i);
+            switch (e) {
+                case '\n' -> { } // line continuation
+                case '\\', '\'', '"' -> out.write(e);
+                case 'a' -> out.write(7);
+                case 'b' -> out.write(8);
+                case 'f' -> out.write(12);
+                case 'n' -> out.write(10);
+                case 'r' -> out.write(13);
+                case 't' -> out.write(9);
+                case 'v' -> out.write(11);
+                case 'x' -> {
+                    out.write(hex(s, i + 1, 2));
+                    i += 2;
+                }
+                default -> {
+                    if (e >= '0' && e <= '7') {
+                        int v = 0, n = 0;
+                        while (n < 3 && i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '7') {
+                            v = v * 8 + (s.charAt(i++) - '0');
+                            n++;
+                        }
+                        i--;
+                        out.write(v & 0xff);
+                    } else {
+                        out.write('\\');
+                        out.write(e);
+                    }
+                }
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** Python's raw-unicode-escape: latin-1 characters, except {@code \\uXXXX} and {@code \\UXXXXXXXX}. */
+    private String rawUnicodeEscape(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length() && (s.charAt(i + 1) == 'u' || s.charAt(i + 1) == 'U')) {
+                int digits = s.charAt(i + 1) == 'u' ? 4 : 8;
+                int cp = hex(s, i + 2, digits);
+                if (!Character.isValidCodePoint(cp)) {
+                    throw malformed("UNICODE escape of code point " + Integer.toHexString(cp));
+                }
+                b.appendCodePoint(cp);
+                i += 1 + digits;
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    /** {@code n} hexadecimal digits of {@code s} from {@code at}. */
+    private int hex(String s, int at, int n) {
+        if (at + n > s.length()) {
+            throw malformed("truncated escape in a string");
+        }
+        long v = 0;
+        for (int k = at; k < at + n; k++) {
+            int d = Character.digit(s.charAt(k), 16);
+            if (d < 0) {
+                throw malformed("bad hexadecimal digit in a string escape");
+            }
+            v = v * 16 + d;
+        }
+        return (int) Math.min(v, Integer.MAX_VALUE);
+    }
+
     private static String latin1(byte[] b) {
         return new String(b, StandardCharsets.ISO_8859_1);
     }
@@ -658,6 +826,9 @@ final class Pickle {
             case 'B' -> "BINBYTES";
             case 'C' -> "SHORT_BINBYTES";
             case 'c' -> "GLOBAL";
+            case 'S' -> "STRING";
+            case 'V' -> "UNICODE";
+            case 0x96 -> "BYTEARRAY8";
             default -> String.format("opcode 0x%02x", op);
         };
     }

@@ -31,6 +31,13 @@ public final class PlainLoader {
     /** Largest node count accepted when only edges.csv fixes N (guards against a stray huge id). */
     public static final int MAX_NODES = 100_000_000;
 
+    /**
+     * When only edges.csv fixes N: the most nodes that no edge names (isolated, identity features)
+     * an id may imply. E edge lines name at most 2E nodes; an id far beyond that would make a graph
+     * of mostly empty rows from a tiny file.
+     */
+    public static final int MAX_UNNAMED_NODES = 10_000;
+
     private PlainLoader() {}
 
     public static Graph load(Path folder) {
@@ -47,8 +54,9 @@ public final class PlainLoader {
         }
         Path featuresFile = folder.resolve(FEATURES);
         Path labelsFile = folder.resolve(LABELS);
-        boolean hasFeatures = Files.exists(featuresFile);
-        boolean hasLabels = Files.exists(labelsFile);
+        // a broken link counts as present: reading it then names the problem instead of ignoring the file
+        boolean hasFeatures = Files.exists(featuresFile) || Files.isSymbolicLink(featuresFile);
+        boolean hasLabels = Files.exists(labelsFile) || Files.isSymbolicLink(labelsFile);
 
         int[][] edges = readEdges(edgesFile);
         int[] src = edges[0], dst = edges[1];
@@ -80,6 +88,14 @@ public final class PlainLoader {
                 throw new GraphFormatException(edgesFile + ": line " + edges[2][maxAt] + ": node id " + maxId
                         + " is above the supported maximum " + (MAX_NODES - 1));
             }
+            long named = 2L * src.length;
+            if (maxId + 1 - named > MAX_UNNAMED_NODES) {
+                throw new GraphFormatException(edgesFile + ": line " + edges[2][maxAt] + ": node id " + maxId + " implies "
+                        + (maxId + 1) + " nodes, but the " + src.length + (src.length == 1 ? " edge line names" : " edge lines name")
+                        + " at most " + named + "; more than " + MAX_UNNAMED_NODES + " nodes without an edge is refused "
+                        + "as implausible: number the nodes from 0 without gaps, or give " + FEATURES + " or " + LABELS
+                        + " to fix the node count");
+            }
             n = (int) maxId + 1;
         }
         if (n == 0) {
@@ -103,10 +119,7 @@ public final class PlainLoader {
             Arrays.fill(labels, -1);
             notes.add("no " + LABELS + ": every node unlabelled");
         }
-        int numClasses = 0;
-        for (int l : labels) {
-            numClasses = Math.max(numClasses, l + 1);
-        }
+        int numClasses = ClassIds.compact(labels, 0, labelsFile.toString(), notes);
         Split split = Splits.random(labels, opts);
         LoadReport report = new LoadReport(folder.toString(), a.repeatedUnorderedPairs(), a.selfLoopNodes(),
                 GraphStats.isolatedNodes(a.matrix()), List.copyOf(notes));

@@ -110,7 +110,9 @@ public final class PlanetoidLoader {
 
             @Override
             public boolean has(String fileName) {
-                return Files.isRegularFile(folder.resolve(fileName));
+                // anything there counts: read() then refuses a folder, FIFO or device by name
+                Path p = folder.resolve(fileName);
+                return Files.exists(p) || Files.isSymbolicLink(p);
             }
 
             @Override
@@ -211,6 +213,7 @@ public final class PlanetoidLoader {
         Split split = Splits.planetoidPublic(y.rows(), test); // test ids are >= numAll: no overlap
 
         List<String> notes = new ArrayList<>();
+        numClasses = ClassIds.compact(labels, numClasses, src.where(file(name, "ally")), notes);
         int missing = n - numAll - test.length;
         if (missing > 0) {
             notes.add(missing + " ids in the test.index range have no feature or label row: zero features, label -1");
@@ -303,11 +306,38 @@ public final class PlanetoidLoader {
         }
     }
 
+    /**
+     * Neighbour records per byte of the graph file, on top of {@link #RECORD_FLOOR}: a list written
+     * out costs at least one byte a record, so only lists shared between nodes (one list memoised
+     * and referenced under many keys) can exceed this, and expanding them could take gigabytes.
+     */
+    static final int RECORDS_PER_BYTE = 1;
+    static final long RECORD_FLOOR = 1 << 20;
+
     private static CsrBuilder.Result adjacency(Source src, String name, int n) {
-        Object o = unpickle(src, name, "graph");
-        String where = src.where(file(name, "graph"));
+        String f = file(name, "graph");
+        String where = src.where(f);
+        byte[] bytes = src.read(f);
+        Object o;
+        try {
+            o = Pickle.load(bytes);
+        } catch (FormatProblem p) {
+            throw p.in(where);
+        }
         if (!(o instanceof Map<?, ?> dict)) {
             throw new GraphFormatException(where + ": expected a dict of adjacency lists, found " + ScipyCsr.describe(o));
+        }
+        long records = 0;
+        for (Object v : dict.values()) {
+            if (v instanceof Collection<?> c) {
+                records += c.size();
+            }
+        }
+        long limit = RECORD_FLOOR + (long) RECORDS_PER_BYTE * bytes.length;
+        if (records > limit) {
+            throw new GraphFormatException(where + ": its adjacency lists hold " + records + " neighbour records in all, "
+                    + "more than a file of " + bytes.length + " bytes can list one by one (at most " + limit
+                    + "; lists shared between nodes would be expanded); refused before building the graph");
         }
         CsrBuilder b = new CsrBuilder(n);
         for (Map.Entry<?, ?> e : dict.entrySet()) {

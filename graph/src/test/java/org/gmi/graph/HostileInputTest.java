@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.function.Executable;
 
@@ -245,5 +246,126 @@ class HostileInputTest {
         fails(() -> NpzLoader.load(f), "fake.npz", "zip");
         TestData.writeNpz(f, Map.of("something.npy", TestData.npyInt32(1)));
         fails(() -> NpzLoader.load(f), "fake.npz", "adj_matrix.npy");
+    }
+
+    // ---- second round: files that are not regular, small files that expand, stray class ids ----
+
+    private static void mkfifo(Path p) throws Exception {
+        Process mk = new ProcessBuilder("mkfifo", p.toString()).inheritIO().start();
+        assertTrue(mk.waitFor() == 0, "mkfifo " + p);
+    }
+
+    /** A FIFO would block the reader forever, /dev/zero never ends: both are refused before they are opened. */
+    @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void filesThatAreNotRegularAreRefusedUnread(@TempDir Path dir) throws Exception {
+        Path plain = Files.createDirectory(dir.resolve("fifo"));
+        mkfifo(plain.resolve("edges.csv"));
+        fails(() -> PlainLoader.load(plain), "edges.csv", "is a FIFO (named pipe), not a regular file");
+        fails(() -> Datasets.load(plain.toString()), "edges.csv", "FIFO");
+
+        Path zero = Files.createDirectory(dir.resolve("zero"));
+        Files.writeString(zero.resolve("edges.csv"), "0,1\n1,2\n");
+        Files.createSymbolicLink(zero.resolve("features.csv"), Path.of("/dev/zero"));
+        fails(() -> PlainLoader.load(zero), "features.csv", "is a character device, through a symbolic link");
+
+        Path npz = dir.resolve("random.npz");
+        Files.createSymbolicLink(npz, Path.of("/dev/urandom"));
+        fails(() -> NpzLoader.load(npz), "random.npz", "character device");
+        fails(() -> Datasets.load(npz.toString()), "random.npz", "character device");
+
+        Path planetoid = Files.createDirectory(dir.resolve("planetoid"));
+        for (String part : PlanetoidLoader.PARTS) {
+            Files.copy(TestData.protocols("p2/ind.tiny." + part), planetoid.resolve("ind.tiny." + part));
+        }
+        Files.delete(planetoid.resolve("ind.tiny.graph"));
+        mkfifo(planetoid.resolve("ind.tiny.graph"));
+        fails(() -> PlanetoidLoader.load(planetoid), "ind.tiny.graph", "FIFO");
+    }
+
+    /** Protocol 2: {0: L, 1: L, ..., keys-1: L} with L = [0] * length memoised once: keys x length records. */
+    private static byte[] sharedListGraph(int keys, int length) {
+        java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+        o.writeBytes(new byte[] {(byte) 0x80, 2, '}', '(', 'K', 0, ']', 'q', 1, '('});
+        for (int k = 0; k < length; k++) {
+            o.writeBytes(new byte[] {'K', 0});
+        }
+        o.write('e');
+        for (int key = 1; key < keys; key++) {
+            o.writeBytes(new byte[] {'M', (byte) key, (byte) (key >> 8), 'h', 1});
+        }
+        o.write('u');
+        o.write('.');
+        return o.toByteArray();
+    }
+
+    @Test
+    void sharedNeighbourListsThatWouldExpandFarBeyondTheFileAreRefused(@TempDir Path dir) throws Exception {
+        Path planetoid = Files.createDirectory(dir.resolve("planetoid"));
+        for (String part : PlanetoidLoader.PARTS) {
+            Files.copy(TestData.protocols("p2/ind.tiny." + part), planetoid.resolve("ind.tiny." + part));
+        }
+        // 540 keys sharing one list of 5000 ids: 2,700,000 records from a file of about 13 kB
+        byte[] graph = sharedListGraph(540, 5000);
+        Files.write(planetoid.resolve("ind.tiny.graph"), graph);
+        fails(() -> PlanetoidLoader.load(planetoid), "ind.tiny.graph", "2700000 neighbour records",
+                "a file of " + graph.length + " bytes", "refused");
+        // the same sharing within the bound loads: 540 x 100 records
+        Files.write(planetoid.resolve("ind.tiny.graph"), sharedListGraph(540, 100));
+        Graph g = PlanetoidLoader.load(planetoid);
+        assertTrue(g.adjacency().nnz() == 2 * 539 + 1, "node 0 linked to every node (and itself): " + g.adjacency().nnz());
+    }
+
+    @Test
+    void aNodeIdFarBeyondTheEdgesIsRefused(@TempDir Path dir) throws Exception {
+        Path tiny = Files.createDirectory(dir.resolve("tiny"));
+        Files.writeString(tiny.resolve("edges.csv"), "0 99999999\n"); // 11 bytes naming 100 million nodes
+        fails(() -> PlainLoader.load(tiny), "edges.csv", "line 1", "node id 99999999 implies 100000000 nodes",
+                "at most 2", "features.csv or labels.csv");
+        // a few isolated nodes beyond the edges are fine; labels.csv fixes N for more
+        Files.writeString(tiny.resolve("edges.csv"), "0 5000\n");
+        assertTrue(PlainLoader.load(tiny).numNodes() == 5001);
+        Files.writeString(tiny.resolve("edges.csv"), "0 20000\n");
+        fails(() -> PlainLoader.load(tiny), "edges.csv", "implies 20001 nodes");
+        Files.writeString(tiny.resolve("labels.csv"), "0\n".repeat(20001));
+        assertTrue(PlainLoader.load(tiny).numNodes() == 20001);
+    }
+
+    @Test
+    void sparseClassIdsAreRenumberedToTheClassesPresentAndReported(@TempDir Path dir) throws Exception {
+        Path d = Files.createDirectory(dir.resolve("sparse"));
+        StringBuilder edges = new StringBuilder();
+        StringBuilder labels = new StringBuilder();
+        for (int i = 0; i < 80; i++) {
+            edges.append(i).append(' ').append((i + 1) % 80).append('\n');
+            labels.append(i == 7 ? 65535 : i == 3 ? -1 : i % 2 * 4).append('\n'); // ids 0, 4 and 65535
+        }
+        Files.writeString(d.resolve("edges.csv"), edges);
+        Files.writeString(d.resolve("labels.csv"), labels);
+        Graph g = PlainLoader.load(d);
+        assertTrue(g.numClasses() == 3, "classes: " + g.numClasses());
+        assertTrue(g.labels()[0] == 0 && g.labels()[1] == 1 && g.labels()[3] == -1 && g.labels()[7] == 2,
+                Arrays.toString(g.labels()));
+        assertTrue(g.report().notes().contains("class ids renumbered to the 3 classes present (of ids 0..65535): 4 -> 1, 65535 -> 2"),
+                g.report().notes().toString());
+        // ids 0..C-1 all present: nothing renumbered, nothing reported
+        Files.writeString(d.resolve("labels.csv"), "0\n1\n".repeat(40));
+        Graph same = PlainLoader.load(d);
+        assertTrue(same.numClasses() == 2 && same.report().notes().stream().noneMatch(n -> n.contains("renumbered")));
+    }
+
+    @Test
+    void moreClassesThanTheProbeIsRunWithAreRefused(@TempDir Path dir) throws Exception {
+        Path d = Files.createDirectory(dir.resolve("many"));
+        int n = ClassIds.MAX_CLASSES + 1;
+        StringBuilder edges = new StringBuilder();
+        StringBuilder labels = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            edges.append(i).append(' ').append((i + 1) % n).append('\n');
+            labels.append(i).append('\n');
+        }
+        Files.writeString(d.resolve("edges.csv"), edges);
+        Files.writeString(d.resolve("labels.csv"), labels);
+        fails(() -> PlainLoader.load(d), "labels.csv", n + " distinct classes", "more than the " + ClassIds.MAX_CLASSES);
     }
 }

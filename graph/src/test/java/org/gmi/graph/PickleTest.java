@@ -3,6 +3,7 @@ package org.gmi.graph;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class PickleTest {
@@ -158,12 +161,139 @@ class PickleTest {
         assertTrue(assertThrows(FormatProblem.class, () -> Pickle.load(persid)).getMessage().contains("BINPERSID"));
     }
 
+    /**
+     * The same values pickled by Python 3.11 (numpy 2.4, scipy 1.17) in each protocol 0 to 5
+     * ({@code protocols/make_protocol_fixtures.py}): text opcodes (0), binary ones (1), NEWOBJ (2),
+     * bytes (3), frames and memoize (4), numpy arrays from in-band BYTEARRAY8 buffers (5).
+     */
+    @ParameterizedTest(name = "protocol {0}")
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5})
+    void readsProtocolsZeroToFiveWrittenByPython(int protocol) throws Exception {
+        Object o = Pickle.load(Files.readAllBytes(TestData.protocols("values.p" + protocol + ".pkl")));
+        Map<?, ?> v = assertInstanceOf(Map.class, o);
+        assertEquals("caf\u00e9 \u2603", v.get("str"));
+        assertArrayEquals(new byte[] {0, (byte) 0xff, '\\', '\'', '"', '\n'}, (byte[]) v.get("bytes"));
+        assertEquals(-5L, v.get("int"));
+        assertEquals(BigInteger.TWO.pow(70), v.get("big"));
+        assertEquals(3.25, v.get("float"));
+        assertEquals(List.of(true, false), v.get("bools"));
+        assertTrue(v.containsKey("none"));
+        assertNull(v.get("none"));
+        assertEquals(List.of(1L, 2L, 3L), v.get("list"));
+        NdArray ints = assertInstanceOf(NdArray.class, v.get("ints"));
+        assertEquals("(2, 3)", ints.shapeString());
+        assertArrayEquals(new int[] {1, -2, 3, 4, 5, -6}, ints.ints());
+        NdArray floats = assertInstanceOf(NdArray.class, v.get("floats"));
+        assertEquals("(3, 2)", floats.shapeString());
+        assertArrayEquals(new float[] {0.5f, 1.5f, 2.5f, 3.5f, 4.5f, 5.5f}, floats.floats(), "Fortran order read row-major");
+        ScipyCsr csr = ScipyCsr.from(v.get("csr"));
+        assertEquals(2, csr.rows());
+        assertEquals(3, csr.cols());
+        assertArrayEquals(new int[] {0, 1, 2}, csr.indptr());
+        assertArrayEquals(new int[] {1, 0}, csr.indices());
+        assertArrayEquals(new float[] {1.5f, 2f}, csr.data());
+    }
+
     @Test
-    void refusesProtocolsOutsideTwoToFourAndTruncatedData() {
-        assertTrue(assertThrows(FormatProblem.class, () -> Pickle.load(new byte[] {(byte) 0x80, 5, 'N', '.'}))
-                .getMessage().contains("protocol 5"));
-        assertTrue(assertThrows(FormatProblem.class, () -> Pickle.load("(lp0\n.".getBytes(StandardCharsets.US_ASCII)))
-                .getMessage().contains("not a pickle of protocol 2 to 4"));
+    void refusesWhatProtocolsZeroAndFiveCouldDoOtherwise() {
+        // protocol 0: GLOBAL os system, a STRING argument, TUPLE, REDUCE
+        byte[] p0 = "cos\nsystem\n(S'touch /tmp/x'\ntR.".getBytes(StandardCharsets.ISO_8859_1);
+        FormatProblem p = assertThrows(FormatProblem.class, () -> Pickle.load(p0));
+        assertTrue(p.getMessage().contains("'os.system'") && p.getMessage().contains("refused"), p.getMessage());
+        // protocol 5: NEXT_BUFFER asks for an out-of-band buffer
+        byte[] oob = {(byte) 0x80, 5, (byte) 0x97, '.'};
+        p = assertThrows(FormatProblem.class, () -> Pickle.load(oob));
+        assertTrue(p.getMessage().contains("NEXT_BUFFER") && p.getMessage().contains("out-of-band"), p.getMessage());
+        // READONLY_BUFFER on something that is not a buffer
+        byte[] readonly = {(byte) 0x80, 5, 'N', (byte) 0x98, '.'};
+        assertTrue(assertThrows(FormatProblem.class, () -> Pickle.load(readonly)).getMessage().contains("READONLY_BUFFER"));
+        // _frombuffer with a buffer shorter than its shape
+        byte[] shortBuffer = frombuffer(new byte[] {1, 0, 0, 0}, 2);
+        assertTrue(assertThrows(FormatProblem.class, () -> Pickle.load(shortBuffer)).getMessage().contains("truncated"));
+        assertEquals(List.of(), Pickle.load("(lp0\n.".getBytes(StandardCharsets.US_ASCII)), "protocol 0: an empty list");
+    }
+
+    /** Protocol 5: numpy._core.numeric._frombuffer(BYTEARRAY8, dtype('i4'), (n,), 'C'). */
+    private static byte[] frombuffer(byte[] buffer, int n) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        o.writeBytes(new byte[] {(byte) 0x80, 5});
+        shortUnicode(o, "numpy._core.numeric");
+        shortUnicode(o, "_frombuffer");
+        o.write(0x93);
+        o.write('(');
+        o.write(0x96);
+        for (int k = 0; k < 8; k++) {
+            o.write(k == 0 ? buffer.length : 0);
+        }
+        o.writeBytes(buffer);
+        shortUnicode(o, "numpy");
+        shortUnicode(o, "dtype");
+        o.write(0x93);
+        shortUnicode(o, "i4");
+        o.write(0x85);
+        o.write('R');
+        o.write('K');
+        o.write(n);
+        o.write(0x85);
+        shortUnicode(o, "C");
+        o.write('t');
+        o.write('R');
+        o.write('.');
+        return o.toByteArray();
+    }
+
+    private static void shortUnicode(ByteArrayOutputStream o, String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        o.write(0x8c);
+        o.write(b.length);
+        o.writeBytes(b);
+    }
+
+    @Test
+    void copiesBeyondWhatThePickleSizeAllowsAreRefused() {
+        // a list of 100,000 Nones memoised, then list(it) 20 times: 2,000,000 items copied from about 200 kB
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        o.writeBytes(new byte[] {(byte) 0x80, 2, ']', 'q', 0, '('});
+        for (int k = 0; k < 100_000; k++) {
+            o.write('N');
+        }
+        o.write('e');
+        o.write('0'); // POP: the list stays in the memo only
+        o.write(']'); // the outer list
+        o.write('(');
+        for (int k = 0; k < 40; k++) {
+            o.writeBytes("c__builtin__\nlist\n".getBytes(StandardCharsets.US_ASCII));
+            o.writeBytes(new byte[] {'h', 0, (byte) 0x85, 'R'});
+        }
+        o.write('e');
+        o.write('.');
+        byte[] b = o.toByteArray();
+        FormatProblem p = assertThrows(FormatProblem.class, () -> Pickle.load(b));
+        assertTrue(p.getMessage().contains("copies") && p.getMessage().contains(b.length + " bytes"), p.getMessage());
+        // the same with few copies is read
+        assertEquals(2, ((List<?>) Pickle.load(pickleOfCopies(2))).size());
+    }
+
+    private static byte[] pickleOfCopies(int copies) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        o.writeBytes(new byte[] {(byte) 0x80, 2, ']', 'q', 0, '(', 'N', 'N', 'e', '0', ']', '('});
+        for (int k = 0; k < copies; k++) {
+            o.writeBytes("c__builtin__\nlist\n".getBytes(StandardCharsets.US_ASCII));
+            o.writeBytes(new byte[] {'h', 0, (byte) 0x85, 'R'});
+        }
+        o.write('e');
+        o.write('.');
+        return o.toByteArray();
+    }
+
+    @Test
+    void refusesProtocolsAboveFiveNonPicklesAndTruncatedData() {
+        assertTrue(assertThrows(FormatProblem.class, () -> Pickle.load(new byte[] {(byte) 0x80, 6, 'N', '.'}))
+                .getMessage().contains("protocol 6"));
+        assertTrue(assertThrows(FormatProblem.class, () -> Pickle.load("hello\n".getBytes(StandardCharsets.US_ASCII)))
+                .getMessage().contains("not a pickle"));
+        assertTrue(assertThrows(FormatProblem.class, () -> Pickle.load("I12x\n.".getBytes(StandardCharsets.US_ASCII)))
+                .getMessage().contains("not a pickle of protocol 2 to 5"));
         assertTrue(assertThrows(FormatProblem.class, () -> Pickle.load(new byte[0])).getMessage().contains("empty"));
         byte[] full = TestData.hex(PROTOCOL_4);
         for (int cut : new int[] {1, 2, 11, 40, full.length / 2, full.length - 1}) {

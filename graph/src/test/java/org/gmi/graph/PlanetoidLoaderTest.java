@@ -157,4 +157,24 @@ class PlanetoidLoaderTest {
     private static byte[] resource(String name) throws Exception {
         return Datasets.class.getResourceAsStream("data/" + name).readAllBytes();
     }
+
+    /** One small Planetoid dataset pickled by Python in each protocol 0 to 5 loads to the same graph. */
+    @Test
+    void everyPickleProtocolGivesTheSameGraph() {
+        Graph ref = PlanetoidLoader.load(TestData.protocols("p2"));
+        assertEquals(540, ref.numNodes());
+        assertEquals(6, ref.numFeatures());
+        assertEquals(3, ref.numClasses());
+        for (int protocol = 0; protocol <= 5; protocol++) {
+            Graph g = PlanetoidLoader.load(TestData.protocols("p" + protocol));
+            String ctx = "protocol " + protocol;
+            org.junit.jupiter.api.Assertions.assertArrayEquals(ref.adjacency().rowPtr, g.adjacency().rowPtr, ctx);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(ref.adjacency().colIdx, g.adjacency().colIdx, ctx);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(ref.features().rowPtr, g.features().rowPtr, ctx);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(ref.features().colIdx, g.features().colIdx, ctx);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(ref.features().values, g.features().values, ctx);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(ref.labels(), g.labels(), ctx);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(ref.split().test(), g.split().test(), ctx);
+        }
+    }
 }

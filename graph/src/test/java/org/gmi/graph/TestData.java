@@ -64,6 +64,15 @@ final class TestData {
         return dir;
     }
 
+    /** A fixture of {@code src/test/resources/protocols/} (see its make_protocol_fixtures.py). */
+    static Path protocols(String relative) {
+        try {
+            return Paths.get(TestData.class.getResource("/protocols/" + relative).toURI());
+        } catch (Exception e) {
+            throw new IllegalStateException("missing test fixture protocols/" + relative, e);
+        }
+    }
+
     static Path hostile(String relative) {
         try {
             return Paths.get(TestData.class.getResource("/hostile/" + relative).toURI());

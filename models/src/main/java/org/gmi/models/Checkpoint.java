@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.zip.CRC32;
+import org.gmi.graph.DataFiles;
 
 /**
  * A training checkpoint on disk: one file, {@code FOLDER/state.ckpt}, holding a {@link TrainState}
@@ -108,6 +109,10 @@ public final class Checkpoint {
     /** Reads {@code folder/state.ckpt}; throws {@link CheckpointFormatException} naming the file when it is missing or damaged. */
     public static Contents read(Path folder) {
         Path f = file(folder);
+        String kind = DataFiles.notARegularFile(f);
+        if (kind != null && !kind.equals("missing")) {
+            throw new CheckpointFormatException("checkpoint " + DataFiles.notARegularFileMessage(f, kind));
+        }
         long size;
         try {
             size = Files.size(f);
@@ -151,12 +156,40 @@ public final class Checkpoint {
                 throw new CheckpointFormatException("checkpoint " + f + " is damaged: checksum mismatch (CRC-32 "
                         + Long.toHexString(r.crc.getValue()) + ", recorded " + Long.toHexString(crc) + ")");
             }
+            String problem = inconsistency(c);
+            if (problem != null) {
+                throw new CheckpointFormatException("checkpoint " + f + " is inconsistent (its checksum is intact): " + problem
+                        + "; refused");
+            }
             return c;
         } catch (EOFException | IllegalArgumentException | NegativeArraySizeException e) {
             throw new CheckpointFormatException("checkpoint " + f + " is damaged: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new CheckpointFormatException("cannot read checkpoint " + f + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * What a checkpoint's contents say that no run could have reached ({@link TrainState#inconsistency},
+     * and, where its configuration records {@code epochs} and {@code patience},
+     * {@link TrainState#inconsistencyWith}), or null.
+     */
+    static String inconsistency(Contents c) {
+        String problem = c.state().inconsistency();
+        if (problem != null) {
+            return problem;
+        }
+        try {
+            String epochs = c.config().get("epochs");
+            String patience = c.config().get("patience");
+            if (epochs != null && patience != null) {
+                return c.state().inconsistencyWith(Integer.parseInt(epochs), Integer.parseInt(patience));
+            }
+        } catch (NumberFormatException e) {
+            return "its configuration holds epochs '" + c.config().get("epochs") + "' and patience '"
+                    + c.config().get("patience") + "'";
+        }
+        return null;
     }
 
     /**

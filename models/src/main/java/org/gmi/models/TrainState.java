@@ -63,6 +63,81 @@ public record TrainState(int epochsDone, boolean finished, String[] names, int[]
         terms = new LinkedHashMap<>(terms);
     }
 
+    /**
+     * What makes this state impossible for a run to have reached, or null when it is consistent:
+     * values, moments and snapshots that are not finite, a negative second moment, a loss history
+     * that is not finite, a best epoch whose loss is not the best loss or that is missing after
+     * some epochs, epochs since the best that do not count from it, a finished run of no epochs, an
+     * Adam step count other than one per epoch (the stopping epoch takes none). A checksum proves
+     * that the bytes are the ones written, not that what they say makes sense.
+     */
+    public String inconsistency() {
+        String[] groups = {"value", "first moment", "second moment", "best-epoch value"};
+        float[][][] arrays = {values, firstMoments, secondMoments, best};
+        for (int g = 0; g < arrays.length; g++) {
+            for (int k = 0; k < names.length; k++) {
+                float[] a = arrays[g][k];
+                for (int i = 0; i < a.length; i++) {
+                    if (!Float.isFinite(a[i]) || (g == 2 && a[i] < 0)) {
+                        return "parameter " + names[k] + "'s " + groups[g] + " " + a[i] + " at index " + i
+                                + (g == 2 && Float.isFinite(a[i]) ? " is negative" : " is not finite");
+                    }
+                }
+            }
+        }
+        for (int e = 0; e < epochsDone; e++) {
+            if (!Double.isFinite(loss[e]) || !(epochSeconds[e] >= 0)) {
+                return "epoch " + (e + 1) + " has loss " + loss[e] + " and time " + epochSeconds[e] + " s";
+            }
+        }
+        for (Map.Entry<String, double[]> t : terms.entrySet()) {
+            for (int e = 0; e < epochsDone; e++) {
+                if (!Double.isFinite(t.getValue()[e])) {
+                    return "loss term " + t.getKey() + " is " + t.getValue()[e] + " at epoch " + (e + 1);
+                }
+            }
+        }
+        if (finished && epochsDone == 0) {
+            return "training finished after 0 epochs";
+        }
+        if (epochsDone > 0 && bestEpoch == 0) {
+            return epochsDone + " epochs done but no best epoch";
+        }
+        if (bestEpoch > 0 && Double.compare(loss[bestEpoch - 1], bestLoss) != 0) {
+            return "best loss " + bestLoss + " is not the loss " + loss[bestEpoch - 1] + " of the best epoch " + bestEpoch;
+        }
+        if (bestEpoch == 0 && bestLoss != Double.POSITIVE_INFINITY) {
+            return "best loss " + bestLoss + " before any epoch";
+        }
+        if (sinceBest != epochsDone - bestEpoch) {
+            return sinceBest + " epochs since the best epoch " + bestEpoch + " of " + epochsDone;
+        }
+        if (adamSteps != epochsDone && !(finished && adamSteps == epochsDone - 1)) {
+            return adamSteps + " Adam steps for " + epochsDone + " epochs" + (finished ? " (finished)" : "");
+        }
+        return null;
+    }
+
+    /**
+     * What makes this state impossible under a run of at most {@code epochs} epochs that stops
+     * after {@code patience} epochs without a better loss, or null: epochs beyond the range, an
+     * unfinished state at the last epoch or past the patience, a finished one before either.
+     */
+    public String inconsistencyWith(int epochs, int patience) {
+        if (epochsDone > epochs) {
+            return epochsDone + " epochs done, beyond the run's " + epochs;
+        }
+        if (!finished && (epochsDone == epochs || sinceBest >= patience)) {
+            return "not finished after " + epochsDone + " of " + epochs + " epochs, " + sinceBest
+                    + " of them without a better loss (patience " + patience + ")";
+        }
+        if (finished && epochsDone < epochs && sinceBest < patience) {
+            return "finished after " + epochsDone + " of " + epochs + " epochs with only " + sinceBest
+                    + " without a better loss (patience " + patience + ")";
+        }
+        return null;
+    }
+
     /** Whether every parameter value, moment and snapshot is finite (a state worth keeping). */
     public boolean isFinite() {
         for (float[][] group : new float[][][] {values, firstMoments, secondMoments, best}) {

@@ -304,6 +304,10 @@ public final class Trainer {
         if (s.epochsDone() > config.epochs) {
             throw new CheckpointFormatException("the checkpoint is at epoch " + s.epochsDone() + ", beyond --epochs " + config.epochs);
         }
+        String problem = s.inconsistency() != null ? s.inconsistency() : s.inconsistencyWith(config.epochs, config.patience);
+        if (problem != null) {
+            throw new CheckpointFormatException("the checkpoint is inconsistent: " + problem);
+        }
         for (int k = 0; k < params.size(); k++) {
             Parameter p = params.get(k);
             p.setValue(new Matrix(p.rows(), p.cols(), s.values()[k].clone()));

@@ -65,13 +65,14 @@ public final class PlotCommand extends GmiCommand implements Subcommand {
         protected int run() throws Exception {
             PrintWriter err = err();
             data.validate();
-            require(Files.isRegularFile(embeddings), "--embeddings: no such file '" + embeddings + "'");
+            requireRegularFile("--embeddings", embeddings);
             require(!Files.isDirectory(outFile), "--out: '" + outFile + "' is a folder; give a file name such as embeddings.png");
             require(force || !Files.exists(outFile), "--out: '" + outFile + "' exists; pass --force to replace it");
             Path parent = outFile.toAbsolutePath().getParent();
             require(parent != null && Files.isDirectory(parent), "--out: folder '" + parent + "' does not exist");
 
             Matrix x = NpyReader.read(embeddings);
+            requireUsableEmbeddings("--embeddings", embeddings, x);
             Graph graph = data.load();
             require(x.rows == graph.numNodes(), "--embeddings: '" + embeddings + "' has " + x.rows + " rows but dataset "
                     + graph.name() + " has " + graph.numNodes() + " nodes");

@@ -1,6 +1,7 @@
 package org.gmi.study;
 
 import org.gmi.cli.AtomicOutputs;
+import org.gmi.cli.OutputLock;
 import org.gmi.cli.Text;
 import org.gmi.cli.Choices;
 import org.gmi.cli.DatasetOptions;
@@ -136,7 +137,13 @@ public final class StudyCommand extends GmiCommand implements Subcommand {
         }
         require(datasets != null && !datasets.isEmpty(), "missing required option: '--datasets=LIST' (see 'gmi study --help')");
         List<StudyCell> cells = grid();
-        require(!Files.exists(out) || Files.isDirectory(out), "--out: '" + out + "' exists and is not a folder");
+        // the study folder is this study's until it ends (each cell's folder is also locked by its gmi train)
+        try (OutputLock lock = OutputLock.acquire(out, "--out")) {
+            return runGrid(cells, err);
+        }
+    }
+
+    private int runGrid(List<StudyCell> cells, PrintWriter err) throws IOException {
         Path runs = out.resolve(RUNS);
         try {
             Files.createDirectories(runs);

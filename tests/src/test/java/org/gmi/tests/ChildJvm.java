@@ -126,6 +126,11 @@ final class ChildJvm implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** The child's process id. */
+    long pid() {
+        return process.pid();
+    }
+
     String stderr() {
         synchronized (errLines) {
             return String.join("\n", errLines);

@@ -79,7 +79,7 @@ class InterruptionTest {
         }
     }
 
-    /** Nothing that looks like a finished run: no outputs, only .NAME.PID.tmp files and the checkpoint folder. */
+    /** Nothing that looks like a finished run: no outputs, only .NAME.PID.tmp files, the checkpoint folder and the lock file. */
     private static void assertNothingLooksComplete(Path out, String ctx) throws IOException {
         assertFalse(Files.exists(out.resolve("metrics.json")), ctx + ": metrics.json left by a killed run");
         assertFalse(Files.exists(out.resolve("embeddings.npy")), ctx + ": embeddings.npy left by a killed run");
@@ -88,7 +88,8 @@ class InterruptionTest {
         }
         for (String f : list(out)) {
             boolean temp = f.startsWith(".") && f.endsWith(".tmp");
-            assertTrue(temp || f.equals(Checkpoint.FOLDER), ctx + ": unexpected file " + f + " in " + list(out));
+            // the output lock of the killed run stays, unlocked: the next run takes it over
+            assertTrue(temp || f.equals(Checkpoint.FOLDER) || f.equals(".gmi.lock"), ctx + ": unexpected file " + f + " in " + list(out));
         }
         Path ckpt = out.resolve(Checkpoint.FOLDER);
         if (Files.isDirectory(ckpt)) {
