@@ -61,19 +61,19 @@ import org.gmi.models.PhaseTimes.Phase;
 public final class GmiModel implements SelfSupervisedModel {
     /**
      * The three unweighted terms of one step; a term whose weight (alpha, beta, gamma) is 0 is not
-     * computed and is NaN here, absent from {@link #byName}.
+     * computed and is null here, absent from {@link #byName}.
      */
-    public record Terms(double miFeature, double miNeighbour, double reconstruction) implements SelfSupervisedModel.Terms {
+    public record Terms(Double miFeature, Double miNeighbour, Double reconstruction) implements SelfSupervisedModel.Terms {
         @Override
         public Map<String, Double> byName() {
             Map<String, Double> m = new LinkedHashMap<>();
-            if (!Double.isNaN(miFeature)) {
+            if (miFeature != null) {
                 m.put("mi_feature", miFeature);
             }
-            if (!Double.isNaN(miNeighbour)) {
+            if (miNeighbour != null) {
                 m.put("mi_neighbour", miNeighbour);
             }
-            if (!Double.isNaN(reconstruction)) {
+            if (reconstruction != null) {
                 m.put("reconstruction", reconstruction);
             }
             return m;
@@ -217,8 +217,8 @@ public final class GmiModel implements SelfSupervisedModel {
         }
     }
 
-    private static double valueOf(Tensor term) {
-        return term == null ? Double.NaN : term.scalar();
+    private static Double valueOf(Tensor term) {
+        return term == null ? null : (double) term.scalar();
     }
 
     /** mi_feature, I(h_i; x_i) through D1: positives (x_i, h_i), negatives (x_p(i), h_i). */
