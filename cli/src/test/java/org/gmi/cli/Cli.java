@@ -33,4 +33,21 @@ public record Cli(int code, String out, String err) {
     public String toString() {
         return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
     }
+
+    /** {@code gmi COMMAND --help} exits 0, prints nothing on stderr and names every flag of the command. */
+    public static void assertHelpMentionsEveryFlag(String command) {
+        Cli r = run(command, "--help");
+        org.junit.jupiter.api.Assertions.assertEquals(0, r.code(), r.toString());
+        picocli.CommandLine sub = Main.commandLine().getSubcommands().get(command);
+        java.util.List<String> missing = new java.util.ArrayList<>();
+        for (picocli.CommandLine.Model.OptionSpec o : sub.getCommandSpec().options()) {
+            for (String name : o.names()) {
+                if (!r.out().contains(name)) {
+                    missing.add(name);
+                }
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(missing.isEmpty(), "help of " + command + " lacks " + missing + "\n" + r.out());
+        org.junit.jupiter.api.Assertions.assertTrue(r.err().isEmpty(), r.err());
+    }
 }
