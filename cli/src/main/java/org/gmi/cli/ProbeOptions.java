@@ -51,6 +51,16 @@ final class ProbeOptions {
 
     /** {@code GMI on cora: test accuracy 82.9 ± 0.4 % (val protocol, 50 runs)}, plus the leak flag where due. */
     static String accuracyLine(Method method, String dataset, ProbeResult r, String plusMinus) {
+        if (r.protocol().equals(Protocol.VAL.cliName())) {
+            Object c = r.details().get("c_chosen");
+            String what = r.runs() == 1 && c instanceof double[] cs
+                    ? "val protocol, C = " + LinearProbe.g(cs[0]) + " chosen on validation"
+                    : "val protocol, " + r.runs() + " splits";
+            return r.runs() == 1
+                    ? String.format(Locale.ROOT, "%s on %s: test accuracy %.1f %% (%s)", method.name(), dataset, 100 * r.mean(), what)
+                    : String.format(Locale.ROOT, "%s on %s: test accuracy %.1f %s %.1f %% (%s)", method.name(), dataset,
+                            100 * r.mean(), plusMinus, 100 * r.std(), what);
+        }
         String line = String.format(Locale.ROOT, "%s on %s: test accuracy %.1f %s %.1f %% (%s protocol, %d runs)",
                 method.name(), dataset, 100 * r.mean(), plusMinus, 100 * r.std(), r.protocol(), r.runs());
         if (r.leaky()) {
@@ -70,6 +80,7 @@ final class ProbeOptions {
         m.put("leaky", r.leaky());
         m.put("note", r.note());
         m.put("accuracies", r.accuracies());
+        m.putAll(r.details());
         return m;
     }
 
