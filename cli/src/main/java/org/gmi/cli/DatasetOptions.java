@@ -61,6 +61,21 @@ final class DatasetOptions {
         }
     }
 
+    /**
+     * Refuses split flags that would be ignored: {@code --train-frac}, {@code --val-frac} and
+     * {@code --split-seed} shape only random splits, so on a graph with a public split they need
+     * {@code --splits K} (K random splits instead of the public one).
+     */
+    void checkSplitFlags(Graph graph, picocli.CommandLine.Model.CommandSpec spec, int splits) {
+        if (!graph.split().kind().startsWith("random") && splits == 1) {
+            for (String flag : List.of("--train-frac", "--val-frac", "--split-seed")) {
+                GmiCommand.require(!ProbeOptions.given(spec, flag), flag + " applies to random splits, but " + graph.name()
+                        + " has a public split (" + graph.split().kind() + "), which the probe uses; drop " + flag
+                        + ", or add --splits K to evaluate on K random splits instead");
+            }
+        }
+    }
+
     SplitOptions splitOptions() {
         return new SplitOptions(trainFrac, valFrac, splitSeed);
     }

@@ -64,6 +64,8 @@ final class TrainCommand extends GmiCommand {
     static final List<String> CARRIED_FLAGS = List.of("dataset", "train_frac", "val_frac", "split_seed", "checkpoint_every");
     /** The checkpoint's key for the fingerprint of the graph it was trained on. */
     static final String GRAPH_KEY = "graph";
+    /** The labels and the split(s) the evaluation used, beside the embeddings (README, Outputs). */
+    static final String SPLIT_FILE = "split.json";
 
     // required, but checked in run(): --resume DIR takes it from the checkpoint
     @Option(names = "--method", paramLabel = "gmi|dgi", converter = Choices.MethodConverter.class,
@@ -82,7 +84,7 @@ final class TrainCommand extends GmiCommand {
     boolean force;
 
     @Option(names = "--layers", paramLabel = "N",
-            description = "GCN encoder layers for GMI, 1 or 2 (default: 2 for Cora, 1 otherwise, as the papers).")
+            description = "GCN encoder layers, 1 or 2 (default, as the papers: GMI 2 for Cora and 1 otherwise; DGI 1).")
     int layers = DEFAULTS.layers;
 
     @Option(names = "--hidden", paramLabel = "N", description = "Embedding dimensions (default: ${DEFAULT-VALUE}).")
@@ -186,7 +188,7 @@ final class TrainCommand extends GmiCommand {
         require(threads >= 1, "--threads must be >= 1, got " + threads);
         require(checkpointEvery >= 0, "--checkpoint-every must be >= 0 (0: no checkpoints), got " + checkpointEvery);
         data.validate();
-        probe.validate();
+        probe.validate(spec);
         if (!noEval && probe.protocol != Choices.ProtocolChoice.PAPER) {
             require(data.valFrac > 0, "--val-frac 0 leaves no validation nodes for --protocol " + probe.protocol.cliName()
                     + "; use --protocol paper or --no-eval");
@@ -197,15 +199,17 @@ final class TrainCommand extends GmiCommand {
                         + "drop --device or use --variant mean");
         Path embeddingsFile = out.resolve("embeddings.npy");
         Path metricsFile = out.resolve("metrics.json");
+        Path splitFile = out.resolve(SPLIT_FILE);
         Path checkpointFolder = out.resolve(Checkpoint.FOLDER);
         // the device before any output: a missing one is bad input and leaves nothing behind
         Backend backend = deviceOptions.open();
-        boolean createdOut = prepareOutputFolder(embeddingsFile, metricsFile, resumed != null);
-        AtomicOutputs.removeStale(out, embeddingsFile.getFileName().toString(), metricsFile.getFileName().toString());
+        boolean createdOut = prepareOutputFolder(embeddingsFile, splitFile, metricsFile, resumed != null);
+        AtomicOutputs.removeStale(out, embeddingsFile.getFileName().toString(), SPLIT_FILE, metricsFile.getFileName().toString());
         AtomicOutputs.removeStale(checkpointFolder, Checkpoint.FILE);
 
         try (backend; AtomicOutputs outputs = new AtomicOutputs(createdOut ? out : null)) {
             Path embeddingsTemp = outputs.temp(embeddingsFile);
+            Path splitTemp = outputs.temp(splitFile);
             Path metricsTemp = outputs.temp(metricsFile);
 
             // 2. data
@@ -214,6 +218,10 @@ final class TrainCommand extends GmiCommand {
             Graph graph = data.load();
             require(graph.numNodes() >= 2, "dataset '" + data.dataset + "' has " + graph.numNodes()
                     + " node; training needs at least 2 (a node's negatives are other nodes)");
+            data.checkSplitFlags(graph, spec, probe.splits);
+            if (!noEval && probe.skipReason(graph) != null) {
+                err.println("note: no evaluation after training: " + probe.skipReason(graph));
+            }
             int depth = config.layersFor(graph.name());
             config.layers = depth;
             Map<String, String> runConfig = checkpointConfig(config, graph);
@@ -229,7 +237,7 @@ final class TrainCommand extends GmiCommand {
                     + "device %s; about %s of heap needed", method.name(), graph.name(),
                     method == Method.GMI ? "GMI-" + variant.cliName() + ", " + depth + " layers, " + negatives + " "
                             + Choices.samplerName(sampler) + " negatives, " + reconstructionText() + ", "
-                            + (jsdOn == JsdMi.Mode.LOGITS ? "JSD on logits, " : "") : "",
+                            + (jsdOn == JsdMi.Mode.LOGITS ? "JSD on logits, " : "") : depth + (depth == 1 ? " layer, " : " layers, "),
                     hidden, Text.sig4(lr), epochs, patience, seed, threads, backend.name(), MemoryEstimate.size(estimate.bytes())));
             if (startState != null) {
                 err.println(Text.fmt("resuming from %s: %d of %d epochs done%s, best epoch %d (loss %.4f)",
@@ -265,7 +273,9 @@ final class TrainCommand extends GmiCommand {
 
             // 4. evaluation
             t0 = System.nanoTime();
-            List<ProbeResult> evals = noEval ? List.of() : probe.evaluate(result.embeddings(), graph, method, seed, err);
+            ProbeOptions.Evaluation evaluation = noEval ? ProbeOptions.Evaluation.none("--no-eval")
+                    : probe.evaluate(result.embeddings(), graph, method, seed, data.splitOptions(), err);
+            List<ProbeResult> evals = evaluation.results();
             double evalSeconds = (System.nanoTime() - t0) / 1e9;
 
             // 5. metrics.json, then both files into place
@@ -279,7 +289,7 @@ final class TrainCommand extends GmiCommand {
             m.put("features", graph.numFeatures());
             m.put("classes", graph.numClasses());
             m.put("split", splitJson(graph));
-            m.put("layers", method == Method.GMI ? depth : 1);
+            m.put("layers", depth);
             m.put("hidden", hidden);
             m.put("seed", seed);
             m.put("threads", threads);
@@ -304,23 +314,25 @@ final class TrainCommand extends GmiCommand {
             m.put("loss", result.loss());
             m.put("terms", result.terms());
             m.put("epoch_seconds", result.epochSeconds());
-            ProbeOptions.putResults(m, evals);
+            ProbeOptions.putResults(m, evaluation);
             Map<String, Object> file = new LinkedHashMap<>();
             file.put("file", "embeddings.npy");
             file.put("dtype", "float32");
             file.put("shape", List.of(result.embeddings().rows, result.embeddings().cols));
             m.put("embeddings", file);
             m.putAll(RunInfo.environment());
+            Files.writeString(splitTemp, Json.write(ProbeOptions.splitFile(graph, evaluation.splits())) + "\n");
             Files.writeString(metricsTemp, Json.write(m) + "\n");
             outputs.commit();
             removeCheckpoint(checkpointFolder);
 
-            err.println("wrote " + embeddingsFile + " and " + metricsFile);
+            err.println("wrote " + embeddingsFile + ", " + splitFile + " and " + metricsFile);
             if (evals.isEmpty()) {
-                out().println(method.name() + " on " + graph.name() + ": embeddings written to " + embeddingsFile + " (no evaluation)");
+                out().println(method.name() + " on " + graph.name() + ": embeddings written to " + embeddingsFile + " (no evaluation"
+                        + (noEval ? "" : ": " + evaluation.skipped()) + ")");
             }
             for (ProbeResult r : evals) {
-                out().println(ProbeOptions.accuracyLine(method, graph.name(), r, Main.plusMinus()));
+                out().println(ProbeOptions.accuracyLine(method.name(), graph.name(), r, Main.plusMinus()));
             }
             return ExitCodes.OK;
         }
@@ -521,13 +533,13 @@ final class TrainCommand extends GmiCommand {
     }
 
     /** Checks DIR and creates it if needed; returns whether it was created here. */
-    private boolean prepareOutputFolder(Path embeddingsFile, Path metricsFile, boolean resuming) throws IOException {
+    private boolean prepareOutputFolder(Path embeddingsFile, Path splitFile, Path metricsFile, boolean resuming) throws IOException {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new BadInputException("--out: '" + out + "' exists and is not a folder");
         }
         if (!force) {
             List<String> existing = new ArrayList<>();
-            for (Path p : List.of(embeddingsFile, metricsFile)) {
+            for (Path p : List.of(embeddingsFile, splitFile, metricsFile)) {
                 if (Files.exists(p)) {
                     existing.add(p.getFileName().toString());
                 }

@@ -12,7 +12,7 @@ import org.gmi.graph.NegativeSampler;
  */
 public final class TrainConfig {
     public Method method = Method.GMI;
-    /** Encoder depth; 0 means the dataset default (2 for Cora, 1 otherwise). */
+    /** Encoder depth; 0 means the default (GMI: 2 for Cora, 1 otherwise; DGI: 1, as both papers). */
     public int layers = 0;
     public int hidden = 512;
     public int negatives = 5;
@@ -91,10 +91,13 @@ public final class TrainConfig {
         return mode.name().toLowerCase(Locale.ROOT);
     }
 
-    /** The encoder depth for this dataset: explicit --layers, else 2 for Cora and 1 otherwise. */
+    /** The encoder depth for this dataset: explicit --layers, else for GMI 2 on Cora and 1 otherwise, for DGI 1. */
     public int layersFor(String datasetName) {
         if (layers != 0) {
             return layers;
+        }
+        if (method == Method.DGI) {
+            return 1;
         }
         return "cora".equalsIgnoreCase(datasetName) ? 2 : 1;
     }

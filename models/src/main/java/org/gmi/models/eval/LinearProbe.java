@@ -202,7 +202,7 @@ public final class LinearProbe {
                 : String.format(Locale.ROOT, "%.4g", v).replaceAll("\\.?0+(e|$)", "$1");
     }
 
-    static String list(double[] values) {
+    public static String list(double[] values) {
         StringBuilder sb = new StringBuilder("{");
         for (int i = 0; i < values.length; i++) {
             sb.append(i == 0 ? "" : ", ").append(g(values[i]));
