@@ -66,6 +66,15 @@ final class TrainCommand extends GmiCommand {
     static final String GRAPH_KEY = "graph";
     /** The labels and the split(s) the evaluation used, beside the embeddings (README, Outputs). */
     static final String SPLIT_FILE = "split.json";
+    /**
+     * --reconstruction auto: exact up to this many nodes (Cora, Citeseer and the graphs of the GMI paper
+     * but Pubmed), sampled above, where the exact term's 3 N^2 d FLOP per epoch dominates the epoch (on
+     * Amazon Photo, 7,650 nodes, exact costs 90 GFLOP an epoch against the sampled 2). A rule on the
+     * size alone, so a command computes the same thing on every machine.
+     */
+    static final int AUTO_EXACT_MAX_NODES = 5000;
+    /** The throughput the s/epoch estimate assumes, FLOP per second and thread (BENCHMARKS.md: 45-70 measured). */
+    static final double ESTIMATE_FLOPS_PER_THREAD = 50e9;
 
     // required, but checked in run(): --resume DIR takes it from the checkpoint
     @Option(names = "--method", paramLabel = "gmi|dgi", converter = Choices.MethodConverter.class,
@@ -123,12 +132,16 @@ final class TrainCommand extends GmiCommand {
                     + "(as the official code); derangement, a random permutation without fixed points. DGI always shuffles rows."})
     NegativeSampler.Mode sampler = DEFAULTS.sampler;
 
-    @Option(names = "--reconstruction", paramLabel = "exact|sampled", converter = Choices.ReconstructionConverter.class,
-            completionCandidates = Choices.ReconstructionCandidates.class,
-            description = {"GMI's reconstruction term (default: exact): exact, every one of the N^2 node pairs, tiled "
+    @Option(names = "--reconstruction", paramLabel = "auto|exact|sampled", converter = Choices.ReconstructionChoiceConverter.class,
+            completionCandidates = Choices.ReconstructionChoiceCandidates.class,
+            description = {"GMI's reconstruction term (default: auto): exact, every one of the N^2 node pairs, tiled "
                     + "(about 3 N^2 d FLOP per epoch, no N x N buffer); sampled, every pair of A + I plus --recon-negatives "
                     + "random non-edges per node, reweighted to estimate the same mean (about 6 (|A + I| + k N) d FLOP), "
-                    + "for graphs where N^2 d is too much."})
+                    + "for graphs where N^2 d is too much; auto, exact up to " + AUTO_EXACT_MAX_NODES + " nodes and sampled "
+                    + "above (stderr says which and why)."})
+    Choices.ReconstructionChoice reconstructionChoice = Choices.ReconstructionChoice.AUTO;
+
+    /** The reconstruction the run uses: --reconstruction, or what auto chose for the graph. */
     ReconstructionMode reconstruction = DEFAULTS.reconstruction;
 
     @Option(names = "--recon-negatives", paramLabel = "K",
@@ -224,21 +237,29 @@ final class TrainCommand extends GmiCommand {
             }
             int depth = config.layersFor(graph.name());
             config.layers = depth;
+            String whyReconstruction = resolveReconstruction(graph);
+            config.reconstruction = reconstruction;
             Map<String, String> runConfig = checkpointConfig(config, graph);
             TrainState startState = resumed == null ? null : checkResumable(resumed, runConfig);
             // the memory guard: before anything big is allocated
             MemoryEstimate estimate = MemoryEstimate.of(graph, config, threads, checkpointEvery > 0);
             checkMemory(estimate, graph);
             DatasetOptions.printSummary(graph, err);
+            if (whyReconstruction != null) {
+                err.println(whyReconstruction);
+            }
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
 
             // 3. training
             err.println(Text.fmt("training %s on %s: %s%d hidden, lr %s, up to %d epochs (patience %d), seed %d, %d threads, "
-                    + "device %s; about %s of heap needed", method.name(), graph.name(),
+                    + "device %s; about %s of heap needed%s", method.name(), graph.name(),
                     method == Method.GMI ? "GMI-" + variant.cliName() + ", " + depth + " layers, " + negatives + " "
                             + Choices.samplerName(sampler) + " negatives, " + reconstructionText() + ", "
                             + (jsdOn == JsdMi.Mode.LOGITS ? "JSD on logits, " : "") : depth + (depth == 1 ? " layer, " : " layers, "),
-                    hidden, Text.sig4(lr), epochs, patience, seed, threads, backend.name(), MemoryEstimate.size(estimate.bytes())));
+                    hidden, Text.sig4(lr), epochs, patience, seed, threads, backend.name(), MemoryEstimate.size(estimate.bytes()),
+                    backend.isCpu() ? Text.fmt(", about %.2g s/epoch (estimated from %s FLOP per epoch at %.0f GFLOP/s per thread)",
+                            estimateSeconds(graph, config, depth), flop(BenchCommand.Flop.count(graph, config, method, depth).total()),
+                            ESTIMATE_FLOPS_PER_THREAD / 1e9) : ""));
             if (startState != null) {
                 err.println(Text.fmt("resuming from %s: %d of %d epochs done%s, best epoch %d (loss %.4f)",
                         Checkpoint.file(checkpointFolder), startState.epochsDone(), epochs,
@@ -359,6 +380,39 @@ final class TrainCommand extends GmiCommand {
         return c;
     }
 
+    /**
+     * Sets {@link #reconstruction}: the one asked for, or for auto exact on graphs of at most
+     * {@link #AUTO_EXACT_MAX_NODES} nodes and sampled above; returns the line that says which and why
+     * (with the FLOP of both), or null when there is nothing to say (asked for, or no GMI reconstruction).
+     */
+    private String resolveReconstruction(Graph graph) {
+        if (reconstructionChoice == Choices.ReconstructionChoice.EXACT) {
+            reconstruction = ReconstructionMode.EXACT;
+            return null;
+        }
+        if (reconstructionChoice == Choices.ReconstructionChoice.SAMPLED) {
+            reconstruction = ReconstructionMode.SAMPLED;
+            return null;
+        }
+        int n = graph.numNodes();
+        ReconstructionMode pick = n <= AUTO_EXACT_MAX_NODES ? ReconstructionMode.EXACT : ReconstructionMode.SAMPLED;
+        reconstruction = pick;
+        if (method == Method.GMI && gamma > 0) {
+            double exact = 3.0 * n * n * hidden;
+            double sampled = 6.0 * (graph.adjacency().nnz() + n + (double) reconNegatives * n) * hidden;
+            return Text.fmt("--reconstruction auto: %s, as the graph has %d nodes (%s %d); the exact term costs %s FLOP "
+                            + "per epoch, the sampled one %s%s", pick.cliName(), n, pick == ReconstructionMode.EXACT ? "<=" : ">",
+                    AUTO_EXACT_MAX_NODES, flop(exact), flop(sampled), pick == ReconstructionMode.EXACT
+                            ? "" : " (--reconstruction exact computes every pair)");
+        }
+        return null;
+    }
+
+    /** {@code 11.3 G}, {@code 516 G}, {@code 2.1 T}: FLOP for humans. */
+    static String flop(double f) {
+        return f >= 1e12 ? Text.fmt("%.3g T", f / 1e12) : f >= 1e9 ? Text.fmt("%.3g G", f / 1e9) : Text.fmt("%.3g M", f / 1e6);
+    }
+
     /** {@code exact reconstruction} or {@code sampled reconstruction (5 non-edges per node)}. */
     private String reconstructionText() {
         return reconstruction == ReconstructionMode.SAMPLED
@@ -444,6 +498,12 @@ final class TrainCommand extends GmiCommand {
         return m;
     }
 
+    /** Seconds per CPU epoch from the FLOP count at {@link #ESTIMATE_FLOPS_PER_THREAD} per thread (a rough guide). */
+    private double estimateSeconds(Graph graph, TrainConfig config, int depth) {
+        int used = Math.max(1, Math.min(threads, Runtime.getRuntime().availableProcessors()));
+        return BenchCommand.Flop.count(graph, config, method, depth).total() / (ESTIMATE_FLOPS_PER_THREAD * used);
+    }
+
     /** Stops the run (exit 2) when the estimate exceeds the heap this JVM may use, saying what to change. */
     private void checkMemory(MemoryEstimate estimate, Graph graph) {
         long limit = Runtime.getRuntime().maxMemory();
@@ -511,8 +571,8 @@ final class TrainCommand extends GmiCommand {
         if (t == NegativeSampler.Mode.class) {
             return new Choices.SamplerConverter().convert(s);
         }
-        if (t == ReconstructionMode.class) {
-            return new Choices.ReconstructionConverter().convert(s);
+        if (t == Choices.ReconstructionChoice.class) {
+            return new Choices.ReconstructionChoiceConverter().convert(s);
         }
         if (t == GmiVariant.class) {
             return new Choices.VariantConverter().convert(s);

@@ -120,7 +120,7 @@ class HostileCorpusTest {
                 Files.createDirectories(out);
             }
             Cli r = Cli.run("train", "--method", "gmi", "--dataset", dataset.toString(), "--out", out.toString(),
-                    "--hidden", "8", "--epochs", "2", "--eval-runs", "2", "--threads", "1");
+                    "--hidden", "8", "--epochs", "2", "--threads", "1");
             String c = ctx + (outExists ? " (--out exists)" : " (--out new)") + "\n" + r;
             assertEquals(2, r.code(), c);
             assertEquals(1, r.errLines().size(), "exactly one line on stderr: " + c);
