@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 
 /** {@code gmi datasets}: the bundled datasets and their statistics, as a table or as JSON. */
 @Command(name = "datasets", mixinStandardHelpOptions = true, sortOptions = false, versionProvider = Main.Version.class,
+        subcommands = {DatasetsExportCommand.class},
         description = {"List the bundled datasets and their statistics.",
                 "",
                 "Each can be used as --dataset NAME. Edges are undirected, self loops not",
