@@ -489,7 +489,7 @@ final class TrainCommand extends GmiCommand {
         m.put("device", deviceOptions.device);
         m.put(GRAPH_KEY, fingerprint(graph));
         m.put("dataset", data.dataset);
-        m.put("dataset_path", DatasetOptions.isBundled(data.dataset) ? data.dataset
+        m.put("dataset_path", DatasetOptions.isName(data.dataset) ? data.dataset
                 : Path.of(data.dataset).toAbsolutePath().normalize().toString());
         m.put("train_frac", Double.toString(data.trainFrac));
         m.put("val_frac", Double.toString(data.valFrac));

@@ -160,7 +160,10 @@ class TrainRunTest {
         Cli j = Cli.run("datasets", "--json");
         assertEquals(0, j.code(), j.toString());
         List<Object> rows = (List<Object>) JsonReader.parse(j.out());
-        assertEquals(2, rows.size());
+        List<Object> bundled = rows.stream().filter(r -> "bundled".equals(((Map<String, Object>) r).get("where"))).toList();
+        assertEquals(2, bundled.size());
+        List<Object> byName = rows.stream().map(r -> ((Map<String, Object>) r).get("name")).toList();
+        assertTrue(byName.containsAll(List.of("pubmed", "amazon-computers", "amazon-photo", "coauthor-cs", "coauthor-physics")), byName.toString());
     }
 
     private static void numpyShape(Path file, String shape) throws Exception {
