@@ -66,13 +66,8 @@ final class TrainCommand extends GmiCommand {
     static final String GRAPH_KEY = "graph";
     /** The labels and the split(s) the evaluation used, beside the embeddings (README, Outputs). */
     static final String SPLIT_FILE = "split.json";
-    /**
-     * --reconstruction auto: exact up to this many nodes (Cora, Citeseer and the graphs of the GMI paper
-     * but Pubmed), sampled above, where the exact term's 3 N^2 d FLOP per epoch dominates the epoch (on
-     * Amazon Photo, 7,650 nodes, exact costs 90 GFLOP an epoch against the sampled 2). A rule on the
-     * size alone, so a command computes the same thing on every machine.
-     */
-    static final int AUTO_EXACT_MAX_NODES = 5000;
+    /** --reconstruction auto: exact up to this many nodes, sampled above ({@link TrainConfig#autoReconstruction}). */
+    static final int AUTO_EXACT_MAX_NODES = TrainConfig.AUTO_EXACT_MAX_NODES;
     /** The throughput the s/epoch estimate assumes, FLOP per second and thread (BENCHMARKS.md: 45-70 measured). */
     static final double ESTIMATE_FLOPS_PER_THREAD = 50e9;
 
@@ -395,7 +390,7 @@ final class TrainCommand extends GmiCommand {
             return null;
         }
         int n = graph.numNodes();
-        ReconstructionMode pick = n <= AUTO_EXACT_MAX_NODES ? ReconstructionMode.EXACT : ReconstructionMode.SAMPLED;
+        ReconstructionMode pick = TrainConfig.autoReconstruction(n);
         reconstruction = pick;
         if (method == Method.GMI && gamma > 0) {
             double exact = 3.0 * n * n * hidden;

@@ -160,9 +160,9 @@ class TrainRunTest {
         Cli j = Cli.run("datasets", "--json");
         assertEquals(0, j.code(), j.toString());
         List<Object> rows = (List<Object>) JsonReader.parse(j.out());
-        List<Object> bundled = rows.stream().filter(r -> "bundled".equals(((Map<String, Object>) r).get("where"))).toList();
+        List<Object> bundled = rows.stream().filter(row -> "bundled".equals(((Map<String, Object>) row).get("where"))).toList();
         assertEquals(2, bundled.size());
-        List<Object> byName = rows.stream().map(r -> ((Map<String, Object>) r).get("name")).toList();
+        List<Object> byName = rows.stream().map(row -> ((Map<String, Object>) row).get("name")).toList();
         assertTrue(byName.containsAll(List.of("pubmed", "amazon-computers", "amazon-photo", "coauthor-cs", "coauthor-physics")), byName.toString());
     }
 
