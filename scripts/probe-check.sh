@@ -10,16 +10,17 @@
 # Debian's python3-sklearn), and prints both test accuracies and the difference in points.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+GMI=${GMI:-$ROOT/gmi}   # the launcher (GMI=... to use another build)
 run=$1
 dataset=${2:-$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["dataset_source"])' "$run/metrics.json")}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 split=$run/split.json
 if [[ ! -f $split ]]; then
-    "$ROOT/gmi" datasets export "$dataset" --out "$tmp/export" >/dev/null
+    "$GMI" datasets export "$dataset" --out "$tmp/export" >/dev/null
     split=$tmp/export/split.json
 fi
-"$ROOT/gmi" eval --embeddings "$run/embeddings.npy" --dataset "$dataset" --out "$tmp/eval.json" >"$tmp/eval.txt" 2>"$tmp/eval.err"
+"$GMI" eval --embeddings "$run/embeddings.npy" --dataset "$dataset" --out "$tmp/eval.json" >"$tmp/eval.txt" 2>"$tmp/eval.err"
 PYTHON=${PYTHON:-/usr/bin/python3}
 "$PYTHON" "$ROOT/scripts/probe-check.py" "$run/embeddings.npy" "$split" >"$tmp/sklearn.json"
 "$PYTHON" - "$tmp/eval.json" "$tmp/sklearn.json" "$run" <<'PY'

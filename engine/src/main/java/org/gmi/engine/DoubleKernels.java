@@ -41,10 +41,13 @@ public final class DoubleKernels {
         for (; p < nv; p += L) {
             acc0 = DoubleVector.fromArray(S, x, xOff + p).fma(DoubleVector.fromArray(S, y, yOff + p), acc0);
         }
-        DoubleVector acc = acc0.add(acc1);
+        // lanes summed in lane order through a small array: lane(l) with a variable l is not
+        // intrinsified and cost more than the whole dot of 512 elements
+        double[] lanes = new double[L];
+        acc0.add(acc1).intoArray(lanes, 0);
         double s = 0;
         for (int l = 0; l < L; l++) {
-            s += acc.lane(l);
+            s += lanes[l];
         }
         for (; p < n; p++) {
             s += x[xOff + p] * y[yOff + p];
