@@ -39,6 +39,8 @@ class DownloadTest {
     private final Map<String, byte[]> served = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
     private Path cache;
+    private final String cacheBefore = System.getProperty("gmi.data");
+    private final String mirrorBefore = System.getProperty("gmi.data.mirror");
 
     @BeforeEach
     void startMirror() throws IOException {
@@ -66,8 +68,17 @@ class DownloadTest {
     @AfterEach
     void stopMirror() {
         server.stop(0);
-        System.clearProperty("gmi.data");
-        System.clearProperty("gmi.data.mirror");
+        // back to what the build set (a closed local port: no test reaches the internet)
+        restore("gmi.data", cacheBefore);
+        restore("gmi.data.mirror", mirrorBefore);
+    }
+
+    private static void restore(String key, String value) {
+        if (value == null) {
+            System.clearProperty(key);
+        } else {
+            System.setProperty(key, value);
+        }
     }
 
     private static byte[] bundled(String file) throws IOException {
