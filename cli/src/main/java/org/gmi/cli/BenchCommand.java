@@ -96,7 +96,7 @@ final class BenchCommand extends GmiCommand {
     @Option(names = "--hidden", paramLabel = "N", description = "Embedding dimensions (default: ${DEFAULT-VALUE}).")
     int hidden = DEFAULTS.hidden;
 
-    @Option(names = "--layers", paramLabel = "N", description = "GCN layers of GMI, 1 or 2 (default: 2 for Cora, 1 otherwise).")
+    @Option(names = "--layers", paramLabel = "N", description = "GCN encoder layers, 1 or 2 (default: GMI 2 for Cora and 1 otherwise; DGI 1).")
     int layers = DEFAULTS.layers;
 
     @Option(names = "--negatives", paramLabel = "K", description = "Negatives per node for each GMI discriminator (default: ${DEFAULT-VALUE}).")
@@ -152,7 +152,7 @@ final class BenchCommand extends GmiCommand {
             Parallel.setThreads(threads);
             Graph graph = data.load();
             require(graph.numNodes() >= 2, "dataset '" + data.dataset + "' has " + graph.numNodes() + " node; training needs at least 2");
-            int depth = method == Method.GMI ? config.layersFor(graph.name()) : 1;
+            int depth = config.layersFor(graph.name());
             config.layers = depth;
             MemoryEstimate estimate = MemoryEstimate.of(graph, config, threads, false);
             long limit = Runtime.getRuntime().maxMemory();
@@ -254,7 +254,7 @@ final class BenchCommand extends GmiCommand {
             err.println("wrote " + benchFile);
             out().println(Text.fmt("bench %s on %s (%s%d hidden, %d threads%s): %.4g s/epoch (median of %d), %.1f GFLOP/s, "
                             + "peak RSS %.0f MiB, %.3g MiB allocated/epoch", method.cliName(), graph.name(),
-                    method == Method.GMI ? reconstruction.cliName() + ", " + depth + (depth == 1 ? " layer, " : " layers, ") : "",
+                    (method == Method.GMI ? reconstruction.cliName() + ", " : "") + depth + (depth == 1 ? " layer, " : " layers, "),
                     hidden, threads, backend.isCpu() ? "" : ", device " + backend.name(), median,
                     epochs - warmup, flop.total() / median / 1e9, peak.mib(), allocatedMib));
             return ExitCodes.OK;
@@ -480,10 +480,12 @@ final class BenchCommand extends GmiCommand {
             long rec = 0;
             long backward;
             if (method == Method.DGI) {
-                encoder = 2 * nnzX * d + 2 * (2 * nnzT * d);             // X W, Â Z and Â Z[perm]
+                encoder = 2 * nnzX * d + 2 * (2 * nnzT * d)              // X W, Â Z and Â Z[perm]
+                        + (layers == 2 ? 2 * (gemmNdd + 2 * nnzT * d) : 0); // the second layer, both passes
                 disc = 2 * d * d + 2 * (2 * n * d);                      // v = s B^T, positive and negative scores
                 backward = 2 * nnzX * d + 2 * (2 * nnzT * d)             // X^T dZ, two Â^T
-                        + 2 * (4 * n * d) + 2 * (2 * d * d);             // scores' scatters, s B^T
+                        + 2 * (4 * n * d) + 2 * (2 * d * d)              // scores' scatters, s B^T
+                        + (layers == 2 ? 2 * (2 * gemmNdd + 2 * nnzT * d) : 0);
             } else {
                 long k = c.negatives;
                 encoder = 2 * nnzX * d + 2 * nnzT * d + (layers == 2 ? gemmNdd + 2 * nnzT * d : 0);

@@ -117,6 +117,34 @@ public final class Choices {
         }
     }
 
+    /** {@code gmi train --reconstruction}: auto picks exact or sampled from the graph's size. */
+    enum ReconstructionChoice {
+        AUTO, EXACT, SAMPLED;
+
+        String cliName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    static final class ReconstructionChoiceConverter implements ITypeConverter<ReconstructionChoice> {
+        @Override
+        public ReconstructionChoice convert(String value) {
+            for (ReconstructionChoice m : ReconstructionChoice.values()) {
+                if (m.cliName().equalsIgnoreCase(value.strip())) {
+                    return m;
+                }
+            }
+            throw new TypeConversionException("'" + value + "' is not a reconstruction; expected auto, exact or sampled");
+        }
+    }
+
+    static final class ReconstructionChoiceCandidates implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return List.of("auto", "exact", "sampled").iterator();
+        }
+    }
+
     public static final class ReconstructionCandidates implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.gmi.graph.Datasets;
+import org.gmi.graph.Downloads;
 import org.gmi.graph.Graph;
 import org.gmi.graph.LoadReport;
 import org.gmi.graph.Split;
@@ -15,10 +16,14 @@ import picocli.CommandLine.Option;
 
 /** {@code --dataset} and the flags of the random split, shared by {@code train} and {@code eval}. */
 public final class DatasetOptions {
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec mixee;
+
     // required, but checked in validate(): gmi train --resume DIR takes it from the checkpoint
     @Option(names = "--dataset", paramLabel = "NAME|PATH",
-            description = {"A bundled dataset (cora, citeseer), a folder of Planetoid raw files "
-                    + "(ind.NAME.*), a GraphGallery .npz file, or a folder with edges.csv "
+            description = {"A bundled dataset (cora, citeseer), a dataset downloaded by name and cached (pubmed, "
+                    + "amazon-computers, amazon-photo, coauthor-cs, coauthor-physics: see gmi datasets), a folder of "
+                    + "Planetoid raw files (ind.NAME.*), a GraphGallery .npz file, or a folder with edges.csv "
                     + "[features.csv] [labels.csv] (see README)."})
     public String dataset;
 
@@ -42,8 +47,9 @@ public final class DatasetOptions {
         GmiCommand.require(trainFrac + valFrac < 1, "--train-frac + --val-frac must be < 1 to leave test nodes, got "
                 + Text.sig4(trainFrac) + " + " + Text.sig4(valFrac));
         GmiCommand.require(!dataset.isBlank(), "--dataset must name a bundled dataset or a path, got ''");
-        GmiCommand.require(isBundled(dataset) || pathExists(dataset), "--dataset: '" + dataset
-                + "' is neither a bundled dataset (" + String.join(", ", Datasets.bundled()) + ") nor an existing file or folder");
+        GmiCommand.require(isBundled(dataset) || pathExists(dataset) || Downloads.find(dataset).isPresent(), "--dataset: '"
+                + dataset + "' is neither a bundled dataset (" + String.join(", ", Datasets.bundled()) + "), a downloadable one ("
+                + String.join(", ", downloadable()) + ") nor an existing file or folder");
     }
 
     /** Whether {@code spec} names something on disk: a file, a folder, or FOLDER/ind.NAME of a Planetoid folder. */
@@ -61,13 +67,41 @@ public final class DatasetOptions {
         }
     }
 
+    /**
+     * Refuses split flags that would be ignored: {@code --train-frac}, {@code --val-frac} and
+     * {@code --split-seed} shape only random splits, so on a graph with a public split they need
+     * {@code --splits K} (K random splits instead of the public one).
+     */
+    void checkSplitFlags(Graph graph, picocli.CommandLine.Model.CommandSpec spec, int splits) {
+        if (!graph.split().kind().startsWith("random") && splits == 1) {
+            for (String flag : List.of("--train-frac", "--val-frac", "--split-seed")) {
+                GmiCommand.require(!ProbeOptions.given(spec, flag), flag + " applies to random splits, but " + graph.name()
+                        + " has a public split (" + graph.split().kind() + "), which the probe uses; drop " + flag
+                        + ", or add --splits K to evaluate on K random splits instead");
+            }
+        }
+    }
+
     public SplitOptions splitOptions() {
         return new SplitOptions(trainFrac, valFrac, splitSeed);
     }
 
-    /** Loads the dataset. */
+    /** Loads the dataset; a download by name is reported on the command's stderr. */
     public Graph load() {
-        return load(dataset, splitOptions());
+        PrintWriter err = mixee == null ? new PrintWriter(System.err, true) : mixee.commandLine().getErr();
+        try {
+            return Datasets.load(dataset, splitOptions(), message -> {
+                err.println(message);
+                err.flush();
+            });
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("dataset '" + dataset + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** The downloadable names that are not bundled. */
+    static List<String> downloadable() {
+        return Downloads.entries().stream().map(Downloads.Entry::name).filter(n -> !isBundled(n)).toList();
     }
 
     /** Prints what was loaded, and the loader's notes, on {@code err}. */
@@ -85,6 +119,11 @@ public final class DatasetOptions {
         } catch (IllegalArgumentException e) {
             throw new BadInputException("dataset '" + spec + "': " + e.getMessage(), e);
         }
+    }
+
+    /** Whether {@code spec} names a dataset (bundled, or downloadable and not a path here) rather than a path. */
+    static boolean isName(String spec) {
+        return isBundled(spec) || (!pathExists(spec) && Downloads.find(spec).isPresent());
     }
 
     public static boolean isBundled(String spec) {

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.gmi.graph.Datasets;
+import org.gmi.graph.Downloads;
 import org.gmi.graph.Graph;
 import org.gmi.graph.SplitOptions;
 import picocli.CommandLine.Command;
@@ -12,7 +13,9 @@ import picocli.CommandLine.Option;
 
 /** {@code gmi datasets}: the bundled datasets and their statistics, as a table or as JSON. */
 @Command(name = "datasets", mixinStandardHelpOptions = true, sortOptions = false, versionProvider = Main.Version.class,
-        description = {"List the bundled datasets and their statistics.",
+        subcommands = {DatasetsExportCommand.class, DatasetsDownloadCommand.class},
+        description = {"List the bundled datasets and their statistics, then the datasets",
+                "downloaded by name (cached, or fetched on first use).",
                 "",
                 "Each can be used as --dataset NAME. Edges are undirected, self loops not",
                 "counted; train/val/test are the sizes of the public split."})
@@ -36,10 +39,27 @@ final class DatasetsCommand extends GmiCommand {
             r.put("val", g.split().val().length);
             r.put("test", g.split().test().length);
             r.put("split", g.split().kind());
+            r.put("where", "bundled");
             rows.add(r);
         }
+        List<Map<String, Object>> downloads = new ArrayList<>();
+        for (Downloads.Entry e : Downloads.entries()) {
+            if (DatasetOptions.isBundled(e.name())) {
+                continue;
+            }
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("name", e.name());
+            r.put("where", Downloads.isCached(e) ? "cached" : "downloadable");
+            r.put("path", Downloads.folder(e).toString());
+            r.put("pyg", e.pyg());
+            r.put("source", Downloads.url(e, e.files().get(0)));
+            r.put("sha256_pinned", !e.sha256().isEmpty());
+            downloads.add(r);
+        }
         if (json) {
-            out().println(Json.write(rows));
+            List<Map<String, Object>> all = new ArrayList<>(rows);
+            all.addAll(downloads);
+            out().println(Json.write(all));
             return ExitCodes.OK;
         }
         String[] header = {"name", "nodes", "edges", "self_loops", "features", "classes", "train", "val", "test", "split"};
@@ -67,6 +87,12 @@ final class DatasetsCommand extends GmiCommand {
                 sb.append(i == 0 ? "" : "  ").append(cell);
             }
             out().println(sb.toString().stripTrailing());
+        }
+        out().println();
+        out().println("by name, downloaded on first use into " + Downloads.cacheRoot() + " ($GMI_DATA):");
+        for (Map<String, Object> r : downloads) {
+            out().println(Text.fmt("%-17s %-13s %-27s %s", r.get("name"), r.get("where"), r.get("pyg"),
+                    r.get("where").equals("cached") ? r.get("path") : r.get("source")));
         }
         return ExitCodes.OK;
     }

@@ -30,9 +30,11 @@ final class EvalCommand extends GmiCommand {
     @Mixin
     DatasetOptions data;
 
-    @Option(names = "--method", paramLabel = "gmi|dgi", defaultValue = "gmi", converter = Choices.MethodConverter.class,
+    @Option(names = "--method", paramLabel = "gmi|dgi", converter = Choices.MethodConverter.class,
             completionCandidates = Choices.MethodCandidates.class,
-            description = "Whose paper protocol --protocol paper follows (default: ${DEFAULT-VALUE}).")
+            description = {"The method that made the embeddings: names them in the output, and --protocol paper follows its "
+                    + "paper. Default: the \"method\" of the metrics.json beside the file (a gmi train output folder); "
+                    + "without either the result speaks of 'embeddings', and --protocol paper is refused."})
     Method method;
 
     @Mixin
@@ -54,7 +56,7 @@ final class EvalCommand extends GmiCommand {
     protected int run() throws IOException {
         require(threads >= 1, "--threads must be >= 1, got " + threads);
         data.validate();
-        probe.validate();
+        probe.validate(spec);
         requireRegularFile("--embeddings", embeddings);
         if (outFile != null) {
             require(!Files.isDirectory(outFile), "--out: '" + outFile + "' is a folder; give a file name such as eval.json");
@@ -62,21 +64,30 @@ final class EvalCommand extends GmiCommand {
             Path parent = outFile.toAbsolutePath().getParent();
             require(parent != null && Files.isDirectory(parent), "--out: folder '" + parent + "' does not exist");
         }
+        Method who = method != null ? method : methodBeside(embeddings);
+        require(who != null || probe.protocol == Choices.ProtocolChoice.VAL, "--protocol " + probe.protocol.cliName()
+                + " follows the paper of the method that made the embeddings: give --method gmi|dgi (no metrics.json beside "
+                + embeddings + " names it)");
+        String name = who == null ? "embeddings" : who.name();
         Parallel.setThreads(threads);
 
         Matrix x = NpyReader.read(embeddings);
         requireUsableEmbeddings("--embeddings", embeddings, x);
         Graph graph = data.load();
+        data.checkSplitFlags(graph, spec, probe.splits);
+        String skip = probe.skipReason(graph);
+        require(skip == null, "dataset " + graph.name() + ": nothing to evaluate: " + skip);
         require(x.rows == graph.numNodes(), "--embeddings: '" + embeddings + "' has " + x.rows + " rows but dataset "
                 + graph.name() + " has " + graph.numNodes() + " nodes");
         DatasetOptions.printSummary(graph, err());
         err().println("embeddings: " + x.rows + " x " + x.cols + " from " + embeddings);
-        List<ProbeResult> results = probe.evaluate(x, graph, method, seed, err());
+        ProbeOptions.Evaluation evaluation = probe.evaluate(x, graph, who, seed, data.splitOptions(), err());
+        List<ProbeResult> results = evaluation.results();
 
         if (outFile != null) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("embeddings", embeddings.toString());
-            m.put("method", method.cliName());
+            m.put("method", who == null ? null : who.cliName());
             m.put("dataset", graph.name());
             m.put("dataset_source", data.dataset);
             m.put("nodes", graph.numNodes());
@@ -84,7 +95,7 @@ final class EvalCommand extends GmiCommand {
             m.put("split", TrainCommand.splitJson(graph));
             m.put("seed", seed);
             m.put("config", RunInfo.flags(spec));
-            ProbeOptions.putResults(m, results);
+            ProbeOptions.putResults(m, evaluation);
             m.putAll(RunInfo.environment());
             try (AtomicOutputs outputs = new AtomicOutputs()) {
                 Files.writeString(outputs.temp(outFile), Json.write(m) + "\n");
@@ -93,8 +104,24 @@ final class EvalCommand extends GmiCommand {
             err().println("wrote " + outFile);
         }
         for (ProbeResult r : results) {
-            out().println(ProbeOptions.accuracyLine(method, graph.name(), r, Main.plusMinus()));
+            out().println(ProbeOptions.accuracyLine(name, graph.name(), r, Main.plusMinus()));
         }
         return ExitCodes.OK;
+    }
+
+    /** The method recorded in the metrics.json of the folder holding {@code file}, or null when there is none. */
+    static Method methodBeside(Path file) {
+        Path metrics = file.toAbsolutePath().resolveSibling("metrics.json");
+        if (!Files.isRegularFile(metrics)) {
+            return null;
+        }
+        try {
+            Object m = JsonReader.object(Files.readString(metrics)).get("method");
+            Object emb = JsonReader.object(Files.readString(metrics)).get("embeddings");
+            boolean same = emb instanceof Map<?, ?> e && file.getFileName().toString().equals(e.get("file"));
+            return same && m instanceof String s ? new Choices.MethodConverter().convert(s) : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 }

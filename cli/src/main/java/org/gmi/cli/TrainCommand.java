@@ -64,6 +64,12 @@ final class TrainCommand extends GmiCommand {
     static final List<String> CARRIED_FLAGS = List.of("dataset", "train_frac", "val_frac", "split_seed", "checkpoint_every");
     /** The checkpoint's key for the fingerprint of the graph it was trained on. */
     static final String GRAPH_KEY = "graph";
+    /** The labels and the split(s) the evaluation used, beside the embeddings (README, Outputs). */
+    static final String SPLIT_FILE = "split.json";
+    /** --reconstruction auto: exact up to this many nodes, sampled above ({@link TrainConfig#autoReconstruction}). */
+    static final int AUTO_EXACT_MAX_NODES = TrainConfig.AUTO_EXACT_MAX_NODES;
+    /** The throughput the s/epoch estimate assumes, FLOP per second and thread (BENCHMARKS.md: 45-70 measured). */
+    static final double ESTIMATE_FLOPS_PER_THREAD = 50e9;
 
     // required, but checked in run(): --resume DIR takes it from the checkpoint
     @Option(names = "--method", paramLabel = "gmi|dgi", converter = Choices.MethodConverter.class,
@@ -82,7 +88,7 @@ final class TrainCommand extends GmiCommand {
     boolean force;
 
     @Option(names = "--layers", paramLabel = "N",
-            description = "GCN encoder layers for GMI, 1 or 2 (default: 2 for Cora, 1 otherwise, as the papers).")
+            description = "GCN encoder layers, 1 or 2 (default, as the papers: GMI 2 for Cora and 1 otherwise; DGI 1).")
     int layers = DEFAULTS.layers;
 
     @Option(names = "--hidden", paramLabel = "N", description = "Embedding dimensions (default: ${DEFAULT-VALUE}).")
@@ -121,12 +127,16 @@ final class TrainCommand extends GmiCommand {
                     + "(as the official code); derangement, a random permutation without fixed points. DGI always shuffles rows."})
     NegativeSampler.Mode sampler = DEFAULTS.sampler;
 
-    @Option(names = "--reconstruction", paramLabel = "exact|sampled", converter = Choices.ReconstructionConverter.class,
-            completionCandidates = Choices.ReconstructionCandidates.class,
-            description = {"GMI's reconstruction term (default: exact): exact, every one of the N^2 node pairs, tiled "
+    @Option(names = "--reconstruction", paramLabel = "auto|exact|sampled", converter = Choices.ReconstructionChoiceConverter.class,
+            completionCandidates = Choices.ReconstructionChoiceCandidates.class,
+            description = {"GMI's reconstruction term (default: auto): exact, every one of the N^2 node pairs, tiled "
                     + "(about 3 N^2 d FLOP per epoch, no N x N buffer); sampled, every pair of A + I plus --recon-negatives "
                     + "random non-edges per node, reweighted to estimate the same mean (about 6 (|A + I| + k N) d FLOP), "
-                    + "for graphs where N^2 d is too much."})
+                    + "for graphs where N^2 d is too much; auto, exact up to " + AUTO_EXACT_MAX_NODES + " nodes and sampled "
+                    + "above (stderr says which and why)."})
+    Choices.ReconstructionChoice reconstructionChoice = Choices.ReconstructionChoice.AUTO;
+
+    /** The reconstruction the run uses: --reconstruction, or what auto chose for the graph. */
     ReconstructionMode reconstruction = DEFAULTS.reconstruction;
 
     @Option(names = "--recon-negatives", paramLabel = "K",
@@ -186,7 +196,7 @@ final class TrainCommand extends GmiCommand {
         require(threads >= 1, "--threads must be >= 1, got " + threads);
         require(checkpointEvery >= 0, "--checkpoint-every must be >= 0 (0: no checkpoints), got " + checkpointEvery);
         data.validate();
-        probe.validate();
+        probe.validate(spec);
         if (!noEval && probe.protocol != Choices.ProtocolChoice.PAPER) {
             require(data.valFrac > 0, "--val-frac 0 leaves no validation nodes for --protocol " + probe.protocol.cliName()
                     + "; use --protocol paper or --no-eval");
@@ -197,6 +207,7 @@ final class TrainCommand extends GmiCommand {
                         + "drop --device or use --variant mean");
         Path embeddingsFile = out.resolve("embeddings.npy");
         Path metricsFile = out.resolve("metrics.json");
+        Path splitFile = out.resolve(SPLIT_FILE);
         Path checkpointFolder = out.resolve(Checkpoint.FOLDER);
         // the device before any output: a missing one is bad input and leaves nothing behind
         Backend backend = deviceOptions.open();
@@ -209,10 +220,11 @@ final class TrainCommand extends GmiCommand {
             throw e;
         }
         try (backend; AtomicOutputs outputs = new AtomicOutputs(lock)) {
-            checkEarlierOutputs(embeddingsFile, metricsFile, resumed != null);
-            AtomicOutputs.removeStale(out, embeddingsFile.getFileName().toString(), metricsFile.getFileName().toString());
+            checkEarlierOutputs(embeddingsFile, splitFile, metricsFile, resumed != null);
+            AtomicOutputs.removeStale(out, embeddingsFile.getFileName().toString(), SPLIT_FILE, metricsFile.getFileName().toString());
             AtomicOutputs.removeStale(checkpointFolder, Checkpoint.FILE);
             Path embeddingsTemp = outputs.temp(embeddingsFile);
+            Path splitTemp = outputs.temp(splitFile);
             Path metricsTemp = outputs.temp(metricsFile);
 
             // 2. data
@@ -221,23 +233,35 @@ final class TrainCommand extends GmiCommand {
             Graph graph = data.load();
             require(graph.numNodes() >= 2, "dataset '" + data.dataset + "' has " + graph.numNodes()
                     + " node; training needs at least 2 (a node's negatives are other nodes)");
+            data.checkSplitFlags(graph, spec, probe.splits);
+            if (!noEval && probe.skipReason(graph) != null) {
+                err.println("note: no evaluation after training: " + probe.skipReason(graph));
+            }
             int depth = config.layersFor(graph.name());
             config.layers = depth;
+            String whyReconstruction = resolveReconstruction(graph);
+            config.reconstruction = reconstruction;
             Map<String, String> runConfig = checkpointConfig(config, graph);
             TrainState startState = resumed == null ? null : checkResumable(resumed, runConfig);
             // the memory guard: before anything big is allocated
             MemoryEstimate estimate = MemoryEstimate.of(graph, config, threads, checkpointEvery > 0);
             checkMemory(estimate, graph);
             DatasetOptions.printSummary(graph, err);
+            if (whyReconstruction != null) {
+                err.println(whyReconstruction);
+            }
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
 
             // 3. training
             err.println(Text.fmt("training %s on %s: %s%d hidden, lr %s, up to %d epochs (patience %d), seed %d, %d threads, "
-                    + "device %s; about %s of heap needed", method.name(), graph.name(),
+                    + "device %s; about %s of heap needed%s", method.name(), graph.name(),
                     method == Method.GMI ? "GMI-" + variant.cliName() + ", " + depth + " layers, " + negatives + " "
                             + Choices.samplerName(sampler) + " negatives, " + reconstructionText() + ", "
-                            + (jsdOn == JsdMi.Mode.LOGITS ? "JSD on logits, " : "") : "",
-                    hidden, Text.sig4(lr), epochs, patience, seed, threads, backend.name(), MemoryEstimate.size(estimate.bytes())));
+                            + (jsdOn == JsdMi.Mode.LOGITS ? "JSD on logits, " : "") : depth + (depth == 1 ? " layer, " : " layers, "),
+                    hidden, Text.sig4(lr), epochs, patience, seed, threads, backend.name(), MemoryEstimate.size(estimate.bytes()),
+                    backend.isCpu() ? Text.fmt(", about %.2g s/epoch (estimated from %s FLOP per epoch at %.0f GFLOP/s per thread)",
+                            estimateSeconds(graph, config, depth), flop(BenchCommand.Flop.count(graph, config, method, depth).total()),
+                            ESTIMATE_FLOPS_PER_THREAD / 1e9) : ""));
             if (startState != null) {
                 err.println(Text.fmt("resuming from %s: %d of %d epochs done%s, best epoch %d (loss %.4f)",
                         Checkpoint.file(checkpointFolder), startState.epochsDone(), epochs,
@@ -272,7 +296,9 @@ final class TrainCommand extends GmiCommand {
 
             // 4. evaluation
             t0 = System.nanoTime();
-            List<ProbeResult> evals = noEval ? List.of() : probe.evaluate(result.embeddings(), graph, method, seed, err);
+            ProbeOptions.Evaluation evaluation = noEval ? ProbeOptions.Evaluation.none("--no-eval")
+                    : probe.evaluate(result.embeddings(), graph, method, seed, data.splitOptions(), err);
+            List<ProbeResult> evals = evaluation.results();
             double evalSeconds = (System.nanoTime() - t0) / 1e9;
 
             // 5. metrics.json, then both files into place
@@ -286,7 +312,7 @@ final class TrainCommand extends GmiCommand {
             m.put("features", graph.numFeatures());
             m.put("classes", graph.numClasses());
             m.put("split", splitJson(graph));
-            m.put("layers", method == Method.GMI ? depth : 1);
+            m.put("layers", depth);
             m.put("hidden", hidden);
             m.put("seed", seed);
             m.put("threads", threads);
@@ -311,23 +337,25 @@ final class TrainCommand extends GmiCommand {
             m.put("loss", result.loss());
             m.put("terms", result.terms());
             m.put("epoch_seconds", result.epochSeconds());
-            ProbeOptions.putResults(m, evals);
+            ProbeOptions.putResults(m, evaluation);
             Map<String, Object> file = new LinkedHashMap<>();
             file.put("file", "embeddings.npy");
             file.put("dtype", "float32");
             file.put("shape", List.of(result.embeddings().rows, result.embeddings().cols));
             m.put("embeddings", file);
             m.putAll(RunInfo.environment());
+            Files.writeString(splitTemp, Json.write(ProbeOptions.splitFile(graph, evaluation.splits())) + "\n");
             Files.writeString(metricsTemp, Json.write(m) + "\n");
             outputs.commit();
             removeCheckpoint(checkpointFolder);
 
-            err.println("wrote " + embeddingsFile + " and " + metricsFile);
+            err.println("wrote " + embeddingsFile + ", " + splitFile + " and " + metricsFile);
             if (evals.isEmpty()) {
-                out().println(method.name() + " on " + graph.name() + ": embeddings written to " + embeddingsFile + " (no evaluation)");
+                out().println(method.name() + " on " + graph.name() + ": embeddings written to " + embeddingsFile + " (no evaluation"
+                        + (noEval ? "" : ": " + evaluation.skipped()) + ")");
             }
             for (ProbeResult r : evals) {
-                out().println(ProbeOptions.accuracyLine(method, graph.name(), r, Main.plusMinus()));
+                out().println(ProbeOptions.accuracyLine(method.name(), graph.name(), r, Main.plusMinus()));
             }
             return ExitCodes.OK;
         }
@@ -352,6 +380,39 @@ final class TrainCommand extends GmiCommand {
         c.variant = variant;
         c.jsdOn = jsdOn;
         return c;
+    }
+
+    /**
+     * Sets {@link #reconstruction}: the one asked for, or for auto exact on graphs of at most
+     * {@link #AUTO_EXACT_MAX_NODES} nodes and sampled above; returns the line that says which and why
+     * (with the FLOP of both), or null when there is nothing to say (asked for, or no GMI reconstruction).
+     */
+    private String resolveReconstruction(Graph graph) {
+        if (reconstructionChoice == Choices.ReconstructionChoice.EXACT) {
+            reconstruction = ReconstructionMode.EXACT;
+            return null;
+        }
+        if (reconstructionChoice == Choices.ReconstructionChoice.SAMPLED) {
+            reconstruction = ReconstructionMode.SAMPLED;
+            return null;
+        }
+        int n = graph.numNodes();
+        ReconstructionMode pick = TrainConfig.autoReconstruction(n);
+        reconstruction = pick;
+        if (method == Method.GMI && gamma > 0) {
+            double exact = 3.0 * n * n * hidden;
+            double sampled = 6.0 * (graph.adjacency().nnz() + n + (double) reconNegatives * n) * hidden;
+            return Text.fmt("--reconstruction auto: %s, as the graph has %d nodes (%s %d); the exact term costs %s FLOP "
+                            + "per epoch, the sampled one %s%s", pick.cliName(), n, pick == ReconstructionMode.EXACT ? "<=" : ">",
+                    AUTO_EXACT_MAX_NODES, flop(exact), flop(sampled), pick == ReconstructionMode.EXACT
+                            ? "" : " (--reconstruction exact computes every pair)");
+        }
+        return null;
+    }
+
+    /** {@code 11.3 G}, {@code 516 G}, {@code 2.1 T}: FLOP for humans. */
+    static String flop(double f) {
+        return f >= 1e12 ? Text.fmt("%.3g T", f / 1e12) : f >= 1e9 ? Text.fmt("%.3g G", f / 1e9) : Text.fmt("%.3g M", f / 1e6);
     }
 
     /** {@code exact reconstruction} or {@code sampled reconstruction (5 non-edges per node)}. */
@@ -430,13 +491,19 @@ final class TrainCommand extends GmiCommand {
         m.put("device", deviceOptions.device);
         m.put(GRAPH_KEY, fingerprint(graph));
         m.put("dataset", data.dataset);
-        m.put("dataset_path", DatasetOptions.isBundled(data.dataset) ? data.dataset
+        m.put("dataset_path", DatasetOptions.isName(data.dataset) ? data.dataset
                 : Path.of(data.dataset).toAbsolutePath().normalize().toString());
         m.put("train_frac", Double.toString(data.trainFrac));
         m.put("val_frac", Double.toString(data.valFrac));
         m.put("split_seed", Long.toString(data.splitSeed));
         m.put("checkpoint_every", Integer.toString(checkpointEvery));
         return m;
+    }
+
+    /** Seconds per CPU epoch from the FLOP count at {@link #ESTIMATE_FLOPS_PER_THREAD} per thread (a rough guide). */
+    private double estimateSeconds(Graph graph, TrainConfig config, int depth) {
+        int used = Math.max(1, Math.min(threads, Runtime.getRuntime().availableProcessors()));
+        return BenchCommand.Flop.count(graph, config, method, depth).total() / (ESTIMATE_FLOPS_PER_THREAD * used);
     }
 
     /** Stops the run (exit 2) when the estimate exceeds the heap this JVM may use, saying what to change. */
@@ -506,8 +573,8 @@ final class TrainCommand extends GmiCommand {
         if (t == NegativeSampler.Mode.class) {
             return new Choices.SamplerConverter().convert(s);
         }
-        if (t == ReconstructionMode.class) {
-            return new Choices.ReconstructionConverter().convert(s);
+        if (t == Choices.ReconstructionChoice.class) {
+            return new Choices.ReconstructionChoiceConverter().convert(s);
         }
         if (t == GmiVariant.class) {
             return new Choices.VariantConverter().convert(s);
@@ -528,10 +595,10 @@ final class TrainCommand extends GmiCommand {
     }
 
     /** Refuses (without --force) outputs or the checkpoint of an earlier run in DIR; called while DIR is locked. */
-    private void checkEarlierOutputs(Path embeddingsFile, Path metricsFile, boolean resuming) {
+    private void checkEarlierOutputs(Path embeddingsFile, Path splitFile, Path metricsFile, boolean resuming) {
         if (!force) {
             List<String> existing = new ArrayList<>();
-            for (Path p : List.of(embeddingsFile, metricsFile)) {
+            for (Path p : List.of(embeddingsFile, splitFile, metricsFile)) {
                 if (Files.exists(p)) {
                     existing.add(p.getFileName().toString());
                 }

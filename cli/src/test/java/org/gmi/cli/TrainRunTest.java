@@ -20,7 +20,7 @@ class TrainRunTest {
     @TempDir
     Path dir;
 
-    private static final String[] TINY = {"--epochs", "2", "--hidden", "8", "--eval-runs", "2", "--threads", "1"};
+    private static final String[] TINY = {"--epochs", "2", "--hidden", "8", "--threads", "1"};
 
     private static String[] args(String... head) {
         return Stream.concat(Stream.of(head), Stream.of(TINY)).toArray(String[]::new);
@@ -30,13 +30,14 @@ class TrainRunTest {
     @SuppressWarnings("unchecked")
     void trainWritesEmbeddingsAndMetricsThenEvalReadsThem() throws Exception {
         Path out = dir.resolve("runs/cora-gmi");
-        Cli r = Cli.run(args("train", "--method", "gmi", "--dataset", "cora", "--out", out.toString(), "--protocol", "both"));
+        Cli r = Cli.run(args("train", "--method", "gmi", "--dataset", "cora", "--out", out.toString(), "--protocol", "both",
+                "--eval-runs", "2"));
         assertEquals(0, r.code(), r.toString());
 
         // stdout: exactly the two accuracy lines, the paper one flagged as leaky
         List<String> lines = r.out().lines().toList();
         assertEquals(2, lines.size(), r.out());
-        assertTrue(lines.get(0).matches("GMI on cora: test accuracy \\d+\\.\\d (±|\\+/-) \\d+\\.\\d % \\(val protocol, 2 runs\\)"), lines.get(0));
+        assertTrue(lines.get(0).matches("GMI on cora: test accuracy \\d+\\.\\d % \\(val protocol, C = [0-9.]+ chosen on validation\\)"), lines.get(0));
         assertTrue(lines.get(1).matches("GMI on cora: test accuracy .* \\(paper protocol, 2 runs\\) \\[leaky: iterations chosen on test accuracy]"),
                 lines.get(1));
         assertTrue(r.err().contains("epoch 1/2  loss "), r.err());
@@ -44,7 +45,7 @@ class TrainRunTest {
 
         // the files, and nothing else
         try (Stream<Path> files = Files.list(out)) {
-            assertEquals(List.of("embeddings.npy", "metrics.json"),
+            assertEquals(List.of("embeddings.npy", "metrics.json", "split.json"),
                     files.map(p -> p.getFileName().toString()).sorted().toList());
         }
         Matrix emb = NpyReader.read(out.resolve("embeddings.npy"));
@@ -75,7 +76,9 @@ class TrainRunTest {
         Map<String, Object> eval = (Map<String, Object>) m.get("eval");
         assertEquals("val", eval.get("protocol"));
         assertEquals(Boolean.FALSE, eval.get("leaky"));
-        assertEquals(2.0, eval.get("runs"));
+        assertEquals(1.0, eval.get("runs"), "one split");
+        assertEquals(List.of(0.001, 0.01, 0.1, 1.0, 10.0, 100.0), eval.get("c_grid"));
+        assertTrue(((List<Object>) eval.get("c_grid")).contains(((List<Object>) eval.get("c_chosen")).get(0)), eval.toString());
         double mean = (Double) eval.get("mean");
         assertTrue(mean > 0 && mean <= 1, "accuracy as a fraction: " + mean);
         Map<String, Object> paper = (Map<String, Object>) m.get("eval_paper");
@@ -157,7 +160,10 @@ class TrainRunTest {
         Cli j = Cli.run("datasets", "--json");
         assertEquals(0, j.code(), j.toString());
         List<Object> rows = (List<Object>) JsonReader.parse(j.out());
-        assertEquals(2, rows.size());
+        List<Object> bundled = rows.stream().filter(row -> "bundled".equals(((Map<String, Object>) row).get("where"))).toList();
+        assertEquals(2, bundled.size());
+        List<Object> byName = rows.stream().map(row -> ((Map<String, Object>) row).get("name")).toList();
+        assertTrue(byName.containsAll(List.of("pubmed", "amazon-computers", "amazon-photo", "coauthor-cs", "coauthor-physics")), byName.toString());
     }
 
     private static void numpyShape(Path file, String shape) throws Exception {

@@ -48,6 +48,14 @@ public final class Datasets {
      * folders; the Planetoid datasets keep their public split).
      */
     public static Graph load(String spec, SplitOptions opts) {
+        return load(spec, opts, message -> { });
+    }
+
+    /**
+     * Loads {@code spec}: a bundled name, else an existing path, else a name {@link Downloads} knows
+     * (downloaded into the cache on first use; {@code log} hears about the download).
+     */
+    public static Graph load(String spec, SplitOptions opts, java.util.function.Consumer<String> log) {
         String lower = spec.strip().toLowerCase(Locale.ROOT);
         if (BUNDLED.contains(lower)) {
             return loadBundled(lower);
@@ -86,13 +94,18 @@ public final class Datasets {
         if (file.startsWith("ind.") && file.length() > 4 && parent != null && Files.isDirectory(parent)) {
             return PlanetoidLoader.load(parent, file.substring(4));
         }
+        var download = Downloads.find(spec);
+        if (download.isPresent()) {
+            return Downloads.load(download.get(), opts, log);
+        }
         throw unknown(spec);
     }
 
     private static GraphFormatException unknown(String spec) {
         return new GraphFormatException("unknown dataset " + FormatProblem.quote(spec) + ": not a bundled name "
-                + BUNDLED + " and no such file or folder; give a bundled name, a folder of Planetoid ind.NAME.* files, "
-                + "a .npz file, or a folder with edges.csv");
+                + BUNDLED + ", not a downloadable one " + Downloads.entries().stream().map(Downloads.Entry::name)
+                .filter(n -> !BUNDLED.contains(n)).toList() + " and no such file or folder; give one of those names, a folder "
+                + "of Planetoid ind.NAME.* files, a .npz file, or a folder with edges.csv");
     }
 
     /** A bundled dataset from the classpath, each file checked against its sha256 in SOURCES.md. */

@@ -13,7 +13,7 @@ import java.util.Map;
  * dtype object hold a pickle of the whole array after the header; it is read with the strict
  * {@link Pickle} interpreter.
  */
-final class Npy {
+public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
 
     private Npy() {}
@@ -88,6 +88,15 @@ final class Npy {
         a.checkByteCount(data.length - dataStart);
         a.raw = java.util.Arrays.copyOfRange(data, dataStart, data.length);
         return a;
+    }
+
+    /** A 1-D little-endian int64 .npy file (numpy's default integer) holding {@code values}. */
+    public static byte[] int64(int[] values) {
+        java.nio.ByteBuffer raw = java.nio.ByteBuffer.allocate(8 * values.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int v : values) {
+            raw.putLong(v);
+        }
+        return write("<i8", false, new long[] {values.length}, raw.array());
     }
 
     /** Writes a numeric array as .npy version 1.0 (for tests and fixtures). */

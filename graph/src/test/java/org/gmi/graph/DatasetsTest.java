@@ -22,10 +22,10 @@ class DatasetsTest {
 
     @Test
     void unknownNameListsWhatIsAccepted() {
-        GraphFormatException e = assertThrows(GraphFormatException.class, () -> Datasets.load("pubmed"));
+        GraphFormatException e = assertThrows(GraphFormatException.class, () -> Datasets.load("pubmedd"));
         String m = e.getMessage();
-        assertTrue(m.contains("'pubmed'") && m.contains("cora") && m.contains("citeseer") && m.contains(".npz")
-                && m.contains("edges.csv") && m.contains("Planetoid"), m);
+        assertTrue(m.contains("'pubmedd'") && m.contains("cora") && m.contains("citeseer") && m.contains(".npz")
+                && m.contains("edges.csv") && m.contains("Planetoid") && m.contains("pubmed, amazon-computers"), m);
         assertThrows(GraphFormatException.class, () -> Datasets.loadBundled("pubmed"));
     }
 

@@ -25,7 +25,8 @@ import org.gmi.models.PhaseTimes.Phase;
  *   s  = sigmoid(mean_i h_i)
  *   L  = BCE-with-logits over h_i^T B s + c (label 1) and h~_i^T B s + c (label 0)
  * </pre>
- * X[perm] W is computed as rows of X W shuffled, which is the same matrix. The shuffle of epoch e
+ * With two layers ({@code --layers 2}) both passes go through a second GCN layer
+ * PReLU(Â H1 W2 + b2). X[perm] W is computed as rows of X W shuffled, which is the same matrix. The shuffle of epoch e
  * comes from a sampler seeded with {@code EpochSeeds.of(seed, CORRUPTION, e)}; the permutation and the
  * all-zero index list that pairs every node with the summary are arrays planned once.
  */
@@ -53,12 +54,18 @@ public final class DgiModel implements SelfSupervisedModel {
     private final int[][] toSummary;
     private PhaseTimes phases = new PhaseTimes();
 
+    /** DGI with its papers' one-layer encoder. */
     public DgiModel(GraphOperators ops, TrainConfig config) {
+        this(ops, config, 1);
+    }
+
+    /** DGI with a GCN encoder of {@code layers} (1 or 2) layers; the corruption runs through the same layers. */
+    public DgiModel(GraphOperators ops, TrainConfig config, int layers) {
         this.ops = ops;
         int f = ops.features().cols;
         int d = config.hidden;
         SplittableRandom init = new SplittableRandom(config.seed);
-        this.encoder = new GcnEncoder(f, d, 1, init);
+        this.encoder = new GcnEncoder(f, d, layers, init);
         this.bilinearT = Init.xavierUniform("disc.weight", d, d, (double) d * d, d, init);
         this.bias = Parameter.zeros("disc.bias", 1, 1);
         this.seed = config.seed;

@@ -38,7 +38,7 @@ public record MemoryEstimate(long bytes, Map<String, Long> parts) {
         long f = graph.numFeatures();
         long d = config.hidden;
         long k = config.negatives;
-        int layers = config.method == Method.GMI ? config.layersFor(graph.name()) : 1;
+        int layers = config.layersFor(graph.name());
         long nd = n * d * 4;
         Map<String, Long> parts = new LinkedHashMap<>();
         long paramFloats;
@@ -66,9 +66,11 @@ public record MemoryEstimate(long bytes, Map<String, Long> parts) {
             }
             paramFloats = f * d + d + 1 + (layers == 2 ? d * d + d + 1 : 0) + f * d + 1 + d * d + 1 + 1;
         } else {
-            parts.put("16 dense " + n + " x " + d + " buffers", 16 * nd);
+            // a second layer adds H1 W2, Â H1 W2 + b2 and H2 with their gradients, for both passes
+            long dense = 16 + (layers == 2 ? 12 : 0);
+            parts.put(dense + " dense " + n + " x " + d + " buffers", dense * nd);
             parts.put("scores and shuffle", 2 * n * 4 * 2 + n * 4);
-            paramFloats = f * d + d + 1 + d * d + 1;
+            paramFloats = f * d + d + 1 + (layers == 2 ? d * d + d + 1 : 0) + d * d + 1;
         }
         int copies = 5 + (checkpointing ? 4 : 0);
         parts.put("parameters (" + paramFloats + " floats x " + copies + ")", paramFloats * 4 * copies);

@@ -106,7 +106,7 @@ public final class Trainer {
         GraphOperators ops = GraphOperators.of(graph);
         return switch (config.method) {
             case GMI -> new GmiModel(ops, config, config.layersFor(graph.name()));
-            case DGI -> new DgiModel(ops, config);
+            case DGI -> new DgiModel(ops, config, config.layersFor(graph.name()));
         };
     }
 

@@ -297,7 +297,11 @@ public final class StudyCommand extends GmiCommand implements Subcommand {
             a.addAll(List.of("--layers", Integer.toString(l)));
         }
         a.addAll(List.of("--seed", Integer.toString(seed), "--epochs", Integer.toString(epochs), "--patience",
-                Integer.toString(patience), "--protocol", protocol, "--eval-runs", Integer.toString(evalRuns)));
+                Integer.toString(patience), "--protocol", protocol));
+        if (!protocol.equals("val")) {
+            // the val protocol's classifier is deterministic: --eval-runs counts the paper protocol's runs
+            a.addAll(List.of("--eval-runs", Integer.toString(evalRuns)));
+        }
         if (m.reconstructs()) {
             a.addAll(List.of("--reconstruction", reconstruction.cliName()));
             if (reconstruction == ReconstructionMode.SAMPLED) {

@@ -91,7 +91,7 @@ class BadInputTest {
             // the case's flags replace the defaults of the same name (picocli refuses a repeated option)
             List<String> args = new ArrayList<>(List.of("train", "--method", "gmi"));
             String[][] defaults = {{"--dataset", data.toString()}, {"--out", out.toString()}, {"--hidden", "8"},
-                {"--epochs", "2"}, {"--eval-runs", "2"}, {"--threads", "1"}};
+                {"--epochs", "2"}, {"--threads", "1"}};
             for (String[] flag : defaults) {
                 if (!c.args().contains(flag[0])) {
                     args.addAll(List.of(flag));
@@ -133,7 +133,7 @@ class BadInputTest {
         Files.writeString(out.resolve("metrics.json"), "{\"earlier\": true}\n");
         Files.write(out.resolve("embeddings.npy"), new byte[] {1, 2, 3});
         Cli r = Cli.run("train", "--method", "dgi", "--dataset", data.toString(), "--out", out.toString(), "--force",
-                "--hidden", "8", "--epochs", "2", "--eval-runs", "2");
+                "--hidden", "8", "--epochs", "2");
         assertEquals(2, r.code(), r.toString());
         assertEquals(1, r.errLines().size(), r.toString());
         assertTrue(r.err().contains(data.resolve("features.csv").toString()), r.toString());
@@ -142,47 +142,5 @@ class BadInputTest {
         try (Stream<Path> left = Files.list(out)) {
             assertEquals(2, left.count(), "no temporary files left beside the earlier run");
         }
-    }
-
-    /**
-     * Evaluation fails only after training (every label -1: no train or test nodes for the probe):
-     * exit 2 with one error line, and --out holds neither output nor a temporary file. The same graph
-     * trains fine with --no-eval, so the failure is the evaluation's.
-     */
-    @Test
-    void evaluationFailureAfterTrainingLeavesNoOutputs() throws IOException {
-        Path data = dir.resolve("unlabelled");
-        Files.createDirectories(data);
-        Files.writeString(data.resolve("edges.csv"), GOOD.get("edges.csv"));
-        Files.writeString(data.resolve("features.csv"), GOOD.get("features.csv"));
-        Files.writeString(data.resolve("labels.csv"), "-1\n-1\n-1\n-1\n-1\n-1\n");
-        for (boolean outExists : new boolean[] {false, true}) {
-            Path out = dir.resolve(outExists ? "existing-out" : "new-out");
-            if (outExists) {
-                Files.createDirectories(out);
-            }
-            Cli r = Cli.run("train", "--method", "gmi", "--dataset", data.toString(), "--out", out.toString(),
-                    "--hidden", "8", "--epochs", "2", "--eval-runs", "2", "--threads", "1");
-            String ctx = (outExists ? "(--out exists)" : "(--out new)") + "\n" + r;
-            assertEquals(2, r.code(), ctx);
-            List<String> errors = r.errLines().stream().filter(l -> l.startsWith("gmi: error: ")).toList();
-            assertEquals(1, errors.size(), ctx);
-            String line = errors.get(0);
-            assertEquals(line, r.errLines().get(r.errLines().size() - 1), "the error is the last line: " + ctx);
-            assertTrue(line.contains("unlabelled") && line.contains("no labelled train or test nodes"), ctx);
-            assertTrue(r.out().isEmpty(), ctx);
-            if (outExists) {
-                try (Stream<Path> left = Files.list(out)) {
-                    assertEquals(List.of(), left.toList(), "nothing left in --out: " + ctx);
-                }
-            } else {
-                assertFalse(Files.exists(out), "a --out folder made for a failed run is removed again: " + ctx);
-            }
-        }
-        Path out = dir.resolve("no-eval");
-        Cli ok = Cli.run("train", "--method", "gmi", "--dataset", data.toString(), "--out", out.toString(),
-                "--hidden", "8", "--epochs", "2", "--no-eval", "--threads", "1");
-        assertEquals(0, ok.code(), ok.toString());
-        assertTrue(Files.exists(out.resolve("metrics.json")) && Files.exists(out.resolve("embeddings.npy")), ok.toString());
     }
 }

@@ -80,7 +80,7 @@ class EndToEndTest {
         String name = method.toUpperCase(java.util.Locale.ROOT);
         List<String> lines = r.outLines();
         assertEquals(2, lines.size(), ctx);
-        assertTrue(lines.get(0).matches(name + " on planted: test accuracy \\d+\\.\\d (±|\\+/-) \\d+\\.\\d % \\(val protocol, 3 runs\\)"),
+        assertTrue(lines.get(0).matches(name + " on planted: test accuracy \\d+\\.\\d % \\(val protocol, C = [0-9.]+ chosen on validation\\)"),
                 lines.get(0));
         assertTrue(lines.get(1).startsWith(name + " on planted: test accuracy "), lines.get(1));
         assertTrue(lines.get(1).contains("(paper protocol, 3 runs)"), lines.get(1));
@@ -88,7 +88,7 @@ class EndToEndTest {
 
         // exactly the two outputs, no temporary files
         try (Stream<Path> files = Files.list(out)) {
-            assertEquals(List.of("embeddings.npy", "metrics.json"), files.map(p -> p.getFileName().toString()).sorted().toList());
+            assertEquals(List.of("embeddings.npy", "metrics.json", "split.json"), files.map(p -> p.getFileName().toString()).sorted().toList());
         }
 
         // embeddings.npy: (nodes, 16), and exactly what Trainer.train gives for the same graph, config and threads
@@ -157,22 +157,24 @@ class EndToEndTest {
         assertEquals("paper", evalPaper.get("protocol"));
         assertEquals(Boolean.FALSE, eval.get("leaky"));
         assertEquals(method.equals("gmi"), evalPaper.get("leaky"));
+        assertEquals(1.0, eval.get("runs"), "the val protocol: one deterministic classifier on the one split");
         for (Map<String, Object> e : List.of(eval, evalPaper)) {
-            assertEquals(3.0, e.get("runs"));
+            int runs = e == eval ? 1 : 3;
+            assertEquals((double) runs, e.get("runs"));
             List<Object> acc = (List<Object>) e.get("accuracies");
-            assertEquals(3, acc.size());
+            assertEquals(runs, acc.size());
             double mean = 0;
             for (Object a : acc) {
                 double v = (Double) a;
                 assertTrue(v >= 0 && v <= 1, "accuracy as a fraction: " + v);
                 // 36 test nodes: every accuracy is a multiple of 1/36
                 assertEquals(Math.round(v * 36), v * 36, 1e-9, "accuracy " + v + " on 36 test nodes");
-                mean += v / 3;
+                mean += v / runs;
             }
             assertEquals(mean, (Double) e.get("mean"), 1e-12, "mean of the accuracies");
             double var = 0;
             for (Object a : acc) {
-                var += ((Double) a - mean) * ((Double) a - mean) / 2;
+                var += runs == 1 ? 0 : ((Double) a - mean) * ((Double) a - mean) / (runs - 1);
             }
             assertEquals(Math.sqrt(var), (Double) e.get("std"), 1e-12, "sample standard deviation");
         }
@@ -196,7 +198,7 @@ class EndToEndTest {
     void gmiOnBundledCoraDefaultsToTwoLayers() throws Exception {
         Path out = dir.resolve("cora");
         Cli r = Cli.run("train", "--method", "gmi", "--dataset", "cora", "--out", out.toString(), "--hidden", "8",
-                "--epochs", "2", "--eval-runs", "2", "--threads", "2");
+                "--epochs", "2", "--threads", "2");
         assertEquals(0, r.code(), r.toString());
         assertEquals(1, r.outLines().size(), r.toString());
         assertTrue(r.outLines().get(0).startsWith("GMI on cora: test accuracy "), r.out());
@@ -207,7 +209,7 @@ class EndToEndTest {
         assertEquals(2, ((List<Object>) m.get("loss")).size());
         Map<String, Object> eval = (Map<String, Object>) m.get("eval");
         assertEquals("val", eval.get("protocol"));
-        assertEquals(2.0, eval.get("runs"));
+        assertEquals(1.0, eval.get("runs"));
         Matrix emb = NpyReader.read(out.resolve("embeddings.npy"));
         assertEquals(2708, emb.rows);
         assertEquals(8, emb.cols);

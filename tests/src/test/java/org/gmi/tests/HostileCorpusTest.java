@@ -126,7 +126,7 @@ class HostileCorpusTest {
                 Files.createDirectories(out);
             }
             Cli r = bounded(ctx, () -> Cli.run("train", "--method", "gmi", "--dataset", dataset.toString(), "--out",
-                    out.toString(), "--hidden", "8", "--epochs", "2", "--eval-runs", "2", "--threads", "1"));
+                    out.toString(), "--hidden", "8", "--epochs", "2", "--threads", "1"));
             String c = ctx + (outExists ? " (--out exists)" : " (--out new)") + "\n" + r;
             assertEquals(2, r.code(), c);
             assertEquals(1, r.errLines().size(), "exactly one line on stderr: " + c);
@@ -579,7 +579,7 @@ class HostileCorpusTest {
         Path out = dir.resolve("stray-out");
         long t0 = System.nanoTime();
         Cli r = bounded("stray label", () -> Cli.run("train", "--method", "dgi", "--dataset", folder.toString(), "--out",
-                out.toString(), "--hidden", "8", "--epochs", "3", "--eval-runs", "3", "--threads", "1"));
+                out.toString(), "--hidden", "8", "--epochs", "3", "--threads", "1"));
         double seconds = (System.nanoTime() - t0) / 1e9;
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.err().contains("note: class ids renumbered to the 3 classes present (of ids 0..65535): 65535 -> 2"), r.err());
@@ -604,7 +604,7 @@ class HostileCorpusTest {
         Path out = dir.resolve("protocol5");
         Cli r = bounded("protocol 5", () -> Cli.run("train", "--method", "dgi", "--dataset",
                 resource("accepted/planetoid_protocol5").toString(), "--out", out.toString(), "--hidden", "8", "--epochs", "2",
-                "--eval-runs", "2", "--threads", "1"));
+                "--threads", "1"));
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.err().contains("dataset tiny: 540 nodes"), r.err());
         assertTrue(Files.exists(out.resolve("metrics.json")));

@@ -131,7 +131,7 @@ class InterruptionTest {
         assertEquals(0, done.code(), done.toString());
         assertTrue(done.err().contains("resuming from " + Checkpoint.file(out.resolve(Checkpoint.FOLDER)) + ": " + second
                 + " of 300 epochs done"), done.err());
-        assertEquals(List.of("embeddings.npy", "metrics.json"), list(out), "the checkpoint is removed once the outputs are in place");
+        assertEquals(List.of("embeddings.npy", "metrics.json", "split.json"), list(out), "the checkpoint is removed once the outputs are in place");
         assertArrayEquals(Files.readAllBytes(reference.resolve("embeddings.npy")), Files.readAllBytes(out.resolve("embeddings.npy")),
                 "embeddings.npy bit-identical to the uninterrupted run's (checkpoints at epochs " + first + " and " + second + ")");
         Map<String, Object> a = JsonReader.object(Files.readString(reference.resolve("metrics.json")));
@@ -144,7 +144,7 @@ class InterruptionTest {
     }
 
     /**
-     * SIGKILL at three moments. The run evaluates with many classifier runs so that the evaluation
+     * SIGKILL at three moments. The run evaluates with many paper-protocol classifier runs so that the evaluation
      * (after embeddings.npy has been written under its temporary name) lasts long enough to be hit.
      */
     @ParameterizedTest(name = "killed while {0}")
@@ -158,8 +158,8 @@ class InterruptionTest {
             default -> l -> l.startsWith("evaluating:");
         };
         String[] args = {"train", "--method", "dgi", "--dataset", data.toString(), "--out", out.toString(), "--hidden", "8",
-            "--epochs", "40", "--patience", "1000", "--threads", "1", "--checkpoint-every", "5", "--eval-runs", "500",
-            "--protocol", "val"};
+            "--epochs", "40", "--patience", "1000", "--threads", "1", "--checkpoint-every", "5", "--protocol", "paper",
+            "--eval-runs", "100000"};
         try (ChildJvm child = ChildJvm.start(args)) {
             child.awaitLine(when, 120);
             child.kill();
@@ -174,9 +174,9 @@ class InterruptionTest {
 
         // the next run into the folder: resume where a checkpoint exists, else start afresh; fewer probe runs
         Cli next = checkpointEpoch(out) > 0
-                ? Cli.run("train", "--resume", out.toString(), "--eval-runs", "2")
-                : Cli.run(Stream.concat(Stream.of(args).limit(args.length - 4), Stream.of("--eval-runs", "2")).toArray(String[]::new));
+                ? Cli.run("train", "--resume", out.toString(), "--protocol", "paper", "--eval-runs", "2")
+                : Cli.run(Stream.concat(Stream.of(args).limit(args.length - 2), Stream.of("--eval-runs", "2")).toArray(String[]::new));
         assertEquals(0, next.code(), next.toString());
-        assertEquals(List.of("embeddings.npy", "metrics.json"), list(out), "stale temporary files removed: " + next);
+        assertEquals(List.of("embeddings.npy", "metrics.json", "split.json"), list(out), "stale temporary files removed: " + next);
     }
 }

@@ -74,10 +74,10 @@ class NoDesktopTest {
         PlainWriter.write(TestGraphs.planted(new SplittableRandom(3), "planted", 40, 2, 0.3, 0.03, 3), data);
         Path out = dir.resolve("run");
         assertEquals(0, run("train", "--method", "gmi", "--variant", "adaptive", "--dataset", data.toString(), "--out", out.toString(),
-                "--hidden", "8", "--epochs", "3", "--eval-runs", "1", "--threads", "1"));
+                "--hidden", "8", "--epochs", "3", "--protocol", "both", "--eval-runs", "1", "--threads", "1"));
         assertTrue(Files.isRegularFile(out.resolve("metrics.json")));
         assertEquals(0, run("eval", "--embeddings", out.resolve("embeddings.npy").toString(), "--dataset", data.toString(),
-                "--eval-runs", "1", "--threads", "1"));
+                "--protocol", "paper", "--eval-runs", "1", "--threads", "1"));
         assertEquals(0, run("bench", "--method", "dgi", "--dataset", data.toString(), "--epochs", "3", "--warmup", "1",
                 "--threads", "1", "--hidden", "8", "--out", dir.resolve("bench").toString()));
         // picocli builds every subcommand, study and plot included, for any command line

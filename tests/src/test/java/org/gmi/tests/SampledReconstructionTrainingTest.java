@@ -219,7 +219,7 @@ class SampledReconstructionTrainingTest {
         Cli bad = Cli.run("train", "--method", "gmi", "--dataset", data.toString(), "--out", dir.resolve("x").toString(),
                 "--reconstruction", "approximate");
         assertEquals(2, bad.code(), bad.toString());
-        assertTrue(bad.err().contains("expected exact or sampled"), bad.toString());
+        assertTrue(bad.err().contains("expected auto, exact or sampled"), bad.toString());
         Cli zero = Cli.run("train", "--method", "gmi", "--dataset", data.toString(), "--out", dir.resolve("y").toString(),
                 "--reconstruction", "sampled", "--recon-negatives", "0");
         assertEquals(2, zero.code(), zero.toString());

@@ -1,6 +1,10 @@
 package org.gmi.models.eval;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.gmi.engine.Matrix;
 import org.gmi.engine.Parallel;
@@ -12,13 +16,15 @@ import org.gmi.models.Method;
  * Logistic-regression probe on frozen embeddings (DESIGN section 2, evaluation protocols).
  *
  * <ul>
- *   <li>{@link Protocol#VAL}: one classifier (Adam lr 1e-3, weight decay 1e-5) is trained up to
- *       {@value #MAX_ITERATIONS} iterations; every {@value #CHECK_EVERY} its VALIDATION accuracy is
- *       read and the iteration count chosen by the rule of the official {@code find_epoch} (see
- *       {@link #chooseIterations}); then {@code runs} fresh classifiers are trained that long and
- *       scored on the test nodes.
- *   <li>{@link Protocol#PAPER}, GMI: the same, but the iteration count is chosen on TEST accuracy,
- *       as the official code does; the result is flagged {@code leaky}.
+ *   <li>{@link Protocol#VAL} (honest): {@link LogisticProbe}, standardisation on the train nodes and
+ *       an L2-regularised logistic regression solved to convergence, its strength chosen on the
+ *       validation nodes; once per split (one split, or {@code --splits K} random ones), mean and
+ *       sample standard deviation over the splits.
+ *   <li>{@link Protocol#PAPER}, GMI: the official code's protocol: one classifier (Adam lr 1e-3,
+ *       weight decay 1e-5) is trained up to {@value #MAX_ITERATIONS} iterations; every
+ *       {@value #CHECK_EVERY} its TEST accuracy is read and the iteration count chosen by the rule
+ *       of the official {@code find_epoch} (see {@link #chooseIterations}); then {@code runs} fresh
+ *       classifiers are trained that long and scored on the test nodes. Flagged {@code leaky}.
  *   <li>{@link Protocol#PAPER}, DGI: DGI's own protocol, 100 iterations at lr 0.01, no weight decay.
  * </ul>
  * Accuracies are in [0, 1]; std is the sample standard deviation (as {@code torch.std}).
@@ -36,6 +42,9 @@ public final class LinearProbe {
     }
 
     public static ProbeResult evaluate(Matrix embeddings, Graph graph, Protocol protocol, Method method, long seed, int runs) {
+        if (protocol == Protocol.VAL) {
+            return evaluateHonest(embeddings, graph, List.of(graph.split()), LogisticProbe.DEFAULT_GRID);
+        }
         if (embeddings.rows != graph.numNodes()) {
             throw new IllegalArgumentException("embeddings have " + embeddings.rows + " rows, the graph "
                     + graph.name() + " has " + graph.numNodes() + " nodes");
@@ -57,18 +66,73 @@ public final class LinearProbe {
             return summarise(protocol, 100, false, acc,
                     "DGI paper protocol: 100 iterations, Adam lr 0.01, no weight decay, " + runs + " runs");
         }
-        boolean onTest = protocol == Protocol.PAPER;
-        int[] select = onTest ? split.test() : split.val();
-        if (select.length == 0) {
-            throw new IllegalArgumentException("dataset " + graph.name() + " has no validation nodes; use --protocol paper or a split with --val-frac > 0");
-        }
-        int iterations = chooseIterations(x, d, classes, split.train(), select, labels, seed);
+        int iterations = chooseIterations(x, d, classes, split.train(), split.test(), labels, seed);
         double[] acc = trainRuns(x, d, classes, split.train(), split.test(), labels, iterations, 1e-3f, 1e-5f, seed, runs);
         String note = String.format(Locale.ROOT,
-                "iteration count %d chosen on %s accuracy (checked every %d up to %d), Adam lr 1e-3, weight decay 1e-5, %d runs%s",
-                iterations, onTest ? "TEST" : "validation", CHECK_EVERY, MAX_ITERATIONS, runs,
-                onTest ? " [leaky: the test set chose the iteration count, as the official GMI code does]" : "");
-        return summarise(protocol, iterations, onTest, acc, note);
+                "iteration count %d chosen on TEST accuracy (checked every %d up to %d), Adam lr 1e-3, weight decay 1e-5, %d runs"
+                        + " [leaky: the test set chose the iteration count, as the official GMI code does]",
+                iterations, CHECK_EVERY, MAX_ITERATIONS, runs);
+        return summarise(protocol, iterations, true, acc, note);
+    }
+
+    /**
+     * The honest protocol ({@link LogisticProbe}) on each of {@code splits}: test accuracy per split,
+     * their mean and sample standard deviation; {@code details} records the grid, the chosen C, the
+     * validation accuracies and the solver's iterations per split.
+     */
+    public static ProbeResult evaluateHonest(Matrix embeddings, Graph graph, List<Split> splits, double[] grid) {
+        if (embeddings.rows != graph.numNodes()) {
+            throw new IllegalArgumentException("embeddings have " + embeddings.rows + " rows, the graph "
+                    + graph.name() + " has " + graph.numNodes() + " nodes");
+        }
+        double[] acc = new double[splits.size()];
+        List<Map<String, Object>> perSplit = new ArrayList<>();
+        double[] chosenC = new double[splits.size()];
+        boolean allConverged = true;
+        int firstIterations = 0;
+        for (int s = 0; s < splits.size(); s++) {
+            Split split = splits.get(s);
+            if (split.train().length == 0 || split.test().length == 0) {
+                throw new IllegalArgumentException("dataset " + graph.name() + " has no labelled train or test nodes to evaluate on");
+            }
+            if (split.val().length == 0) {
+                throw new IllegalArgumentException("dataset " + graph.name() + " has no validation nodes to choose the "
+                        + "probe's regularisation on; use --protocol paper or a split with --val-frac > 0");
+            }
+            LogisticProbe.Fit fit = LogisticProbe.fit(embeddings.data, embeddings.cols, graph.labels(), graph.numClasses(),
+                    split, grid);
+            acc[s] = fit.testAccuracy();
+            chosenC[s] = fit.c();
+            if (s == 0) {
+                firstIterations = fit.iterations()[fit.chosen()];
+            }
+            for (boolean c : fit.converged()) {
+                allConverged &= c;
+            }
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("split", split.kind());
+            one.put("c", fit.c());
+            one.put("val_accuracy", fit.valAccuracy());
+            one.put("iterations", fit.iterations());
+            one.put("converged", fit.converged());
+            one.put("test_accuracy", fit.testAccuracy());
+            perSplit.add(one);
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("classifier", "multinomial logistic regression, L2 penalty 1/(2C) ||W||^2 on the summed cross-entropy "
+                + "(bias unpenalised), L-BFGS in double to max |gradient| <= " + LogisticProbe.TOLERANCE + " (at most "
+                + LogisticProbe.MAX_ITERATIONS + " iterations)");
+        details.put("standardise", "mean and standard deviation of the train nodes");
+        details.put("c_grid", grid.clone());
+        details.put("c_chosen", chosenC);
+        details.put("converged", allConverged);
+        details.put("splits", perSplit);
+        String cs = splits.size() == 1 ? "C " + g(chosenC[0]) : "C per split " + list(chosenC);
+        String note = String.format(Locale.ROOT,
+                "L2 logistic regression on train-standardised embeddings, solved to convergence (L-BFGS); %s chosen on "
+                        + "validation accuracy from %s; %d split%s%s",
+                cs, list(grid), splits.size(), splits.size() == 1 ? "" : "s", allConverged ? "" : " (some solves hit the iteration cap)");
+        return summarise(Protocol.VAL, firstIterations, false, acc, note, details);
     }
 
     /**
@@ -114,6 +178,11 @@ public final class LinearProbe {
     }
 
     private static ProbeResult summarise(Protocol protocol, int iterations, boolean leaky, double[] acc, String note) {
+        return summarise(protocol, iterations, leaky, acc, note, Map.of());
+    }
+
+    private static ProbeResult summarise(Protocol protocol, int iterations, boolean leaky, double[] acc, String note,
+                                         Map<String, Object> details) {
         double mean = 0;
         for (double a : acc) {
             mean += a;
@@ -124,6 +193,20 @@ public final class LinearProbe {
             var += (a - mean) * (a - mean);
         }
         double std = acc.length > 1 ? Math.sqrt(var / (acc.length - 1)) : 0;
-        return new ProbeResult(protocol.cliName(), mean, std, acc.length, iterations, leaky, note, acc);
+        return new ProbeResult(protocol.cliName(), mean, std, acc.length, iterations, leaky, note, acc, details);
+    }
+
+    /** {@code 0.001}, {@code 10}, {@code 1e-05}: the shortest plain form of a grid value. */
+    public static String g(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e6 ? Long.toString((long) v)
+                : String.format(Locale.ROOT, "%.4g", v).replaceAll("\\.?0+(e|$)", "$1");
+    }
+
+    public static String list(double[] values) {
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i < values.length; i++) {
+            sb.append(i == 0 ? "" : ", ").append(g(values[i]));
+        }
+        return sb.append('}').toString();
     }
 }
