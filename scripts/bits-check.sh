@@ -33,7 +33,7 @@ runs=(
 )
 if [[ -n $coauthor ]]; then
     runs+=(
-        "cpu-coauthor-gmi-exact|--method gmi --dataset $coauthor --epochs 2"
+        "cpu-coauthor-gmi-exact|--method gmi --dataset $coauthor --epochs 2 --reconstruction exact"
         "cpu-coauthor-gmi-sampled|--method gmi --dataset $coauthor --epochs 3 --reconstruction sampled"
         "cpu-coauthor-dgi|--method dgi --dataset $coauthor --epochs 3"
     )
