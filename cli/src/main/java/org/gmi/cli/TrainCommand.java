@@ -202,15 +202,17 @@ final class TrainCommand extends GmiCommand {
                     + "; use --protocol paper or --no-eval");
         }
         deviceOptions.validate();
-        require(variant != GmiVariant.ADAPTIVE || method != Method.GMI || deviceOptions.isCpu(),
-                "--variant adaptive runs on the CPU backend only (its neighbour weights have no OpenCL kernel yet); "
-                        + "drop --device or use --variant mean");
         Path embeddingsFile = out.resolve("embeddings.npy");
         Path metricsFile = out.resolve("metrics.json");
         Path splitFile = out.resolve(SPLIT_FILE);
         Path checkpointFolder = out.resolve(Checkpoint.FOLDER);
         // the device before any output: a missing one is bad input and leaves nothing behind
         Backend backend = deviceOptions.open();
+        if (variant == GmiVariant.ADAPTIVE && method == Method.GMI && !backend.hasNeighbourWeights()) {
+            backend.close();
+            throw new BadInputException("--variant adaptive: backend " + backend.name()
+                    + " has no kernels for GMI-adaptive's neighbour weights; use --device cpu or --variant mean");
+        }
         // the folder is this run's until it ends: a second run into it stops here, naming this one
         OutputLock lock;
         try {

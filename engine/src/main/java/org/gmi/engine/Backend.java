@@ -14,14 +14,16 @@ package org.gmi.engine;
  * means {@code C += ...}, otherwise {@code C = ...}.
  *
  * <p>Its operations are grouped by concern: {@link DeviceMemory}, {@link LinearAlgebra},
- * {@link LayerKernels}, {@link ScoreKernels}, {@link LossKernels} and {@link OptimizerKernels}.
+ * {@link LayerKernels}, {@link NeighbourWeightKernels}, {@link ScoreKernels}, {@link LossKernels} and {@link OptimizerKernels}.
  *
  * <p>Implementations: {@link CpuBackend} (the engine's Vector API kernels, zero copy) and the OpenCL
  * backend of module gmi-opencl. A backend is used by one thread at a time.
  */
 public interface Backend
-        extends DeviceMemory, LinearAlgebra, LayerKernels, ScoreKernels, LossKernels, OptimizerKernels, AutoCloseable {
+        extends DeviceMemory, LinearAlgebra, LayerKernels, NeighbourWeightKernels, ScoreKernels, LossKernels, OptimizerKernels,
+        AutoCloseable {
     /** A short name for logs and metrics, e.g. {@code cpu} or {@code opencl:0:0 (NVIDIA H100)}. */
+    @Override
     String name();
 
     /** Whether this is the host CPU backend (handles are plain {@link Matrix} objects). */

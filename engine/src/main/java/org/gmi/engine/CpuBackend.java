@@ -92,6 +92,31 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public boolean hasNeighbourWeights() {
+        return true;
+    }
+
+    @Override
+    public NeighbourWeights neighbourWeights(CsrMatrix pattern, DeviceMatrix h) {
+        return NeighbourWeights.compute(pattern, host(h));
+    }
+
+    @Override
+    public void weightedNeighbourSum(NeighbourWeights w, DeviceMatrix z, DeviceMatrix out, boolean accumulate) {
+        Spmm.spmm(w.matrix(), host(z), host(out), accumulate);
+    }
+
+    @Override
+    public void weightedNeighbourSumTransA(NeighbourWeights w, DeviceMatrix dy, DeviceMatrix out, boolean accumulate) {
+        Spmm.spmmTransA(w.matrix(), host(dy), host(out), accumulate);
+    }
+
+    @Override
+    public void neighbourWeightsBackward(NeighbourWeights w, DeviceMatrix h, DeviceMatrix z, DeviceMatrix dy, DeviceMatrix dh) {
+        w.backwardIntoH(host(h), host(z), host(dy), host(dh));
+    }
+
+    @Override
     public void gemm(DeviceMatrix a, DeviceMatrix b, DeviceMatrix c, boolean accumulate) {
         Gemm.gemm(host(a), host(b), host(c), accumulate);
     }

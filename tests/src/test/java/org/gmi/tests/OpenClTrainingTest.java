@@ -163,6 +163,23 @@ class OpenClTrainingTest {
     }
 
     /** The case: no GPU here, so --device gpu is bad input, one line naming what was found, and no outputs. */
+    /** GMI-adaptive is refused by the backend's own capability check: one line, exit 2, nothing written. */
+    @Test
+    void gmiAdaptiveOnABackendWithoutNeighbourWeightKernelsIsRefused() throws Exception {
+        try (OpenClBackend cl = openOrSkip()) {
+            assertFalse(cl.hasNeighbourWeights());
+            assertTrue(CpuBackend.INSTANCE.hasNeighbourWeights());
+        }
+        Path out = dir.resolve("adaptive-run");
+        Cli r = Cli.run("train", "--method", "gmi", "--variant", "adaptive", "--dataset", "cora", "--device", "opencl",
+                "--out", out.toString(), "--epochs", "2");
+        assertEquals(2, r.code(), r.toString());
+        assertEquals(1, r.errLines().size(), r.toString());
+        assertTrue(r.errLines().get(0).startsWith("gmi: error: --variant adaptive: backend opencl:"), r.toString());
+        assertTrue(r.errLines().get(0).contains("has no kernels for GMI-adaptive's neighbour weights"), r.toString());
+        assertFalse(Files.exists(out), "a refused run must not create " + out);
+    }
+
     @Test
     void deviceGpuWithoutAGpuExitsTwoNamingTheDevicesFound() {
         OpenClDevices.Found found = OpenClDevices.find();
