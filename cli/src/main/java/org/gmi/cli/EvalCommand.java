@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.gmi.engine.Matrix;
 import org.gmi.engine.Parallel;
+import org.gmi.graph.Npy;
 import org.gmi.graph.Graph;
 import org.gmi.models.Method;
 import org.gmi.models.eval.ProbeResult;
@@ -71,7 +72,7 @@ final class EvalCommand extends GmiCommand {
         String name = who == null ? "embeddings" : who.name();
         Parallel.setThreads(threads);
 
-        Matrix x = NpyReader.read(embeddings);
+        Matrix x = Npy.readMatrix(embeddings);
         requireUsableEmbeddings("--embeddings", embeddings, x);
         Graph graph = data.load();
         data.checkSplitFlags(graph, spec, probe.splits);

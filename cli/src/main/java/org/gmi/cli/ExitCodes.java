@@ -39,7 +39,7 @@ public final class ExitCodes {
         if (c instanceof NumericalFailureException) {
             return NUMERICAL;
         }
-        if (c instanceof BadInputException || c instanceof GraphFormatException || c instanceof NpyFormatException
+        if (c instanceof BadInputException || c instanceof GraphFormatException
                 || c instanceof CheckpointFormatException
                 || c instanceof CommandLine.ParameterException || isMissingFile(c)) {
             return BAD_INPUT;

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.gmi.engine.CsrMatrix;
 import org.gmi.engine.Parallel;
 import org.gmi.engine.Backend;
+import org.gmi.graph.Npy;
 import org.gmi.graph.Graph;
 import org.gmi.graph.NegativeSampler;
 import org.gmi.autodiff.ops.JsdMi;
@@ -294,7 +295,7 @@ final class TrainCommand extends GmiCommand {
             err.println(Text.fmt("trained %d epochs%s in %s (%s s/epoch median); best epoch %d, loss %.4f",
                     result.epochsRun(), result.epochsRun() < epochs ? " (stopped early)" : "", Text.duration(trainSeconds),
                     Text.fmt("%.3g", medianEpoch), result.bestEpoch(), result.loss()[result.bestEpoch() - 1]));
-            NpyWriter.write(embeddingsTemp, result.embeddings());
+            Npy.writeMatrix(embeddingsTemp, result.embeddings());
 
             // 4. evaluation
             t0 = System.nanoTime();

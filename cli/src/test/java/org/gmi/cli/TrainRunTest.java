@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.gmi.engine.Matrix;
+import org.gmi.graph.Npy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,7 +49,7 @@ class TrainRunTest {
             assertEquals(List.of("embeddings.npy", "metrics.json", "split.json"),
                     files.map(p -> p.getFileName().toString()).sorted().toList());
         }
-        Matrix emb = NpyReader.read(out.resolve("embeddings.npy"));
+        Matrix emb = Npy.readMatrix(out.resolve("embeddings.npy"));
         assertEquals(2708, emb.rows);
         assertEquals(8, emb.cols);
 

@@ -6,7 +6,7 @@ import org.gmi.cli.DatasetOptions;
 import org.gmi.cli.ExitCodes;
 import org.gmi.cli.GmiCommand;
 import org.gmi.cli.BadInputException;
-import org.gmi.cli.NpyReader;
+import org.gmi.graph.Npy;
 import org.gmi.cli.Main;
 import org.gmi.cli.Subcommand;
 import java.io.PrintWriter;
@@ -71,7 +71,7 @@ public final class PlotCommand extends GmiCommand implements Subcommand {
             Path parent = outFile.toAbsolutePath().getParent();
             require(parent != null && Files.isDirectory(parent), "--out: folder '" + parent + "' does not exist");
 
-            Matrix x = NpyReader.read(embeddings);
+            Matrix x = Npy.readMatrix(embeddings);
             requireUsableEmbeddings("--embeddings", embeddings, x);
             Graph graph = data.load();
             require(x.rows == graph.numNodes(), "--embeddings: '" + embeddings + "' has " + x.rows + " rows but dataset "

@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.gmi.cli.JsonReader;
-import org.gmi.cli.NpyReader;
+import org.gmi.graph.Npy;
 import org.gmi.engine.Matrix;
 import org.gmi.graph.Graph;
 import org.gmi.graph.PlainWriter;
@@ -66,7 +66,7 @@ class AnyGraphTest {
                 "--epochs", "2", "--threads", "1");
         assertEquals(0, r.code(), r.toString());
         assertEquals(List.of("embeddings.npy", "metrics.json", "split.json"), files(out));
-        assertEquals(45, NpyReader.read(out.resolve("embeddings.npy")).rows);
+        assertEquals(45, Npy.readMatrix(out.resolve("embeddings.npy")).rows);
         Map<String, Object> m = json(out.resolve("metrics.json"));
         assertNull(m.get("eval"));
         assertNull(m.get("clustering"));
@@ -199,8 +199,8 @@ class AnyGraphTest {
         assertEquals(0, Cli.run("train", "--method", "dgi", "--dataset", data.toString(), "--out", def.toString(), "--hidden", "8",
                 "--epochs", "3", "--threads", "1", "--no-eval").code());
         assertEquals(json(one.resolve("metrics.json")).get("loss"), json(def.resolve("metrics.json")).get("loss"));
-        Matrix a = NpyReader.read(one.resolve("embeddings.npy"));
-        Matrix b = NpyReader.read(def.resolve("embeddings.npy"));
+        Matrix a = Npy.readMatrix(one.resolve("embeddings.npy"));
+        Matrix b = Npy.readMatrix(def.resolve("embeddings.npy"));
         assertTrue(java.util.Arrays.equals(a.data, b.data));
     }
 

@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.gmi.cli.JsonReader;
-import org.gmi.cli.NpyReader;
+import org.gmi.graph.Npy;
 import org.gmi.engine.Matrix;
 import org.gmi.engine.Parallel;
 import org.gmi.graph.Graph;
@@ -92,7 +92,7 @@ class EndToEndTest {
         }
 
         // embeddings.npy: (nodes, 16), and exactly what Trainer.train gives for the same graph, config and threads
-        Matrix emb = NpyReader.read(out.resolve("embeddings.npy"));
+        Matrix emb = Npy.readMatrix(out.resolve("embeddings.npy"));
         assertEquals(NODES, emb.rows, ctx);
         assertEquals(16, emb.cols, ctx);
         Graph loaded = PlainLoader.load(data, new SplitOptions(0.2, 0.2, 0));
@@ -210,7 +210,7 @@ class EndToEndTest {
         Map<String, Object> eval = (Map<String, Object>) m.get("eval");
         assertEquals("val", eval.get("protocol"));
         assertEquals(1.0, eval.get("runs"));
-        Matrix emb = NpyReader.read(out.resolve("embeddings.npy"));
+        Matrix emb = Npy.readMatrix(out.resolve("embeddings.npy"));
         assertEquals(2708, emb.rows);
         assertEquals(8, emb.cols);
     }
@@ -226,6 +226,6 @@ class EndToEndTest {
         assertEquals(3327.0, m.get("nodes"));
         assertTrue(m.containsKey("eval") && m.get("eval") == null, "--no-eval writes \"eval\": null");
         assertFalse(r.out().contains("accuracy"), r.out());
-        assertEquals(3327, NpyReader.read(out.resolve("embeddings.npy")).rows);
+        assertEquals(3327, Npy.readMatrix(out.resolve("embeddings.npy")).rows);
     }
 }

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.gmi.cli.JsonReader;
 import org.gmi.cli.Main;
-import org.gmi.cli.NpyReader;
+import org.gmi.graph.Npy;
 import org.gmi.engine.Matrix;
 import org.gmi.engine.Parallel;
 import org.gmi.graph.Graph;
@@ -293,7 +293,7 @@ class GuardTest {
                     "--epochs", "4", "--lr", "0.01", "--threads", "1", "--no-eval", "--sampler", samplers[k]);
             assertEquals(0, r.code(), r.toString());
             assertTrue(r.err().contains("5 " + samplers[k] + " negatives"), r.err());
-            emb[k] = NpyReader.read(out.resolve("embeddings.npy"));
+            emb[k] = Npy.readMatrix(out.resolve("embeddings.npy"));
             Map<String, Object> config = (Map<String, Object>) JsonReader.object(Files.readString(out.resolve("metrics.json"))).get("config");
             assertEquals(samplers[k], config.get("sampler"));
         }

@@ -1,4 +1,4 @@
-package org.gmi.cli;
+package org.gmi.graph;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class NpyTest {
+class NpyMatrixTest {
     @TempDir
     Path dir;
 
@@ -53,8 +53,8 @@ class NpyTest {
     void roundTripIsBitExact(long seed) throws IOException {
         Matrix m = random(seed);
         Path f = dir.resolve("m" + seed + ".npy");
-        NpyWriter.write(f, m);
-        Matrix back = NpyReader.read(f);
+        Npy.writeMatrix(f, m);
+        Matrix back = Npy.readMatrix(f);
         assertEquals(m.rows, back.rows, "seed " + seed);
         assertEquals(m.cols, back.cols, "seed " + seed);
         for (int k = 0; k < m.data.length; k++) {
@@ -70,7 +70,7 @@ class NpyTest {
         Matrix m = new Matrix(2708, 512);
         m.data[1] = 1.5f;
         Path f = dir.resolve("h.npy");
-        NpyWriter.write(f, m);
+        Npy.writeMatrix(f, m);
         byte[] bytes = Files.readAllBytes(f);
         assertEquals(128 + 2708 * 512 * 4, bytes.length);
         assertEquals((byte) 0x93, bytes[0]);
@@ -92,7 +92,7 @@ class NpyTest {
         Path f = dir.resolve("f.npy");
         writeRaw(f, 1, "{'descr': '>f8', 'fortran_order': True, 'shape': (2, 3), }",
                 ByteOrder.BIG_ENDIAN, new double[] {1, 4, 2, 5, 3, 6}, true);
-        Matrix m = NpyReader.read(f);
+        Matrix m = Npy.readMatrix(f);
         assertEquals(2, m.rows);
         assertEquals(3, m.cols);
         assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, m.data);
@@ -103,7 +103,7 @@ class NpyTest {
         Path f = dir.resolve("v2.npy");
         writeRaw(f, 2, "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2), }", ByteOrder.LITTLE_ENDIAN,
                 new double[] {7, 8}, false);
-        assertArrayEquals(new float[] {7, 8}, NpyReader.read(f).data);
+        assertArrayEquals(new float[] {7, 8}, Npy.readMatrix(f).data);
     }
 
     @Test
@@ -121,7 +121,7 @@ class NpyTest {
         assertMessage(f, "expected a 2-D array");
 
         Matrix m = random(3);
-        NpyWriter.write(f, m);
+        Npy.writeMatrix(f, m);
         byte[] full = Files.readAllBytes(f);
         Files.write(f, Arrays.copyOf(full, full.length - 5));
         assertMessage(f, "truncated");
@@ -131,10 +131,9 @@ class NpyTest {
     }
 
     private static void assertMessage(Path f, String part) {
-        NpyFormatException e = assertThrows(NpyFormatException.class, () -> NpyReader.read(f));
+        GraphFormatException e = assertThrows(GraphFormatException.class, () -> Npy.readMatrix(f));
         assertTrue(e.getMessage().contains(part), e.getMessage());
         assertTrue(e.getMessage().contains(f.toString()), "names the file: " + e.getMessage());
-        assertEquals(ExitCodes.BAD_INPUT, ExitCodes.codeFor(e));
     }
 
     private static void writeRaw(Path f, int version, String dict, ByteOrder order, double[] values, boolean asDouble)
@@ -143,7 +142,7 @@ class NpyTest {
         int total = prefix + dict.length() + 1;
         String header = dict + " ".repeat((64 - total % 64) % 64) + "\n";
         ByteBuffer b = ByteBuffer.allocate(prefix + header.length() + values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(NpyWriter.MAGIC).put((byte) version).put((byte) 0);
+        b.put(Npy.MAGIC).put((byte) version).put((byte) 0);
         if (version == 1) {
             b.putShort((short) header.length());
         } else {
@@ -169,7 +168,7 @@ class NpyTest {
             m.data[k] = k * 0.5f - 1;
         }
         Path f = dir.resolve("np.npy");
-        NpyWriter.write(f, m);
+        Npy.writeMatrix(f, m);
         String script = "import numpy, sys; a = numpy.load(sys.argv[1]); "
                 + "print(a.dtype, a.shape, a.flags['C_CONTIGUOUS'], float(a[2, 4]), float(a[0, 1]))";
         Process p;
