@@ -15,7 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.gmi.autodiff.OpProfile;
 import org.gmi.engine.CsrMatrix;
-import org.gmi.engine.Kernels;
+import org.gmi.engine.JitWarmUp;
 import org.gmi.engine.Parallel;
 import org.gmi.engine.Simd;
 import org.gmi.engine.Backend;
@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code gmi bench}: times training epochs and writes {@code DIR/bench.json}.
  *
- * <p>Builds the model as {@code gmi train} does, warms the kernels up ({@link Kernels#warmUp()}),
+ * <p>Builds the model as {@code gmi train} does, warms the kernels up ({@link JitWarmUp#warmUp()}),
  * then trains {@code --epochs} epochs without early stopping and without evaluation. The first
  * {@code --warmup} of them are left out of every figure; over the rest it reports the median epoch
  * time, the median seconds of each {@link PhaseTimes.Phase phase}, the FLOP counted from the shapes
@@ -162,7 +162,7 @@ final class BenchCommand extends GmiCommand {
             DatasetOptions.printSummary(graph, err);
 
             SelfSupervisedModel model = Trainer.createModel(graph, config);
-            Kernels.Result warm = backend.isCpu() ? Kernels.warmUp() : new Kernels.Result(0, 0.0, false);
+            JitWarmUp.Result warm = backend.isCpu() ? JitWarmUp.warmUp() : new JitWarmUp.Result(0, 0.0, false);
             err.println(Text.fmt("bench %s on %s: %s%d hidden, %d threads, device %s, %d epochs (%d warm-up); kernel warm-up %s",
                     method.name(), graph.name(), method == Method.GMI ? depth + " layers, " + reconstruction.cliName()
                             + " reconstruction, " : "", hidden, threads, backend.name(), epochs, warmup,

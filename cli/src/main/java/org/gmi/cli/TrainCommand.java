@@ -69,7 +69,7 @@ final class TrainCommand extends GmiCommand {
     static final String SPLIT_FILE = "split.json";
     /** --reconstruction auto: exact up to this many nodes, sampled above ({@link TrainConfig#autoReconstruction}). */
     static final int AUTO_EXACT_MAX_NODES = TrainConfig.AUTO_EXACT_MAX_NODES;
-    /** The throughput the s/epoch estimate assumes, FLOP per second and thread (BENCHMARKS.md: 45-70 measured). */
+    /** The throughput the s/epoch estimate assumes, FLOP per second and thread (docs/benchmarks.md has the measured range). */
     static final double ESTIMATE_FLOPS_PER_THREAD = 50e9;
 
     // required, but checked in run(): --resume DIR takes it from the checkpoint

@@ -20,10 +20,10 @@ public final class CpuBackend implements Backend {
         return true;
     }
 
-    /** Runs every kernel once on small shapes ({@link Kernels#warmUp()}, once per JVM). */
+    /** Runs every kernel once on small shapes ({@link JitWarmUp#warmUp()}, once per JVM). */
     @Override
     public void warmUp() {
-        Kernels.warmUp();
+        JitWarmUp.warmUp();
     }
 
     /** The host matrix behind a handle of this backend. */

@@ -98,9 +98,9 @@ public final class Elementwise {
 
     /**
      * db[j] += sum_i dy[i, j], row after row into db itself as the serial loop did (the same bits), on
-     * the calling thread: split by columns across two threads it ran slower (JMH, Coauthor CS's
-     * 18333 x 512: 1.67 ms on one thread, 2.78 ms on two, each thread streaming every other KB of
-     * the rows), and split by rows it would need partial sums, which change the bits.
+     * the calling thread: split by columns across threads, each thread streams every row for a slice
+     * of its columns and the pass is bound by memory, not arithmetic, so threads do not pay; split by
+     * rows it would need partial sums, which change the bits.
      */
     public static void addColumnSums(float[] dy, int rows, int cols, float[] db) {
         if (Simd.enabled()) {

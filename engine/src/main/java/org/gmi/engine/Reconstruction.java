@@ -22,8 +22,8 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Reconstruction implements ReconstructionKernel {
     /**
      * Rows per tile: two tiles of H (B x d floats each) stay in L2 for d up to 1024, and the kernels'
-     * k loops run B long (64 measured 15 to 20 % slower: the loops' set-up and the accumulators'
-     * loads and stores are paid per B steps).
+     * k loops run B long (the loops' set-up and the accumulators' loads and stores are paid per B
+     * steps, so longer runs pay them less often; docs/benchmarks.md has the tile sizes compared).
      */
     static final int B = 128;
     /**

@@ -19,7 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
  * spmm, C in the scatter) fits the L2 cache and the rows of S are long ({@link #panelsPay}: the
  * features X, not a graph's propagation matrix), the vectorised forms walk the
  * columns one panel at a time, so that the random reads hit a panel packed contiguously in L2
- * instead of 2 KB rows spread over L3 (Coauthor CS: X W1 1.3x, X^T G 1.2x faster). Each element
+ * instead of 2 KB rows spread over L3. Each element
  * still receives its terms in the same order through the same FMA, so panels change no bit.
  */
 public final class Spmm {
@@ -33,7 +33,7 @@ public final class Spmm {
     /**
      * Fewer entries a row of S than this and each panel pass's per-row work (loading and storing the
      * accumulators, the loop over a short row, once per panel) costs more than the random reads it
-     * saves: on a graph of 4 to 6 entries a row the panel form ran 1.3x slower (JMH SparseBench).
+     * saves (a graph's propagation matrix, a few entries a row; JMH SparseBench compares the forms).
      */
     private static final int MIN_ENTRIES_PER_ROW = 16;
     /** Packed panels of B (spmm), reused by each calling thread across calls: no garbage per epoch. */

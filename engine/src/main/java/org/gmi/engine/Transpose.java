@@ -22,7 +22,7 @@ final class Transpose {
     /**
      * The same result block by block: the naive pass writes one float per cache line of dst for each
      * row of src and so streams all of dst through the caches {@code rows / 16} times; here every
-     * line is filled while it is in L1 (a 2708 x 512 copy took about a quarter of a gemmTransA call).
+     * line is filled while it is in L1.
      */
     static void blocked(float[] src, int rows, int cols, float[] dst) {
         // Bands of BLOCK rows of src write disjoint columns of dst: split across the pool (the copy

@@ -93,8 +93,8 @@ public final class TrainConfig {
 
     /**
      * {@code --reconstruction auto}: exact up to this many nodes (Cora, Citeseer), sampled above,
-     * where the exact term's 3 N^2 d FLOP per epoch dominate the epoch (Amazon Photo, 7,650 nodes:
-     * 90 GFLOP an epoch exact against 2 sampled). A rule on the size alone, so that a command
+     * where the exact term's 3 N^2 d FLOP per epoch dominate the epoch (the sampled term's are
+     * O(nnz d)). A rule on the size alone, so that a command
      * computes the same thing on every machine.
      */
     public static final int AUTO_EXACT_MAX_NODES = 5000;

@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 /** The kernel warm-up: bounded, once per JVM, and without effect on results. */
-class KernelsTest {
+class JitWarmUpTest {
     @Test
     void warmUpStopsAtItsRoundLimitOrBudget() {
-        Kernels.Result r = Kernels.warmUp(60_000_000_000L, 3);
+        JitWarmUp.Result r = JitWarmUp.warmUp(60_000_000_000L, 3);
         assertTrue(r.ran());
         assertEquals(3, r.rounds(), "stops after maxRounds");
-        Kernels.Result quick = Kernels.warmUp(1L, 1000);
+        JitWarmUp.Result quick = JitWarmUp.warmUp(1L, 1000);
         assertEquals(1, quick.rounds(), "at least one round, then the budget ends it");
         assertTrue(quick.seconds() >= 0);
     }
@@ -25,12 +25,12 @@ class KernelsTest {
         Matrix before = new Matrix(37, 70);
         Gemm.gemm(a, b, before, false);
         int threads = Parallel.threads();
-        Kernels.Result first = Kernels.warmUp();
-        Kernels.Result second = Kernels.warmUp();
+        JitWarmUp.Result first = JitWarmUp.warmUp();
+        JitWarmUp.Result second = JitWarmUp.warmUp();
         assertFalse(second.ran(), "a second call does nothing");
         if (first.ran()) {
             assertTrue(first.rounds() >= 1 && first.seconds() < 10, first.toString());
-            assertEquals(first, Kernels.lastWarmUp());
+            assertEquals(first, JitWarmUp.lastWarmUp());
         }
         assertEquals(threads, Parallel.threads(), "the thread count is left alone");
         Matrix after = new Matrix(37, 70);

@@ -5,12 +5,12 @@ import java.util.SplittableRandom;
 /**
  * A warm-up of the kernels before training. A Vector API kernel runs tens to hundreds of times
  * slower in the interpreter and in C1 than once C2 has compiled it with its intrinsics, so without a
- * warm-up the first epochs of a real graph pay for the JIT (the first Cora epoch took about 10 s
- * instead of 0.3 s). {@link #warmUp()} calls every public kernel entry point on the smallest shapes
- * that take both the register-blocked paths and their tails (6 rows x 72 columns: a full 4-row
- * block and a 2-row tail, a 64-column panel and an 8-column tail, row dots of 72 = 4 x 16 + 8; a
- * 66-node reconstruction with d = 24: a full 64 x 64 tile, 2-wide edge tiles, a 16-lane loop and an
- * 8-float tail), repeated until C2 has had the chance to compile them, for at most
+ * warm-up the first epochs of a real graph pay for the JIT. {@link #warmUp()} calls every public
+ * kernel entry point on the smallest shapes that take both the register-blocked paths and their
+ * tails (6 rows x 72 columns: a full 4-row block and a 2-row tail, a 64-column panel and an 8-column
+ * tail, row dots of 72 = 4 x 16 + 8; a reconstruction of B + 2 nodes with d = 24: a full B x B tile
+ * ({@link Reconstruction#B}), 2-wide edge tiles, a 16-lane loop and an 8-float tail), repeated until
+ * C2 has had the chance to compile them, for at most
  * {@value #BUDGET_MILLIS} ms. The shapes are small on purpose: until C2 compiles a kernel every
  * vector operation runs as slow Java code, and C2 compiles a method only after some hundreds of
  * calls, so cheap calls get there soonest. For the same reason each round first calls the inner
@@ -22,7 +22,7 @@ import java.util.SplittableRandom;
  * compiled code runs. The vector path or the scalar one is warmed, whichever {@link Simd} selects;
  * {@code -Dgmi.warmup=false} turns the warm-up off.
  */
-public final class Kernels {
+public final class JitWarmUp {
     /** Upper bound on the time one warm-up takes. */
     static final long BUDGET_MILLIS = 1500;
     /** Rounds (one call of every kernel each) after which the warm-up stops even within its budget. */
@@ -36,7 +36,7 @@ public final class Kernels {
     private static boolean done;
     private static Result last = new Result(0, 0.0, false);
 
-    private Kernels() {}
+    private JitWarmUp() {}
 
     /**
      * What a warm-up did.
@@ -102,7 +102,8 @@ public final class Kernels {
         static final int M = 6;
         /** Columns: one 64-float panel and an 8-float tail. */
         static final int N = 72;
-        static final int NODES = 66;
+        /** Nodes of the reconstruction: one full tile of {@link Reconstruction#B} rows and a 2-row edge tile. */
+        static final int NODES = Reconstruction.B + 2;
         static final int D = 24;
         static final int SAMPLES = 3;
 
