@@ -47,24 +47,11 @@ public final class MirroredPairs {
      * @throws IllegalArgumentException for a column outside [-1, n)
      */
     public static void invertDraws(int[] sampled, int n, int[] invPtr, int[] inv, int[] next) {
-        Arrays.fill(invPtr, 0, n + 1, 0);
         for (int j : sampled) {
             if (j >= n || j < -1) {
                 throw new IllegalArgumentException("sampledReconstruction: a non-edge column " + j + " outside [0, " + n + ")");
             }
-            if (j >= 0) {
-                invPtr[j + 1]++;
-            }
         }
-        for (int j = 0; j < n; j++) {
-            invPtr[j + 1] += invPtr[j];
-        }
-        System.arraycopy(invPtr, 0, next, 0, n);
-        for (int o = 0; o < sampled.length; o++) {
-            int j = sampled[o];
-            if (j >= 0) {
-                inv[next[j]++] = o;
-            }
-        }
+        IndexInversion.invert(sampled, sampled.length, n, invPtr, inv, next);
     }
 }

@@ -127,6 +127,7 @@ public final class RowOps {
         int[] ptr = new int[0];
         int[] offsets = new int[0];
         int[] next = new int[0];
+        int[] flat = new int[0];
 
         /** ptr[l] .. ptr[l+1]: the offsets k*n + i with lists[k][i] == l (i for a null list), ascending. */
         InverseLists fill(int[][] lists, int n, int p) {
@@ -137,23 +138,15 @@ public final class RowOps {
             }
             if (offsets.length < total) {
                 offsets = new int[total];
+                flat = new int[total];
             }
-            java.util.Arrays.fill(ptr, 0, p + 1, 0);
-            for (int[] idx : lists) {
-                for (int i = 0; i < n; i++) {
-                    ptr[(idx == null ? i : idx[i]) + 1]++;
-                }
-            }
-            for (int l = 0; l < p; l++) {
-                ptr[l + 1] += ptr[l];
-            }
-            System.arraycopy(ptr, 0, next, 0, p);
             for (int k = 0; k < lists.length; k++) {
                 int[] idx = lists[k];
                 for (int i = 0; i < n; i++) {
-                    offsets[next[idx == null ? i : idx[i]]++] = k * n + i;
+                    flat[k * n + i] = idx == null ? i : idx[i];
                 }
             }
+            IndexInversion.invert(flat, total, p, ptr, offsets, next);
             return this;
         }
     }

@@ -35,6 +35,7 @@ import org.gmi.engine.CsrMatrix;
 import org.gmi.engine.Matrix;
 import org.gmi.engine.Backend;
 import org.gmi.engine.DeviceMatrix;
+import org.gmi.engine.IndexInversion;
 import org.gmi.engine.Indices;
 import org.gmi.engine.ReconstructionKernel;
 import org.gmi.engine.SampledReconstructionKernel;
@@ -698,19 +699,9 @@ public final class OpenClBackend implements Backend {
                 flat[k * n + i] = r;
             }
         }
-        // the inverse by counting sort, in index order: entries of row r are the o = k*n + i with flat[o] = r
+        // the inverse, in index order: entries of row r are the o = k*n + i with flat[o] = r
         int[] ptr = c.invPtr;
-        java.util.Arrays.fill(ptr, 0);
-        for (int r : flat) {
-            ptr[r + 1]++;
-        }
-        for (int r = 0; r < leftRows; r++) {
-            ptr[r + 1] += ptr[r];
-        }
-        int[] next = java.util.Arrays.copyOf(ptr, leftRows);
-        for (int o = 0; o < flat.length; o++) {
-            c.inv[next[flat[o]]++] = o;
-        }
+        IndexInversion.invert(flat, flat.length, leftRows, ptr, c.inv, new int[leftRows]);
         writeInts(c.idxMem, flat);
         writeInts(c.invPtrMem, ptr);
         writeInts(c.invMem, c.inv);
