@@ -47,14 +47,14 @@ bench() {
 if [[ $STEPS == *epochs* ]]; then
   ./gmi --version >/dev/null
   for t in 2 1; do
-    bench "cora-gmi-exact-t$t" --method gmi --dataset cora --epochs 20 --threads "$t"
+    bench "cora-gmi-exact-t$t" --method gmi --dataset cora --epochs 20 --threads "$t" --reconstruction exact
     bench "cora-gmi-sampled-t$t" --method gmi --dataset cora --epochs 20 --threads "$t" --reconstruction sampled
     bench "cora-dgi-t$t" --method dgi --dataset cora --epochs 20 --threads "$t"
   done
-  GMI_XMX=2g bench cs-gmi-exact-t2 --method gmi --dataset "$CS" --epochs 5 --warmup 2 --threads 2
-  GMI_XMX=1200m bench cs-gmi-exact-t2-xmx1200m --method gmi --dataset "$CS" --epochs 5 --warmup 2 --threads 2
+  GMI_XMX=2g bench cs-gmi-exact-t2 --method gmi --dataset "$CS" --epochs 5 --warmup 2 --threads 2 --reconstruction exact
+  GMI_XMX=1200m bench cs-gmi-exact-t2-xmx1200m --method gmi --dataset "$CS" --epochs 5 --warmup 2 --threads 2 --reconstruction exact
   GMI_XMX=2g bench cs-gmi-sampled-t2 --method gmi --dataset "$CS" --epochs 8 --warmup 3 --threads 2 --reconstruction sampled
   GMI_XMX=2g bench cs-gmi-sampled-t1 --method gmi --dataset "$CS" --epochs 6 --warmup 2 --threads 1 --reconstruction sampled
-  GMI_XMX=2g bench cs-gmi-exact-t1 --method gmi --dataset "$CS" --epochs 3 --warmup 1 --threads 1
+  GMI_XMX=2g bench cs-gmi-exact-t1 --method gmi --dataset "$CS" --epochs 3 --warmup 1 --threads 1 --reconstruction exact
 fi
 step "done: $OUT"

@@ -84,26 +84,8 @@ final class BenchCommand extends GmiCommand {
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores, here ${DEFAULT-VALUE}).")
     int threads = Runtime.getRuntime().availableProcessors();
 
-    @Option(names = "--reconstruction", paramLabel = "exact|sampled", converter = Choices.ReconstructionConverter.class,
-            completionCandidates = Choices.ReconstructionCandidates.class,
-            description = "GMI's reconstruction term, as in gmi train (default: exact).")
-    ReconstructionMode reconstruction = DEFAULTS.reconstruction;
-
-    @Option(names = "--recon-negatives", paramLabel = "K",
-            description = "Non-edges per node for --reconstruction sampled (default: ${DEFAULT-VALUE}).")
-    int reconNegatives = DEFAULTS.reconNegatives;
-
-    @Option(names = "--hidden", paramLabel = "N", description = "Embedding dimensions (default: ${DEFAULT-VALUE}).")
-    int hidden = DEFAULTS.hidden;
-
-    @Option(names = "--layers", paramLabel = "N", description = "GCN encoder layers, 1 or 2 (default: GMI 2 for Cora and 1 otherwise; DGI 1).")
-    int layers = DEFAULTS.layers;
-
-    @Option(names = "--negatives", paramLabel = "K", description = "Negatives per node for each GMI discriminator (default: ${DEFAULT-VALUE}).")
-    int negatives = DEFAULTS.negatives;
-
-    @Option(names = "--seed", paramLabel = "N", description = "Seed of initialisation and sampling (default: ${DEFAULT-VALUE}).")
-    long seed = DEFAULTS.seed;
+    @Mixin
+    ModelOptions model;
 
     @Option(names = "--profile-ops", description = "Also time every op of the tape (forward and backward) and write the "
             + "table as \"ops\" in bench.json and to stderr; adds two clock reads per op.")
@@ -120,7 +102,8 @@ final class BenchCommand extends GmiCommand {
         require(warmup < epochs, "--warmup " + warmup + " leaves no epoch to measure out of --epochs " + epochs
                 + "; use more --epochs or fewer --warmup");
         require(threads >= 1, "--threads must be >= 1, got " + threads);
-        TrainConfig config = config();
+        // no early stopping: every epoch runs its backward and step
+        TrainConfig config = model.config(method, epochs, Integer.MAX_VALUE);
         try {
             config.validate();
         } catch (IllegalArgumentException e) {
@@ -131,6 +114,7 @@ final class BenchCommand extends GmiCommand {
         Path benchFile = out.resolve("bench.json");
         // the device before any output: a missing one is bad input and leaves nothing behind
         Backend backend = deviceOptions.open();
+        model.requireKernels(method, backend);
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new BadInputException("--out: '" + out + "' exists and is not a folder");
         }
@@ -154,18 +138,23 @@ final class BenchCommand extends GmiCommand {
             require(graph.numNodes() >= 2, "dataset '" + data.dataset + "' has " + graph.numNodes() + " node; training needs at least 2");
             int depth = config.layersFor(graph.name());
             config.layers = depth;
+            String whyReconstruction = model.resolveReconstruction(graph, method);
+            config.reconstruction = model.reconstruction;
             MemoryEstimate estimate = MemoryEstimate.of(graph, config, threads, false);
             long limit = Runtime.getRuntime().maxMemory();
             require(limit == Long.MAX_VALUE || estimate.bytes() <= limit, "not enough memory: this run needs about "
                     + MemoryEstimate.size(estimate.bytes()) + " of Java heap, more than the " + MemoryEstimate.size(limit)
                     + " this JVM may use (" + estimate.breakdown() + "); give Java more heap: GMI_XMX=... ./gmi bench ...");
             DatasetOptions.printSummary(graph, err);
+            if (whyReconstruction != null) {
+                err.println(whyReconstruction);
+            }
 
-            SelfSupervisedModel model = Trainer.createModel(graph, config);
+            SelfSupervisedModel network = Trainer.createModel(graph, config);
             JitWarmUp.Result warm = backend.isCpu() ? JitWarmUp.warmUp() : new JitWarmUp.Result(0, 0.0, false);
             err.println(Text.fmt("bench %s on %s: %s%d hidden, %d threads, device %s, %d epochs (%d warm-up); kernel warm-up %s",
-                    method.name(), graph.name(), method == Method.GMI ? depth + " layers, " + reconstruction.cliName()
-                            + " reconstruction, " : "", hidden, threads, backend.name(), epochs, warmup,
+                    method.name(), graph.name(), method == Method.GMI ? depth + " layers, " + model.reconstruction.cliName()
+                            + " reconstruction, " : "", model.hidden, threads, backend.name(), epochs, warmup,
                     warm.ran() ? Text.fmt("%.2f s (%d rounds)", warm.seconds(), warm.rounds()) : "off or already done"));
             err.flush();
 
@@ -173,7 +162,7 @@ final class BenchCommand extends GmiCommand {
             Recorder recorder = new Recorder(epochs, warmup, err, profile);
             PeakMemory memory = new PeakMemory();
             recorder.startAllocation();
-            Trainer.fit(model, config, recorder, Trainer.Checkpointing.NONE, backend, profile);
+            Trainer.fit(network, config, recorder, Trainer.Checkpointing.NONE, backend, profile);
             PeakMemory.Reading peak = memory.read();
 
             // the figures over the measured epochs
@@ -208,11 +197,11 @@ final class BenchCommand extends GmiCommand {
             m.put("nodes", graph.numNodes());
             m.put("edges", graph.numUndirectedEdges());
             m.put("features", graph.numFeatures());
-            m.put("hidden", hidden);
+            m.put("hidden", model.hidden);
             m.put("layers", depth);
-            m.put("negatives", method == Method.GMI ? negatives : null);
-            m.put("reconstruction", method == Method.GMI ? reconstruction.cliName() : null);
-            m.put("recon_negatives", method == Method.GMI && reconstruction == ReconstructionMode.SAMPLED ? reconNegatives : null);
+            m.put("negatives", method == Method.GMI ? model.negatives : null);
+            m.put("reconstruction", method == Method.GMI ? model.reconstruction.cliName() : null);
+            m.put("recon_negatives", method == Method.GMI && model.reconstruction == ReconstructionMode.SAMPLED ? model.reconNegatives : null);
             m.put("threads", threads);
             m.put("device", backend.name());
             m.put("device_peak_mib", DeviceOptions.peakMib(backend));
@@ -254,25 +243,11 @@ final class BenchCommand extends GmiCommand {
             err.println("wrote " + benchFile);
             out().println(Text.fmt("bench %s on %s (%s%d hidden, %d threads%s): %.4g s/epoch (median of %d), %.1f GFLOP/s, "
                             + "peak RSS %.0f MiB, %.3g MiB allocated/epoch", method.cliName(), graph.name(),
-                    (method == Method.GMI ? reconstruction.cliName() + ", " : "") + depth + (depth == 1 ? " layer, " : " layers, "),
-                    hidden, threads, backend.isCpu() ? "" : ", device " + backend.name(), median,
+                    (method == Method.GMI ? model.reconstruction.cliName() + ", " : "") + depth + (depth == 1 ? " layer, " : " layers, "),
+                    model.hidden, threads, backend.isCpu() ? "" : ", device " + backend.name(), median,
                     epochs - warmup, flop.total() / median / 1e9, peak.mib(), allocatedMib));
             return ExitCodes.OK;
         }
-    }
-
-    private TrainConfig config() {
-        TrainConfig c = new TrainConfig();
-        c.method = method;
-        c.layers = layers;
-        c.hidden = hidden;
-        c.negatives = negatives;
-        c.seed = seed;
-        c.reconstruction = reconstruction;
-        c.reconNegatives = reconNegatives;
-        c.epochs = epochs;
-        c.patience = Integer.MAX_VALUE; // no early stopping: every epoch runs its backward and step
-        return c;
     }
 
     /**

@@ -47,4 +47,9 @@ public final class Text {
     public static String plusMinus(Charset charset) {
         return charset.newEncoder().canEncode('\u00b1') ? "\u00b1" : "+/-";
     }
+
+    /** {@code 11.3 G}, {@code 516 G}, {@code 2.1 T}: FLOP for humans. */
+    public static String flop(double f) {
+        return f >= 1e12 ? fmt("%.3g T", f / 1e12) : f >= 1e9 ? fmt("%.3g G", f / 1e9) : fmt("%.3g M", f / 1e6);
+    }
 }

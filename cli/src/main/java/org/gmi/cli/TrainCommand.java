@@ -67,8 +67,6 @@ final class TrainCommand extends GmiCommand {
     static final String GRAPH_KEY = "graph";
     /** The labels and the split(s) the evaluation used, beside the embeddings (README, Outputs). */
     static final String SPLIT_FILE = "split.json";
-    /** --reconstruction auto: exact up to this many nodes, sampled above ({@link TrainConfig#autoReconstruction}). */
-    static final int AUTO_EXACT_MAX_NODES = TrainConfig.AUTO_EXACT_MAX_NODES;
     /** The throughput the s/epoch estimate assumes, FLOP per second and thread (docs/benchmarks.md has the measured range). */
     static final double ESTIMATE_FLOPS_PER_THREAD = 50e9;
 
@@ -88,27 +86,8 @@ final class TrainCommand extends GmiCommand {
     @Option(names = "--force", description = "Replace embeddings.npy and metrics.json already in DIR (only once the new run has finished).")
     boolean force;
 
-    @Option(names = "--layers", paramLabel = "N",
-            description = "GCN encoder layers, 1 or 2 (default, as the papers: GMI 2 for Cora and 1 otherwise; DGI 1).")
-    int layers = DEFAULTS.layers;
-
-    @Option(names = "--hidden", paramLabel = "N", description = "Embedding dimensions (default: ${DEFAULT-VALUE}).")
-    int hidden = DEFAULTS.hidden;
-
-    @Option(names = "--negatives", paramLabel = "K", description = "Negative samples per node for each GMI discriminator (default: ${DEFAULT-VALUE}).")
-    int negatives = DEFAULTS.negatives;
-
-    @Option(names = "--alpha", paramLabel = "W", description = "GMI weight of the feature MI term (default: ${DEFAULT-VALUE}).")
-    double alpha = DEFAULTS.alpha;
-
-    @Option(names = "--beta", paramLabel = "W", description = "GMI weight of the neighbour MI term (default: ${DEFAULT-VALUE}).")
-    double beta = DEFAULTS.beta;
-
-    @Option(names = "--gamma", paramLabel = "W", description = "GMI weight of the adjacency reconstruction term (default: ${DEFAULT-VALUE}).")
-    double gamma = DEFAULTS.gamma;
-
-    @Option(names = "--lr", paramLabel = "RATE", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
-    double lr = DEFAULTS.lr;
+    @Mixin
+    ModelOptions model;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Maximum training epochs (default: ${DEFAULT-VALUE}).")
     int epochs = DEFAULTS.epochs;
@@ -116,46 +95,8 @@ final class TrainCommand extends GmiCommand {
     @Option(names = "--patience", paramLabel = "N", description = "Stop after this many epochs without a lower loss, then restore the best epoch (default: ${DEFAULT-VALUE}).")
     int patience = DEFAULTS.patience;
 
-    @Option(names = "--seed", paramLabel = "N", description = "Seed of initialisation, negative sampling and the probe (default: ${DEFAULT-VALUE}).")
-    long seed = DEFAULTS.seed;
-
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores, here ${DEFAULT-VALUE}).")
     int threads = Runtime.getRuntime().availableProcessors();
-
-    @Option(names = "--sampler", paramLabel = "uniform|derangement", converter = Choices.SamplerConverter.class,
-            completionCandidates = Choices.SamplerCandidates.class,
-            description = {"How GMI draws negatives (default: uniform): uniform, for every node a uniformly random other node "
-                    + "(as the official code); derangement, a random permutation without fixed points. DGI always shuffles rows."})
-    NegativeSampler.Mode sampler = DEFAULTS.sampler;
-
-    @Option(names = "--reconstruction", paramLabel = "auto|exact|sampled", converter = Choices.ReconstructionChoiceConverter.class,
-            completionCandidates = Choices.ReconstructionChoiceCandidates.class,
-            description = {"GMI's reconstruction term (default: auto): exact, every one of the N^2 node pairs, tiled "
-                    + "(about 3 N^2 d FLOP per epoch, no N x N buffer); sampled, every pair of A + I plus --recon-negatives "
-                    + "random non-edges per node, reweighted to estimate the same mean (about 6 (|A + I| + k N) d FLOP), "
-                    + "for graphs where N^2 d is too much; auto, exact up to " + AUTO_EXACT_MAX_NODES + " nodes and sampled "
-                    + "above (stderr says which and why)."})
-    Choices.ReconstructionChoice reconstructionChoice = Choices.ReconstructionChoice.AUTO;
-
-    /** The reconstruction the run uses: --reconstruction, or what auto chose for the graph. */
-    ReconstructionMode reconstruction = DEFAULTS.reconstruction;
-
-    @Option(names = "--recon-negatives", paramLabel = "K",
-            description = "Non-edges drawn per node and epoch by --reconstruction sampled (default: ${DEFAULT-VALUE}).")
-    int reconNegatives = DEFAULTS.reconNegatives;
-
-    @Option(names = "--variant", paramLabel = "mean|adaptive", converter = Choices.VariantConverter.class,
-            completionCandidates = Choices.VariantCandidates.class,
-            description = {"GMI's neighbour aggregation (default: mean): mean, hn_i from the mean of the neighbours' X W1 rows "
-                    + "(GMI-mean, the official code); adaptive, weighted by sigmoid(h_i . h_j) over the neighbours, h the "
-                    + "encoder output, normalised over each node's neighbours, learnt through the weights (GMI-adaptive)."})
-    GmiVariant variant = DEFAULTS.variant;
-
-    @Option(names = "--jsd-on", paramLabel = "probabilities|logits", converter = Choices.JsdOnConverter.class,
-            completionCandidates = Choices.JsdOnCandidates.class,
-            description = {"Where GMI's JSD estimator applies its softplus (default: probabilities): probabilities, to the "
-                    + "discriminators' sigmoid outputs, as the official code; logits, to the raw bilinear scores, the DIM form."})
-    JsdMi.Mode jsdOn = DEFAULTS.jsdOn;
 
     @Option(names = "--checkpoint-every", paramLabel = "N",
             description = "Save the training state to DIR/checkpoint every N epochs and when training ends (default: 0, never); "
@@ -188,7 +129,7 @@ final class TrainCommand extends GmiCommand {
         Checkpoint.Contents resumed = resume == null ? null : readCheckpointForResume();
         require(method != null, "missing required option: '--method=gmi|dgi' (see 'gmi train --help')");
         require(out != null, "missing required option: '--out=DIR' (see 'gmi train --help')");
-        TrainConfig config = config();
+        TrainConfig config = model.config(method, epochs, patience);
         try {
             config.validate();
         } catch (IllegalArgumentException e) {
@@ -209,11 +150,7 @@ final class TrainCommand extends GmiCommand {
         Path checkpointFolder = out.resolve(Checkpoint.FOLDER);
         // the device before any output: a missing one is bad input and leaves nothing behind
         Backend backend = deviceOptions.open();
-        if (variant == GmiVariant.ADAPTIVE && method == Method.GMI && !backend.hasNeighbourWeights()) {
-            backend.close();
-            throw new BadInputException("--variant adaptive: backend " + backend.name()
-                    + " has no kernels for GMI-adaptive's neighbour weights; use --device cpu or --variant mean");
-        }
+        model.requireKernels(method, backend);
         // the folder is this run's until it ends: a second run into it stops here, naming this one
         OutputLock lock;
         try {
@@ -242,8 +179,8 @@ final class TrainCommand extends GmiCommand {
             }
             int depth = config.layersFor(graph.name());
             config.layers = depth;
-            String whyReconstruction = resolveReconstruction(graph);
-            config.reconstruction = reconstruction;
+            String whyReconstruction = model.resolveReconstruction(graph, method);
+            config.reconstruction = model.reconstruction;
             Map<String, String> runConfig = checkpointConfig(config, graph);
             TrainState startState = resumed == null ? null : checkResumable(resumed, runConfig);
             // the memory guard: before anything big is allocated
@@ -258,12 +195,12 @@ final class TrainCommand extends GmiCommand {
             // 3. training
             err.println(Text.fmt("training %s on %s: %s%d hidden, lr %s, up to %d epochs (patience %d), seed %d, %d threads, "
                     + "device %s; about %s of heap needed%s", method.name(), graph.name(),
-                    method == Method.GMI ? "GMI-" + variant.cliName() + ", " + depth + " layers, " + negatives + " "
-                            + Choices.samplerName(sampler) + " negatives, " + reconstructionText() + ", "
-                            + (jsdOn == JsdMi.Mode.LOGITS ? "JSD on logits, " : "") : depth + (depth == 1 ? " layer, " : " layers, "),
-                    hidden, Text.sig4(lr), epochs, patience, seed, threads, backend.name(), MemoryEstimate.size(estimate.bytes()),
+                    method == Method.GMI ? "GMI-" + model.variant.cliName() + ", " + depth + " layers, " + model.negatives + " "
+                            + Choices.samplerName(model.sampler) + " negatives, " + model.reconstructionText() + ", "
+                            + (model.jsdOn == JsdMi.Mode.LOGITS ? "JSD on logits, " : "") : depth + (depth == 1 ? " layer, " : " layers, "),
+                    model.hidden, Text.sig4(model.lr), epochs, patience, model.seed, threads, backend.name(), MemoryEstimate.size(estimate.bytes()),
                     backend.isCpu() ? Text.fmt(", about %.2g s/epoch (estimated from %s FLOP per epoch at %.0f GFLOP/s per thread)",
-                            estimateSeconds(graph, config, depth), flop(BenchCommand.Flop.count(graph, config, method, depth).total()),
+                            estimateSeconds(graph, config, depth), Text.flop(BenchCommand.Flop.count(graph, config, method, depth).total()),
                             ESTIMATE_FLOPS_PER_THREAD / 1e9) : ""));
             if (startState != null) {
                 err.println(Text.fmt("resuming from %s: %d of %d epochs done%s, best epoch %d (loss %.4f)",
@@ -300,55 +237,18 @@ final class TrainCommand extends GmiCommand {
             // 4. evaluation
             t0 = System.nanoTime();
             ProbeOptions.Evaluation evaluation = noEval ? ProbeOptions.Evaluation.none("--no-eval")
-                    : probe.evaluate(result.embeddings(), graph, method, seed, data.splitOptions(), err);
+                    : probe.evaluate(result.embeddings(), graph, method, model.seed, data.splitOptions(), err);
             List<ProbeResult> evals = evaluation.results();
             double evalSeconds = (System.nanoTime() - t0) / 1e9;
 
             // 5. metrics.json, then both files into place
             PeakMemory.Reading peak = memory.read();
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("method", method.cliName());
-            m.put("dataset", graph.name());
-            m.put("dataset_source", data.dataset);
-            m.put("nodes", graph.numNodes());
-            m.put("edges", graph.numUndirectedEdges());
-            m.put("features", graph.numFeatures());
-            m.put("classes", graph.numClasses());
-            m.put("split", splitJson(graph));
-            m.put("layers", depth);
-            m.put("hidden", hidden);
-            m.put("seed", seed);
-            m.put("threads", threads);
-            m.put("device", backend.name());
-            m.put("device_peak_mib", DeviceOptions.peakMib(backend));
-            m.put("reconstruction", method == Method.GMI ? reconstruction.cliName() : null);
-            m.put("recon_negatives", method == Method.GMI && reconstruction == ReconstructionMode.SAMPLED ? reconNegatives : null);
-            m.put("variant", method == Method.GMI ? variant.cliName() : null);
-            m.put("jsd_on", method == Method.GMI ? TrainConfig.jsdOnName(jsdOn) : null);
-            m.put("config", RunInfo.flags(spec));
-            m.put("epochs_run", result.epochsRun());
-            m.put("best_epoch", result.bestEpoch());
-            m.put("seconds_per_epoch", medianEpoch);
-            m.put("load_seconds", loadSeconds);
-            m.put("train_seconds", trainSeconds);
-            m.put("eval_seconds", evalSeconds);
-            m.put("total_seconds", (System.nanoTime() - start) / 1e9);
-            m.put("peak_rss_mib", peak.mib());
-            m.put("peak_rss_source", peak.source());
-            m.put("estimated_memory_mib", estimate.mib());
-            m.put("resumed_from_epoch", startState == null ? null : startState.epochsDone());
-            m.put("loss", result.loss());
-            m.put("terms", result.terms());
-            m.put("epoch_seconds", result.epochSeconds());
-            ProbeOptions.putResults(m, evaluation);
-            Map<String, Object> file = new LinkedHashMap<>();
-            file.put("file", "embeddings.npy");
-            file.put("dtype", "float32");
-            file.put("shape", List.of(result.embeddings().rows, result.embeddings().cols));
-            m.put("embeddings", file);
-            m.putAll(RunInfo.environment());
+            TrainingMetrics metrics = new TrainingMetrics(config, graph, data.dataset, threads, backend.name(),
+                    DeviceOptions.peakMib(backend), RunInfo.flags(spec), result,
+                    new TrainingMetrics.Timings(loadSeconds, trainSeconds, evalSeconds, (System.nanoTime() - start) / 1e9),
+                    peak, estimate.mib(), startState == null ? null : startState.epochsDone(), evaluation, RunInfo.environment());
             Files.writeString(splitTemp, Json.write(ProbeOptions.splitFile(graph, evaluation.splits())) + "\n");
-            Files.writeString(metricsTemp, Json.write(m) + "\n");
+            Files.writeString(metricsTemp, Json.write(metrics.toJson()) + "\n");
             outputs.commit();
             removeCheckpoint(checkpointFolder);
 
@@ -362,66 +262,6 @@ final class TrainCommand extends GmiCommand {
             }
             return ExitCodes.OK;
         }
-    }
-
-    private TrainConfig config() {
-        TrainConfig c = new TrainConfig();
-        c.method = method;
-        c.layers = layers;
-        c.hidden = hidden;
-        c.negatives = negatives;
-        c.alpha = alpha;
-        c.beta = beta;
-        c.gamma = gamma;
-        c.lr = lr;
-        c.epochs = epochs;
-        c.patience = patience;
-        c.seed = seed;
-        c.sampler = sampler;
-        c.reconstruction = reconstruction;
-        c.reconNegatives = reconNegatives;
-        c.variant = variant;
-        c.jsdOn = jsdOn;
-        return c;
-    }
-
-    /**
-     * Sets {@link #reconstruction}: the one asked for, or for auto exact on graphs of at most
-     * {@link #AUTO_EXACT_MAX_NODES} nodes and sampled above; returns the line that says which and why
-     * (with the FLOP of both), or null when there is nothing to say (asked for, or no GMI reconstruction).
-     */
-    private String resolveReconstruction(Graph graph) {
-        if (reconstructionChoice == Choices.ReconstructionChoice.EXACT) {
-            reconstruction = ReconstructionMode.EXACT;
-            return null;
-        }
-        if (reconstructionChoice == Choices.ReconstructionChoice.SAMPLED) {
-            reconstruction = ReconstructionMode.SAMPLED;
-            return null;
-        }
-        int n = graph.numNodes();
-        ReconstructionMode pick = TrainConfig.autoReconstruction(n);
-        reconstruction = pick;
-        if (method == Method.GMI && gamma > 0) {
-            double exact = 3.0 * n * n * hidden;
-            double sampled = 6.0 * (graph.adjacency().nnz() + n + (double) reconNegatives * n) * hidden;
-            return Text.fmt("--reconstruction auto: %s, as the graph has %d nodes (%s %d); the exact term costs %s FLOP "
-                            + "per epoch, the sampled one %s%s", pick.cliName(), n, pick == ReconstructionMode.EXACT ? "<=" : ">",
-                    AUTO_EXACT_MAX_NODES, flop(exact), flop(sampled), pick == ReconstructionMode.EXACT
-                            ? "" : " (--reconstruction exact computes every pair)");
-        }
-        return null;
-    }
-
-    /** {@code 11.3 G}, {@code 516 G}, {@code 2.1 T}: FLOP for humans. */
-    static String flop(double f) {
-        return f >= 1e12 ? Text.fmt("%.3g T", f / 1e12) : f >= 1e9 ? Text.fmt("%.3g G", f / 1e9) : Text.fmt("%.3g M", f / 1e6);
-    }
-
-    /** {@code exact reconstruction} or {@code sampled reconstruction (5 non-edges per node)}. */
-    private String reconstructionText() {
-        return reconstruction == ReconstructionMode.SAMPLED
-                ? "sampled reconstruction (" + reconNegatives + " non-edges per node)" : "exact reconstruction";
     }
 
     /**
@@ -517,11 +357,11 @@ final class TrainCommand extends GmiCommand {
         }
         long suggestGib = Math.max(1, (long) Math.ceil(estimate.bytes() * 1.25 / (1L << 30)));
         String sampled = spec.findOption("--reconstruction") != null && method == Method.GMI
-                && reconstruction == ReconstructionMode.EXACT && gamma > 0
+                && model.reconstruction == ReconstructionMode.EXACT && model.gamma > 0
                 ? ", use --reconstruction sampled (no per-thread N x d buffers)" : "";
         throw new BadInputException("not enough memory: this run needs about " + MemoryEstimate.size(estimate.bytes())
                 + " of Java heap, more than the " + MemoryEstimate.size(limit) + " this JVM may use (" + estimate.breakdown()
-                + "); use a smaller --hidden (now " + hidden + "; the " + graph.numNodes() + " x d buffers and the d x d and "
+                + "); use a smaller --hidden (now " + model.hidden + "; the " + graph.numNodes() + " x d buffers and the d x d and "
                 + graph.numFeatures() + " x d parameters shrink with it)" + sampled + ", or give Java more heap: GMI_XMX=" + suggestGib
                 + "g ./gmi ... (java -Xmx" + suggestGib + "g)");
     }
