@@ -1,8 +1,8 @@
 package org.gmi.autodiff;
 
-import static org.gmi.autodiff.Fixtures.SMOOTH;
-import static org.gmi.autodiff.Fixtures.assertOpGradients;
-import static org.gmi.autodiff.Fixtures.param;
+import static org.gmi.autodiff.GradientFixtures.SMOOTH;
+import static org.gmi.autodiff.GradientFixtures.assertOpGradients;
+import static org.gmi.autodiff.GradientFixtures.param;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
@@ -70,11 +70,11 @@ class AdaptiveNeighbourMeanTest {
                 a[i][j] = deg == 0 ? 0 : a[i][j] / deg;
             }
         }
-        return Fixtures.csr(a, n);
+        return GradientFixtures.csr(a, n);
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @MethodSource("org.gmi.autodiff.Fixtures#seeds")
+    @MethodSource("org.gmi.engine.Fixtures#seeds")
     void gradientsOfEmbeddingsAndValues(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         int n = 2 + rng.nextInt(rng.nextInt(4) == 0 ? 39 : 15);
@@ -98,7 +98,7 @@ class AdaptiveNeighbourMeanTest {
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @MethodSource("org.gmi.autodiff.Fixtures#seeds")
+    @MethodSource("org.gmi.engine.Fixtures#seeds")
     void valuesMatchDenseReference(long seed) {
         SplittableRandom rng = new SplittableRandom(seed ^ 0x5eedL);
         int n = 2 + rng.nextInt(30);
@@ -107,8 +107,8 @@ class AdaptiveNeighbourMeanTest {
         CsrMatrix m = randomGraph(rng, n);
         double[][] a = dense(m);
         // some large scores too: the softmax of log sigmoid must stay finite and exact
-        Matrix h = Fixtures.uniform(rng, n, e, -4, 4);
-        Matrix z = Fixtures.uniform(rng, n, d, -1, 1);
+        Matrix h = GradientFixtures.uniform(rng, n, e, -4, 4);
+        Matrix z = GradientFixtures.uniform(rng, n, d, -1, 1);
         Tensor y = AdaptiveNeighbourMean.apply(new Tape(), "hn", m, Tensor.constant("h", h), Tensor.constant("z", z));
         for (int i = 0; i < n; i++) {
             double norm = 0;
@@ -135,7 +135,7 @@ class AdaptiveNeighbourMeanTest {
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @MethodSource("org.gmi.autodiff.Fixtures#seeds")
+    @MethodSource("org.gmi.engine.Fixtures#seeds")
     void atZeroEmbeddingsItIsTheNeighbourMean(long seed) {
         SplittableRandom rng = new SplittableRandom(seed ^ 0xA11L);
         int n = 2 + rng.nextInt(30);

@@ -1,7 +1,7 @@
 package org.gmi.autodiff;
 
-import static org.gmi.autodiff.Fixtures.param;
-import static org.gmi.autodiff.Fixtures.xavier;
+import static org.gmi.autodiff.GradientFixtures.param;
+import static org.gmi.autodiff.GradientFixtures.xavier;
 
 import java.util.SplittableRandom;
 import org.gmi.autodiff.ops.AddBias;
@@ -43,10 +43,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Calibration: both tests passed for 1000 seeds ({@code -Dgmi.test.seeds=1000}).
  */
 class CompositeGradientTest {
-    private static final Fixtures.Tol TOL = new Fixtures.Tol(1e-2, 2e-2, 1e-4, 12);
+    private static final GradientFixtures.Tol TOL = new GradientFixtures.Tol(1e-2, 2e-2, 1e-4, 12);
 
     @ParameterizedTest(name = "seed {0}")
-    @MethodSource("org.gmi.autodiff.Fixtures#seeds")
+    @MethodSource("org.gmi.engine.Fixtures#seeds")
     void gmiLossEndToEnd(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         int n = 6 + rng.nextInt(20);
@@ -54,7 +54,7 @@ class CompositeGradientTest {
         int d = 2 + rng.nextInt(8);
         int k = 1 + rng.nextInt(3);
         boolean twoLayers = rng.nextInt(3) != 0;
-        Fixtures.Graph g = new Fixtures.Graph(rng, n, f);
+        GradientFixtures.Graph g = new GradientFixtures.Graph(rng, n, f);
 
         double[] sign1 = randomSigns(rng, d);
         Parameter w1 = columnSigned(rng, "W1", f, d, sign1);
@@ -68,8 +68,8 @@ class CompositeGradientTest {
         Parameter c1 = param(rng, "c1", 1, 1, -0.2, 0.2);
         Parameter bil2 = xavier(rng, "B2", d, d);
         Parameter c2 = param(rng, "c2", 1, 1, -0.2, 0.2);
-        int[][] neg1 = Fixtures.negatives(rng, k, n);
-        int[][] neg2 = Fixtures.negatives(rng, k, n);
+        int[][] neg1 = GradientFixtures.negatives(rng, k, n);
+        int[][] neg2 = GradientFixtures.negatives(rng, k, n);
         int[][] identity = {null};
         float[] weights = ReconstructionLoss.officialWeights(g.target);
         Reconstruction kernel = new Reconstruction(n, d);
@@ -115,25 +115,25 @@ class CompositeGradientTest {
         Tensor[] params = twoLayers
                 ? new Tensor[] {w1, b1, a1, w2, b2, a2, an, bil1, c1, bil2, c2}
                 : new Tensor[] {w1, b1, a1, an, bil1, c1, bil2, c2};
-        Fixtures.assertGradientsAgree("GMI N=" + n + " F=" + f + " d=" + d + " K=" + k + " layers=" + (twoLayers ? 2 : 1)
+        GradientFixtures.assertGradientsAgree("GMI N=" + n + " F=" + f + " d=" + d + " K=" + k + " layers=" + (twoLayers ? 2 : 1)
                 + " seed=" + seed, tape, loss, params, TOL, seed);
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @MethodSource("org.gmi.autodiff.Fixtures#seeds")
+    @MethodSource("org.gmi.engine.Fixtures#seeds")
     void dgiLossEndToEnd(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         int n = 4 + rng.nextInt(22);
         int f = 3 + rng.nextInt(15);
         int d = 2 + rng.nextInt(8);
-        Fixtures.Graph g = new Fixtures.Graph(rng, n, f);
+        GradientFixtures.Graph g = new GradientFixtures.Graph(rng, n, f);
         double[] sign = randomSigns(rng, d);
         Parameter w = columnSigned(rng, "W", f, d, sign);
         Parameter b = columnSigned(rng, "b", 1, d, sign, 0.1, 0.3);
         Parameter a = param(rng, "a", 1, 1, 0.1, 0.4);
         Parameter bt = xavier(rng, "Bt", d, d);
         Parameter c = param(rng, "c", 1, 1, -0.2, 0.2);
-        int[] perm = Fixtures.permutation(rng, n);
+        int[] perm = GradientFixtures.permutation(rng, n);
         int[][] summaryRow = {new int[n]};
 
         Tape tape = new Tape();
@@ -150,7 +150,7 @@ class CompositeGradientTest {
             Tensor neg = BilinearScores.apply(tape, "neg", bs, hc, summaryRow, c);
             return BceWithLogits.apply(tape, "bce", pos, neg);
         };
-        Fixtures.assertGradientsAgree("DGI N=" + n + " F=" + f + " d=" + d + " seed=" + seed, tape, loss,
+        GradientFixtures.assertGradientsAgree("DGI N=" + n + " F=" + f + " d=" + d + " seed=" + seed, tape, loss,
                 new Tensor[] {w, b, a, bt, c}, TOL, seed);
     }
 

@@ -57,22 +57,22 @@ class GradientCheckTest {
 
     private static GradientCheck.Outcome check(long seed, Square.Backward kind) {
         SplittableRandom rng = new SplittableRandom(seed);
-        Parameter x = Fixtures.param(rng, "x", 1 + rng.nextInt(5), 1 + rng.nextInt(5), 0.2, 1.5);
-        Matrix w = Fixtures.uniform(rng, x.rows(), x.cols(), 0.5, 1);
+        Parameter x = GradientFixtures.param(rng, "x", 1 + rng.nextInt(5), 1 + rng.nextInt(5), 0.2, 1.5);
+        Matrix w = GradientFixtures.uniform(rng, x.rows(), x.cols(), 0.5, 1);
         Tape tape = new Tape();
         return GradientCheck.check("Square(" + kind + ") seed=" + seed, tape,
-                () -> Fixtures.Probe.apply(tape, Square.apply(tape, x, kind), w), new Tensor[] {x}, 1e-2, 2e-2, 1e-4, 30, seed);
+                () -> GradientFixtures.Probe.apply(tape, Square.apply(tape, x, kind), w), new Tensor[] {x}, 1e-2, 2e-2, 1e-4, 30, seed);
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @MethodSource("org.gmi.autodiff.Fixtures#seeds")
+    @MethodSource("org.gmi.engine.Fixtures#seeds")
     void rightBackwardPasses(long seed) {
         GradientCheck.Outcome o = check(seed, Square.Backward.RIGHT);
         assertTrue(o.ok(), o.message());
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @MethodSource("org.gmi.autodiff.Fixtures#seeds")
+    @MethodSource("org.gmi.engine.Fixtures#seeds")
     void wrongBackwardFailsNamingOpTensorAndIndex(long seed) {
         GradientCheck.Outcome o = check(seed, Square.Backward.MISSING_FACTOR_TWO);
         assertFalse(o.ok(), "a backward missing its factor 2 passed: " + o.message());

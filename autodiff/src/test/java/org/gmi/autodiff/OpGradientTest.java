@@ -1,9 +1,9 @@
 package org.gmi.autodiff;
 
-import static org.gmi.autodiff.Fixtures.LINEAR;
-import static org.gmi.autodiff.Fixtures.SMOOTH;
-import static org.gmi.autodiff.Fixtures.assertOpGradients;
-import static org.gmi.autodiff.Fixtures.param;
+import static org.gmi.autodiff.GradientFixtures.LINEAR;
+import static org.gmi.autodiff.GradientFixtures.SMOOTH;
+import static org.gmi.autodiff.GradientFixtures.assertOpGradients;
+import static org.gmi.autodiff.GradientFixtures.param;
 
 import java.util.SplittableRandom;
 import org.gmi.autodiff.ops.AddBias;
@@ -19,6 +19,7 @@ import org.gmi.autodiff.ops.Sigmoid;
 import org.gmi.autodiff.ops.SparseMatMul;
 import org.gmi.autodiff.ops.WeightedSum;
 import org.gmi.engine.CsrMatrix;
+import org.gmi.engine.Fixtures;
 import org.gmi.engine.Matrix;
 import org.gmi.engine.Parallel;
 import org.gmi.engine.Reconstruction;
@@ -32,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every op's tape gradient against central differences ({@link GradientCheck}), one property per op
  * over seeds, on random small shapes, through a random linear functional of the op's output.
  *
- * <p>Steps and tolerances ({@link Fixtures.Tol}; atol is scaled by max(1, sum |W Y|)):
+ * <p>Steps and tolerances ({@link GradientFixtures.Tol}; atol is scaled by max(1, sum |W Y|)):
  * linear and bilinear ops and PReLU (inputs kept 0.05 away from its kink) step 1e-2, rtol 1e-3,
  * atol 1e-4; smooth nonlinear ops (Sigmoid, JsdMi, BceWithLogits, ReconstructionLoss) step 1e-2,
  * rtol 2e-2, atol 1e-4. At most 30 entries per tensor are checked.
@@ -56,14 +57,14 @@ class OpGradientTest {
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @MethodSource("org.gmi.autodiff.Fixtures#seeds")
+    @MethodSource("org.gmi.engine.Fixtures#seeds")
     void sparseMatMul(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         CsrMatrix s;
         if (rng.nextBoolean()) {
-            s = Fixtures.randomSparse(rng, size(rng, 20), size(rng, 20), 0.4 * rng.nextDouble());
+            s = GradientFixtures.randomSparse(rng, size(rng, 20), size(rng, 20), 0.4 * rng.nextDouble());
         } else {
-            s = new Fixtures.Graph(rng, 2 + rng.nextInt(20), 3).aHat;
+            s = new GradientFixtures.Graph(rng, 2 + rng.nextInt(20), 3).aHat;
         }
         Parameter x = param(rng, "x", s.cols, size(rng, 12), -1, 1);
         Tape tape = new Tape();
@@ -72,7 +73,7 @@ class OpGradientTest {
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @MethodSource("org.gmi.autodiff.Fixtures#seeds")
+    @MethodSource("org.gmi.engine.Fixtures#seeds")
     void matMul(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         int m = size(rng, 20);
@@ -86,7 +87,7 @@ class OpGradientTest {
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @MethodSource("org.gmi.autodiff.Fixtures#seeds")
+    @MethodSource("org.gmi.engine.Fixtures#seeds")
     void addBias(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         int m = size(rng, 20);
@@ -99,7 +100,7 @@ class OpGradientTest {
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @MethodSource("org.gmi.autodiff.Fixtures#seeds")
+    @MethodSource("org.gmi.engine.Fixtures#seeds")
     void pRelu(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         int m = size(rng, 20);
@@ -117,7 +118,7 @@ class OpGradientTest {
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @MethodSource("org.gmi.autodiff.Fixtures#seeds")
+    @MethodSource("org.gmi.engine.Fixtures#seeds")
     void gatherRows(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         int p = size(rng, 15);
@@ -130,7 +131,7 @@ class OpGradientTest {
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @MethodSource("org.gmi.autodiff.Fixtures#seeds")
+    @MethodSource("org.gmi.engine.Fixtures#seeds")
     void bilinearScoresIdentityAndMixedLists(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         int n = size(rng, 20);
@@ -150,7 +151,7 @@ class OpGradientTest {
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @MethodSource("org.gmi.autodiff.Fixtures#seeds")
+    @MethodSource("org.gmi.engine.Fixtures#seeds")
     void bilinearScoresIndexedIntoLeftOfOtherRowCount(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         int n = size(rng, 20);
@@ -171,7 +172,7 @@ class OpGradientTest {
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @MethodSource("org.gmi.autodiff.Fixtures#seeds")
+    @MethodSource("org.gmi.engine.Fixtures#seeds")
     void rowMean(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         Parameter x = param(rng, "x", size(rng, 25), size(rng, 20), -1, 1);
@@ -180,7 +181,7 @@ class OpGradientTest {
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @MethodSource("org.gmi.autodiff.Fixtures#seeds")
+    @MethodSource("org.gmi.engine.Fixtures#seeds")
     void weightedSum(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         int k = 1 + rng.nextInt(4);
@@ -196,7 +197,7 @@ class OpGradientTest {
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @MethodSource("org.gmi.autodiff.Fixtures#seeds")
+    @MethodSource("org.gmi.engine.Fixtures#seeds")
     void sigmoid(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         Parameter x = param(rng, "x", size(rng, 20), size(rng, 20), -4, 4);
@@ -205,7 +206,7 @@ class OpGradientTest {
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @MethodSource("org.gmi.autodiff.Fixtures#seeds")
+    @MethodSource("org.gmi.engine.Fixtures#seeds")
     void jsdMiBothModes(long seed) {
         for (JsdMi.Mode mode : JsdMi.Mode.values()) {
             SplittableRandom rng = new SplittableRandom(seed);
@@ -220,7 +221,7 @@ class OpGradientTest {
     }
 
     @ParameterizedTest(name = "seed {0}")
-    @MethodSource("org.gmi.autodiff.Fixtures#seeds")
+    @MethodSource("org.gmi.engine.Fixtures#seeds")
     void bceWithLogits(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         Parameter pos = param(rng, "pos", 1, size(rng, 25), -4, 4);
@@ -236,14 +237,14 @@ class OpGradientTest {
      * to 2 so that sigmoid(h_i . h_j) is not saturated; w1, w2 as the official code sets them.
      */
     @ParameterizedTest(name = "seed {0}")
-    @MethodSource("org.gmi.autodiff.Fixtures#seeds")
+    @MethodSource("org.gmi.engine.Fixtures#seeds")
     void reconstructionLoss(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         int n = rng.nextInt(5) == 0 ? 64 + rng.nextInt(17) : 5 + rng.nextInt(36);
         int d = 3 + rng.nextInt(18);
         double half = Math.sqrt(3 * (0.5 + 1.5 * rng.nextDouble()) / d);
         Parameter h = param(rng, "h", n, d, -half, half);
-        CsrMatrix target = new Fixtures.Graph(rng, n, 1).target;
+        CsrMatrix target = new GradientFixtures.Graph(rng, n, 1).target;
         float[] w = ReconstructionLoss.officialWeights(target);
         Reconstruction kernel = new Reconstruction(n, d);
         Matrix buffer = new Matrix(n, d);

@@ -31,6 +31,7 @@ import org.gmi.autodiff.ops.SparseMatMul;
 import org.gmi.autodiff.ops.WeightedSum;
 import org.gmi.engine.CpuBackend;
 import org.gmi.engine.CsrMatrix;
+import org.gmi.engine.Fixtures;
 import org.gmi.engine.Matrix;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -93,12 +94,12 @@ class OracleGradientTest {
     }
 
     private static Matrix weights(SplittableRandom rng, int rows, int cols) {
-        return Fixtures.uniform(rng, rows, cols, -1, 1);
+        return GradientFixtures.uniform(rng, rows, cols, -1, 1);
     }
 
     /** The loss Probe(op output, w) on the tape. */
     private static Supplier<Tensor> probed(Tape tape, Supplier<Tensor> op, Matrix w) {
-        return () -> Fixtures.Probe.apply(tape, op.get(), w);
+        return () -> GradientFixtures.Probe.apply(tape, op.get(), w);
     }
 
     private static double[] csrTimes(CsrMatrix s, double[] x, int cols) {
@@ -131,7 +132,7 @@ class OracleGradientTest {
 
         { // Sigmoid
             Tape tape = new Tape();
-            Parameter x = Fixtures.param(rng, "x", r, q, -4, 4);
+            Parameter x = GradientFixtures.param(rng, "x", r, q, -4, 4);
             Matrix w = weights(rng, r, q);
             c.add(new Case("Sigmoid seed " + seed, tape, probed(tape, () -> Sigmoid.apply(tape, "y", x), w), new Tensor[] {x},
                     in -> {
@@ -144,8 +145,8 @@ class OracleGradientTest {
         }
         for (JsdMi.Mode mode : JsdMi.Mode.values()) { // JsdMi: mean softplus(-f(pos)) + mean softplus(f(neg))
             Tape tape = new Tape();
-            Parameter pos = Fixtures.param(rng, "pos", 1, r, -5, 5);
-            Parameter neg = Fixtures.param(rng, "neg", k, r, -5, 5);
+            Parameter pos = GradientFixtures.param(rng, "pos", 1, r, -5, 5);
+            Parameter neg = GradientFixtures.param(rng, "neg", k, r, -5, 5);
             Matrix w = weights(rng, 1, 1);
             boolean prob = mode == JsdMi.Mode.PROBABILITIES;
             c.add(new Case("JsdMi " + mode + " seed " + seed, tape, probed(tape, () -> JsdMi.apply(tape, "jsd", pos, neg, mode), w),
@@ -163,8 +164,8 @@ class OracleGradientTest {
         }
         { // BceWithLogits: (sum softplus(-pos) + sum softplus(neg)) / (|pos| + |neg|)
             Tape tape = new Tape();
-            Parameter pos = Fixtures.param(rng, "pos", 1, r, -5, 5);
-            Parameter neg = Fixtures.param(rng, "neg", 1, r, -5, 5);
+            Parameter pos = GradientFixtures.param(rng, "pos", 1, r, -5, 5);
+            Parameter neg = GradientFixtures.param(rng, "neg", 1, r, -5, 5);
             Matrix w = weights(rng, 1, 1);
             c.add(new Case("BceWithLogits seed " + seed, tape, probed(tape, () -> BceWithLogits.apply(tape, "bce", pos, neg), w),
                     new Tensor[] {pos, neg}, in -> {
@@ -180,14 +181,14 @@ class OracleGradientTest {
         }
         { // PRelu: x > 0 ? x : a x (inputs kept 0.05 from the kink)
             Tape tape = new Tape();
-            Parameter x = Fixtures.param(rng, "x", r, q, -2, 2);
+            Parameter x = GradientFixtures.param(rng, "x", r, q, -2, 2);
             for (int i = 0; i < x.value().data.length; i++) {
                 float v = x.value().data[i];
                 if (Math.abs(v) < 0.05f) {
                     x.value().data[i] = v < 0 ? -0.05f - v : 0.05f + v;
                 }
             }
-            Parameter a = Fixtures.param(rng, "a", 1, 1, 0.1, 0.5);
+            Parameter a = GradientFixtures.param(rng, "a", 1, 1, 0.1, 0.5);
             Matrix w = weights(rng, r, q);
             c.add(new Case("PRelu seed " + seed, tape, probed(tape, () -> PRelu.apply(tape, "y", x, a), w), new Tensor[] {x, a},
                     in -> {
@@ -201,8 +202,8 @@ class OracleGradientTest {
         { // MatMul
             int m = r, p = q, n = 1 + rng.nextInt(7);
             Tape tape = new Tape();
-            Parameter a = Fixtures.param(rng, "a", m, p, -1, 1);
-            Parameter b = Fixtures.param(rng, "b", p, n, -1, 1);
+            Parameter a = GradientFixtures.param(rng, "a", m, p, -1, 1);
+            Parameter b = GradientFixtures.param(rng, "b", p, n, -1, 1);
             Matrix w = weights(rng, m, n);
             c.add(new Case("MatMul seed " + seed, tape, probed(tape, () -> MatMul.apply(tape, "y", a, b), w), new Tensor[] {a, b},
                     in -> {
@@ -218,17 +219,17 @@ class OracleGradientTest {
                     }));
         }
         { // SparseMatMul: S X, S constant
-            CsrMatrix s = Fixtures.randomSparse(rng, r, 1 + rng.nextInt(9), 0.5);
+            CsrMatrix s = GradientFixtures.randomSparse(rng, r, 1 + rng.nextInt(9), 0.5);
             Tape tape = new Tape();
-            Parameter x = Fixtures.param(rng, "x", s.cols, q, -1, 1);
+            Parameter x = GradientFixtures.param(rng, "x", s.cols, q, -1, 1);
             Matrix w = weights(rng, s.rows, q);
             c.add(new Case("SparseMatMul seed " + seed, tape, probed(tape, () -> SparseMatMul.apply(tape, "y", s, x), w),
                     new Tensor[] {x}, in -> probe(w.data, csrTimes(s, in[0], q))));
         }
         { // AddBias
             Tape tape = new Tape();
-            Parameter x = Fixtures.param(rng, "x", r, q, -1, 1);
-            Parameter b = Fixtures.param(rng, "b", 1, q, -1, 1);
+            Parameter x = GradientFixtures.param(rng, "x", r, q, -1, 1);
+            Parameter b = GradientFixtures.param(rng, "b", 1, q, -1, 1);
             Matrix w = weights(rng, r, q);
             c.add(new Case("AddBias seed " + seed, tape, probed(tape, () -> AddBias.apply(tape, "y", x, b), w), new Tensor[] {x, b},
                     in -> {
@@ -243,7 +244,7 @@ class OracleGradientTest {
         }
         { // RowMean: (1/N) sum_i x_i
             Tape tape = new Tape();
-            Parameter x = Fixtures.param(rng, "x", r, q, -1, 1);
+            Parameter x = GradientFixtures.param(rng, "x", r, q, -1, 1);
             Matrix w = weights(rng, 1, q);
             c.add(new Case("RowMean seed " + seed, tape, probed(tape, () -> RowMean.apply(tape, "y", x), w), new Tensor[] {x},
                     in -> {
@@ -258,7 +259,7 @@ class OracleGradientTest {
         }
         { // GatherRows: y_i = x_{idx(i)}
             Tape tape = new Tape();
-            Parameter x = Fixtures.param(rng, "x", r, q, -1, 1);
+            Parameter x = GradientFixtures.param(rng, "x", r, q, -1, 1);
             int[] idx = Fixtures.randomIndices(rng, r, r);
             Matrix w = weights(rng, r, q);
             c.add(new Case("GatherRows seed " + seed, tape, probed(tape, () -> GatherRows.apply(tape, "y", x, idx), w),
@@ -274,8 +275,8 @@ class OracleGradientTest {
         }
         { // WeightedSum of scalars
             Tape tape = new Tape();
-            Parameter t1 = Fixtures.param(rng, "t1", 1, 1, -1, 1);
-            Parameter t2 = Fixtures.param(rng, "t2", 1, 1, -1, 1);
+            Parameter t1 = GradientFixtures.param(rng, "t1", 1, 1, -1, 1);
+            Parameter t2 = GradientFixtures.param(rng, "t2", 1, 1, -1, 1);
             double[] ws = {0.8, -1.3};
             Matrix w = weights(rng, 1, 1);
             c.add(new Case("WeightedSum seed " + seed, tape, probed(tape, () -> WeightedSum.apply(tape, "l", new Tensor[] {t1, t2}, ws), w),
@@ -284,9 +285,9 @@ class OracleGradientTest {
         { // BilinearScores: Y[k, i] = left[idx_k(i)] . right[i] + c, the first list the identity
             int p = 1 + rng.nextInt(9);
             Tape tape = new Tape();
-            Parameter left = Fixtures.param(rng, "left", r, p, -1, 1);
-            Parameter right = Fixtures.param(rng, "right", r, p, -1, 1);
-            Parameter bias = Fixtures.param(rng, "c", 1, 1, -1, 1);
+            Parameter left = GradientFixtures.param(rng, "left", r, p, -1, 1);
+            Parameter right = GradientFixtures.param(rng, "right", r, p, -1, 1);
+            Parameter bias = GradientFixtures.param(rng, "c", 1, 1, -1, 1);
             int[][] idx = new int[1 + k][];
             for (int t = 1; t <= k; t++) {
                 idx[t] = Fixtures.randomIndices(rng, r, r);
@@ -304,7 +305,7 @@ class OracleGradientTest {
                         return probe(w.data, y);
                     }));
         }
-        Fixtures.Graph g = new Fixtures.Graph(rng, 3 + rng.nextInt(10), 3);
+        GradientFixtures.Graph g = new GradientFixtures.Graph(rng, 3 + rng.nextInt(10), 3);
         int n = g.n;
         int d = 1 + rng.nextInt(6);
         float w1 = (float) (2 + 10 * rng.nextDouble());
@@ -313,7 +314,7 @@ class OracleGradientTest {
         CsrMatrix target = g.target;
         { // ReconstructionLoss: w2/N^2 (sum_{T} l1(s) + sum_{not T} l0(s)), s_ij = h_i . h_j
             Tape tape = new Tape();
-            Parameter h = Fixtures.param(rng, "h", n, d, -1, 1);
+            Parameter h = GradientFixtures.param(rng, "h", n, d, -1, 1);
             Matrix w = weights(rng, 1, 1);
             Matrix gradBuffer = new Matrix(n, d);
             c.add(new Case("ReconstructionLoss seed " + seed, tape,
@@ -344,7 +345,7 @@ class OracleGradientTest {
                 }
             }
             Tape tape = new Tape();
-            Parameter h = Fixtures.param(rng, "h", n, d, -1, 1);
+            Parameter h = GradientFixtures.param(rng, "h", n, d, -1, 1);
             Matrix w = weights(rng, 1, 1);
             c.add(new Case("SampledReconstructionLoss seed " + seed, tape,
                     probed(tape, () -> SampledReconstructionLoss.apply(tape, "rec", h,
@@ -367,12 +368,12 @@ class OracleGradientTest {
                     }));
         }
         { // AdaptiveNeighbourMean: Y_i = sum_{j in N_i} softmax_j(log sigmoid(h_i . h_j)) Z_j
-            CsrMatrix pattern = new Fixtures.Graph(rng, 8 + rng.nextInt(8), 3).mean; // rows of several neighbours: H's gradient is not 0
+            CsrMatrix pattern = new GradientFixtures.Graph(rng, 8 + rng.nextInt(8), 3).mean; // rows of several neighbours: H's gradient is not 0
             int na = pattern.rows;
             int e = 1 + rng.nextInt(5);
             Tape tape = new Tape();
-            Parameter h = Fixtures.param(rng, "h", na, e, -1, 1);
-            Parameter z = Fixtures.param(rng, "z", na, d, -1, 1);
+            Parameter h = GradientFixtures.param(rng, "h", na, e, -1, 1);
+            Parameter z = GradientFixtures.param(rng, "z", na, d, -1, 1);
             Matrix w = weights(rng, na, d);
             c.add(new Case("AdaptiveNeighbourMean seed " + seed, tape,
                     probed(tape, () -> AdaptiveNeighbourMean.apply(tape, "y", pattern, h, z), w), new Tensor[] {h, z}, in -> {

@@ -1,6 +1,6 @@
 package org.gmi.autodiff;
 
-import static org.gmi.autodiff.Fixtures.param;
+import static org.gmi.autodiff.GradientFixtures.param;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +11,7 @@ import org.gmi.autodiff.ops.BilinearScores;
 import org.gmi.autodiff.ops.MatMul;
 import org.gmi.autodiff.ops.Sigmoid;
 import org.gmi.autodiff.ops.WeightedSum;
+import org.gmi.engine.Fixtures;
 import org.gmi.engine.Matrix;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,7 +25,7 @@ class TapeTest {
      * 1e-6 relative: the float sums may round differently), and agrees with central differences.
      */
     @ParameterizedTest(name = "seed {0}")
-    @MethodSource("org.gmi.autodiff.Fixtures#seeds")
+    @MethodSource("org.gmi.engine.Fixtures#seeds")
     void tensorFeedingTwoOpsReceivesBothGradients(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         int m = 1 + rng.nextInt(10);
@@ -32,11 +33,11 @@ class TapeTest {
         int n = 1 + rng.nextInt(10);
         Parameter x = param(rng, "x", m, k, -2, 2);
         Parameter w = param(rng, "W", k, n, -1, 1);
-        Matrix p1 = Fixtures.uniform(rng, m, k, -1, 1);
-        Matrix p2 = Fixtures.uniform(rng, m, n, -1, 1);
+        Matrix p1 = GradientFixtures.uniform(rng, m, k, -1, 1);
+        Matrix p2 = GradientFixtures.uniform(rng, m, n, -1, 1);
         Tape tape = new Tape();
-        java.util.function.Supplier<Tensor> branch1 = () -> Fixtures.Probe.apply(tape, Sigmoid.apply(tape, "s", x), p1);
-        java.util.function.Supplier<Tensor> branch2 = () -> Fixtures.Probe.apply(tape, MatMul.apply(tape, "xw", x, w), p2);
+        java.util.function.Supplier<Tensor> branch1 = () -> GradientFixtures.Probe.apply(tape, Sigmoid.apply(tape, "s", x), p1);
+        java.util.function.Supplier<Tensor> branch2 = () -> GradientFixtures.Probe.apply(tape, MatMul.apply(tape, "xw", x, w), p2);
         java.util.function.Supplier<Tensor> both = () -> WeightedSum.apply(tape, "L",
                 new Tensor[] {branch1.get(), branch2.get()}, new double[] {0.7, -1.3});
         java.util.function.Supplier<Tensor> only1 = () -> WeightedSum.apply(tape, "L1", new Tensor[] {branch1.get()}, new double[] {0.7});
@@ -50,12 +51,12 @@ class TapeTest {
             assertEquals(want, g[i], 1e-6 * (Math.abs(g1[i]) + Math.abs(g2[i])) + 1e-9,
                     "fan-out gradient x[" + i + "] seed=" + seed + ": branches " + g1[i] + " + " + g2[i]);
         }
-        Fixtures.assertGradientsAgree("fan-out seed=" + seed, tape, both, new Tensor[] {x, w}, Fixtures.SMOOTH, seed);
+        GradientFixtures.assertGradientsAgree("fan-out seed=" + seed, tape, both, new Tensor[] {x, w}, GradientFixtures.SMOOTH, seed);
     }
 
     /** One tensor on both sides of one op: BilinearScores(x, x) gets dleft and dright into x. */
     @ParameterizedTest(name = "seed {0}")
-    @MethodSource("org.gmi.autodiff.Fixtures#seeds")
+    @MethodSource("org.gmi.engine.Fixtures#seeds")
     void tensorUsedTwiceByOneOp(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         int n = 1 + rng.nextInt(12);
@@ -63,8 +64,8 @@ class TapeTest {
         Parameter c = param(rng, "c", 1, 1, -1, 1);
         int[][] idx = {null, Fixtures.randomIndices(rng, n, n)};
         Tape tape = new Tape();
-        Fixtures.assertOpGradients("BilinearScores(x, x) seed=" + seed, tape, () -> BilinearScores.apply(tape, "y", x, x, idx, c),
-                new Tensor[] {x, c}, Fixtures.LINEAR, seed);
+        GradientFixtures.assertOpGradients("BilinearScores(x, x) seed=" + seed, tape, () -> BilinearScores.apply(tape, "y", x, x, idx, c),
+                new Tensor[] {x, c}, GradientFixtures.LINEAR, seed);
     }
 
     /** Two forward-backward passes without zeroGrad leave twice the gradient on a parameter. */
@@ -73,12 +74,12 @@ class TapeTest {
         SplittableRandom rng = new SplittableRandom(5);
         Parameter a = param(rng, "a", 3, 4, -1, 1);
         Parameter b = param(rng, "b", 4, 2, -1, 1);
-        Matrix p = Fixtures.uniform(rng, 3, 2, -1, 1);
+        Matrix p = GradientFixtures.uniform(rng, 3, 2, -1, 1);
         Tape tape = new Tape();
-        tape.backward(Fixtures.Probe.apply(tape, MatMul.apply(tape, "y", a, b), p));
+        tape.backward(GradientFixtures.Probe.apply(tape, MatMul.apply(tape, "y", a, b), p));
         float[] once = a.grad().data.clone();
         tape.clear();
-        tape.backward(Fixtures.Probe.apply(tape, MatMul.apply(tape, "y", a, b), p));
+        tape.backward(GradientFixtures.Probe.apply(tape, MatMul.apply(tape, "y", a, b), p));
         for (int i = 0; i < once.length; i++) {
             // the blocked GEMM folds the existing gradient into its FMA chain, so rounding may differ by an ulp
             assertEquals(2 * once[i], a.grad().data[i], 1e-6f * Math.abs(2 * once[i]) + 1e-7f, "a.grad[" + i + "] after two passes");
@@ -178,7 +179,7 @@ class TapeTest {
             tape.clear();
             Tensor a = Slow.apply(tape, "fast", x, 0, 0);
             Tensor b = Slow.apply(tape, "slow", a, 30, 50);
-            Tensor loss = Fixtures.Probe.apply(tape, b, Fixtures.uniform(new SplittableRandom(2), 2, 2, -1, 1));
+            Tensor loss = GradientFixtures.Probe.apply(tape, b, GradientFixtures.uniform(new SplittableRandom(2), 2, 2, -1, 1));
             tape.backward(loss);
         }
         assertEquals(2, profile.passes());

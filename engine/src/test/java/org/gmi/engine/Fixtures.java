@@ -9,22 +9,23 @@ import java.util.SplittableRandom;
 import java.util.stream.LongStream;
 
 /**
- * Shared test data: everything is built from one {@link SplittableRandom} seeded by the test, so a
- * failure is reproduced from the seed printed in its message.
+ * Test data of the engine and of the modules above it (they depend on this module's test-jar):
+ * everything is built from one {@link SplittableRandom} seeded by the test, so a failure is
+ * reproduced from the seed printed in its message.
  */
-final class Fixtures {
+public final class Fixtures {
     private Fixtures() {}
 
     /** Sizes around the vector width (16 floats with AVX-512) and the unroll factors (x2, x4). */
-    static final int[] EDGE_SIZES = {1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 31, 32, 33, 47, 48, 63, 64, 65, 100};
+    public static final int[] EDGE_SIZES = {1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 31, 32, 33, 47, 48, 63, 64, 65, 100};
 
     /** Seeds for the property tests; {@code -Dgmi.test.seeds=1000} runs more of them (calibration). */
-    static LongStream seeds() {
+    public static LongStream seeds() {
         return LongStream.rangeClosed(1, Integer.getInteger("gmi.test.seeds", 30));
     }
 
     /** A size in [1, max]: half the time one of {@link #EDGE_SIZES}, otherwise uniform. */
-    static int size(SplittableRandom rng, int max) {
+    public static int size(SplittableRandom rng, int max) {
         if (rng.nextBoolean()) {
             List<Integer> fit = new ArrayList<>();
             for (int s : EDGE_SIZES) {
@@ -38,7 +39,7 @@ final class Fixtures {
     }
 
     /** Entries uniform in [-1, 1); about a fifth of them exactly zero (the scalar GEMM skips zeros). */
-    static Matrix randomMatrix(SplittableRandom rng, int rows, int cols) {
+    public static Matrix randomMatrix(SplittableRandom rng, int rows, int cols) {
         Matrix m = new Matrix(rows, cols);
         for (int i = 0; i < m.data.length; i++) {
             m.data[i] = rng.nextInt(5) == 0 ? 0f : (float) (2 * rng.nextDouble() - 1);
@@ -46,7 +47,7 @@ final class Fixtures {
         return m;
     }
 
-    static float[] randomArray(SplittableRandom rng, int n) {
+    public static float[] randomArray(SplittableRandom rng, int n) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {
             a[i] = (float) (2 * rng.nextDouble() - 1);
@@ -58,7 +59,7 @@ final class Fixtures {
      * A random CSR matrix: density drawn per matrix in [0, 0.5], a quarter of the rows forced empty,
      * sometimes no entry at all; values in [-1, 1).
      */
-    static CsrMatrix randomCsr(SplittableRandom rng, int rows, int cols) {
+    public static CsrMatrix randomCsr(SplittableRandom rng, int rows, int cols) {
         double density = rng.nextInt(8) == 0 ? 0 : 0.5 * rng.nextDouble();
         int[] ptr = new int[rows + 1];
         List<Integer> idx = new ArrayList<>();
@@ -85,7 +86,7 @@ final class Fixtures {
     }
 
     /** A symmetric pattern on n nodes with every diagonal entry present; values 1 (or 2 on a random diagonal entry). */
-    static CsrMatrix randomSymmetricPatternWithDiagonal(SplittableRandom rng, int n) {
+    public static CsrMatrix randomSymmetricPatternWithDiagonal(SplittableRandom rng, int n) {
         boolean[][] t = new boolean[n][n];
         double density = 0.3 * rng.nextDouble();
         for (int i = 0; i < n; i++) {
@@ -120,7 +121,7 @@ final class Fixtures {
         return s;
     }
 
-    static int[] randomIndices(SplittableRandom rng, int length, int bound) {
+    public static int[] randomIndices(SplittableRandom rng, int length, int bound) {
         int[] idx = new int[length];
         for (int i = 0; i < length; i++) {
             idx[i] = rng.nextInt(bound);
@@ -133,7 +134,7 @@ final class Fixtures {
      * absolute values of the terms that make want[i] (a bound on float summation error, which a
      * relative error on want alone is not under cancellation).
      */
-    static void assertClose(String what, float[] got, double[] want, double[] mag, double rtol, double atol) {
+    public static void assertClose(String what, float[] got, double[] want, double[] mag, double rtol, double atol) {
         assertEquals(want.length, got.length, what + ": length");
         for (int i = 0; i < want.length; i++) {
             double err = Math.abs(got[i] - want[i]);
@@ -146,7 +147,7 @@ final class Fixtures {
     }
 
     /** Same as {@link #assertClose(String, float[], double[], double[], double, double)} between two float results. */
-    static void assertClose(String what, float[] got, float[] want, double[] mag, double rtol, double atol) {
+    public static void assertClose(String what, float[] got, float[] want, double[] mag, double rtol, double atol) {
         double[] w = new double[want.length];
         for (int i = 0; i < w.length; i++) {
             w[i] = want[i];
@@ -155,7 +156,7 @@ final class Fixtures {
     }
 
     /** Bit-for-bit equality (NaN patterns included). */
-    static void assertBitIdentical(String what, float[] a, float[] b) {
+    public static void assertBitIdentical(String what, float[] a, float[] b) {
         assertEquals(a.length, b.length, what + ": length");
         for (int i = 0; i < a.length; i++) {
             if (Float.floatToRawIntBits(a[i]) != Float.floatToRawIntBits(b[i])) {

@@ -30,7 +30,7 @@ class HostileInputTest {
         return e;
     }
 
-    // ---- plain text folders (fixtures under src/test/resources/hostile) ----
+    // ---- plain text folders (fixtures under testdata/hostile) ----
 
     @Test
     void nonTextBytes() {

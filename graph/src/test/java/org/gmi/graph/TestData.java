@@ -64,7 +64,7 @@ final class TestData {
         return dir;
     }
 
-    /** A fixture of {@code src/test/resources/protocols/} (see its make_protocol_fixtures.py). */
+    /** A fixture of {@code testdata/protocols/} (see its make_protocol_fixtures.py). */
     static Path protocols(String relative) {
         try {
             return Paths.get(TestData.class.getResource("/protocols/" + relative).toURI());

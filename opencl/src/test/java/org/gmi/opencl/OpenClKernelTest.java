@@ -9,12 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.LongStream;
-import org.gmi.engine.CsrMatrix;
-import org.gmi.engine.Matrix;
 import org.gmi.engine.Backend;
 import org.gmi.engine.CpuBackend;
+import org.gmi.engine.CsrMatrix;
 import org.gmi.engine.DeviceMatrix;
+import org.gmi.engine.Fixtures;
 import org.gmi.engine.Indices;
+import org.gmi.engine.Matrix;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,29 +69,6 @@ class OpenClKernelTest {
             m.data[i] = rng.nextInt(6) == 0 ? 0f : (float) (2 * rng.nextDouble() - 1);
         }
         return m;
-    }
-
-    private static CsrMatrix randomCsr(SplittableRandom rng, int rows, int cols) {
-        double density = rng.nextInt(8) == 0 ? 0 : 0.4 * rng.nextDouble();
-        int[] ptr = new int[rows + 1];
-        List<Integer> idx = new ArrayList<>();
-        List<Float> val = new ArrayList<>();
-        for (int i = 0; i < rows; i++) {
-            boolean empty = rng.nextInt(4) == 0;
-            for (int j = 0; j < cols && !empty; j++) {
-                if (rng.nextDouble() < density) {
-                    idx.add(j);
-                    val.add((float) (2 * rng.nextDouble() - 1));
-                }
-            }
-            ptr[i + 1] = idx.size();
-        }
-        int[] ci = idx.stream().mapToInt(Integer::intValue).toArray();
-        float[] v = new float[ci.length];
-        for (int k = 0; k < v.length; k++) {
-            v[k] = val.get(k);
-        }
-        return new CsrMatrix(rows, cols, ptr, ci, v);
     }
 
     /** A symmetric target pattern with its diagonal (T = A + I) over n nodes. */
@@ -305,7 +283,7 @@ class OpenClKernelTest {
         SplittableRandom rng = new SplittableRandom(seed);
         int m = size(rng), k = size(rng), n = size(rng);
         boolean acc = rng.nextBoolean();
-        CsrMatrix s = randomCsr(rng, m, k);
+        CsrMatrix s = Fixtures.randomCsr(rng, m, k);
         Matrix b = random(rng, k, n), c0 = random(rng, m, n);
         Matrix c = c0.copy();
         CPU.spmm(s, b, c, acc);

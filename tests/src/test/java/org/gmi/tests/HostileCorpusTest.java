@@ -35,7 +35,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The hostile-input corpus ({@code src/test/resources/hostile/}, described in its README.md) through
+ * The hostile-input corpus ({@code testdata/hostile/}, described in its README.md) through
  * the real command line: every case exits with 2, prints exactly one line on stderr that names the
  * file (or the dataset folder) at fault and says what is wrong, prints no stack trace and nothing on
  * stdout, and leaves nothing in --out. Malicious pickles (a GLOBAL {@code os system} or a
@@ -603,7 +603,7 @@ class HostileCorpusTest {
     void planetoidFilesOfPickleProtocol5Train() throws IOException {
         Path out = dir.resolve("protocol5");
         Cli r = bounded("protocol 5", () -> Cli.run("train", "--method", "dgi", "--dataset",
-                resource("accepted/planetoid_protocol5").toString(), "--out", out.toString(), "--hidden", "8", "--epochs", "2",
+                resource("protocols/p5").toString(), "--out", out.toString(), "--hidden", "8", "--epochs", "2",
                 "--threads", "1"));
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.err().contains("dataset tiny: 540 nodes"), r.err());

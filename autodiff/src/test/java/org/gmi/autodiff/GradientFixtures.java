@@ -6,21 +6,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
-import java.util.stream.LongStream;
 import org.gmi.engine.CsrMatrix;
+import org.gmi.engine.Fixtures;
 import org.gmi.engine.Matrix;
 
 /**
- * Test data and the gradient-check harness shared by the autodiff tests. Everything is built from a
- * {@link SplittableRandom} seeded by the test; the seed is in every label.
+ * The gradient-check harness of the autodiff tests and the data it checks on (parameters, negative
+ * lists, graphs); seeds and plain random arrays come from the engine's {@link Fixtures}. Everything is
+ * built from a {@link SplittableRandom} seeded by the test; the seed is in every label.
  */
-final class Fixtures {
-    private Fixtures() {}
-
-    /** Seeds of the property tests; {@code -Dgmi.test.seeds=1000} runs more of them (calibration). */
-    static LongStream seeds() {
-        return LongStream.rangeClosed(1, Integer.getInteger("gmi.test.seeds", 30));
-    }
+final class GradientFixtures {
+    private GradientFixtures() {}
 
     /** Step and tolerances of one gradient check; atol is multiplied by max(1, loss magnitude). */
     record Tol(double step, double rtol, double atol, int maxPerTensor) {}
@@ -46,14 +42,6 @@ final class Fixtures {
     static Parameter xavier(SplittableRandom rng, String name, int rows, int cols) {
         double b = Math.sqrt(6.0 / (rows + cols));
         return param(rng, name, rows, cols, -b, b);
-    }
-
-    static int[] randomIndices(SplittableRandom rng, int length, int bound) {
-        int[] idx = new int[length];
-        for (int i = 0; i < length; i++) {
-            idx[i] = rng.nextInt(bound);
-        }
-        return idx;
     }
 
     /** K lists of N negatives: for every i a uniform j != i (N >= 2). */
