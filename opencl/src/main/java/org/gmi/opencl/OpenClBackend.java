@@ -219,23 +219,23 @@ public final class OpenClBackend implements Backend {
 
     /** gemm_tiled of gemm.cl for one transposition and tile. */
     private cl_kernel gemmKernel(boolean ta, boolean tb, GemmTile t) {
-        String options = "-DTA=" + (ta ? 1 : 0) + " -DTB=" + (tb ? 1 : 0) + " -DBM=" + t.bm + " -DBN=" + t.bn + " -DBK=" + t.bk
-                + " -DTM=" + t.tm + " -DTN=" + t.tn;
-        String key = "gemm_tiled " + options;
-        cl_kernel k = kernelCache.get(key);
-        if (k == null) {
-            k = clCreateKernel(program(gemmSource, options), "gemm_tiled", null);
-            kernelCache.put(key, k);
-        }
-        return k;
+        return gemmSourceKernel("gemm_tiled", ta, tb, t);
     }
 
+    /** gemm_sum_splits of gemm.cl (the sum of split-K partial products); it reads no tile, any build serves. */
     private cl_kernel gemmSumKernel() {
-        cl_kernel k = kernelCache.get("gemm_sum_splits");
+        return gemmSourceKernel("gemm_sum_splits", false, false, GemmTile.SMALL);
+    }
+
+    /** The kernel {@code name} of gemm.cl built for one transposition and tile, once. */
+    private cl_kernel gemmSourceKernel(String name, boolean ta, boolean tb, GemmTile t) {
+        String options = "-DTA=" + (ta ? 1 : 0) + " -DTB=" + (tb ? 1 : 0) + " -DBM=" + t.bm + " -DBN=" + t.bn + " -DBK=" + t.bk
+                + " -DTM=" + t.tm + " -DTN=" + t.tn;
+        String key = name + " " + options;
+        cl_kernel k = kernelCache.get(key);
         if (k == null) {
-            k = clCreateKernel(program(gemmSource, "-DTA=0 -DTB=0 -DBM=" + GemmTile.SMALL.bm + " -DBN=" + GemmTile.SMALL.bn + " -DBK="
-                    + GemmTile.SMALL.bk + " -DTM=" + GemmTile.SMALL.tm + " -DTN=" + GemmTile.SMALL.tn), "gemm_sum_splits", null);
-            kernelCache.put("gemm_sum_splits", k);
+            k = clCreateKernel(program(gemmSource, options), name, null);
+            kernelCache.put(key, k);
         }
         return k;
     }

@@ -24,6 +24,16 @@ __kernel void add_scaled(__global float* y, __global const float* x, const int n
 
 // ---- reductions ----------------------------------------------------------------------------
 
+// red[0] = the sum of red[0 .. size) by a fixed-order pairwise tree (size a power of two), so the same
+// values give the same bits. Every work-item of the group calls it, after writing its own red[l].
+void tree_sum(__local float* red, const int l, const int size) {
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int w = size / 2; w > 0; w >>= 1) {
+        if (l < w) red[l] += red[l + w];
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+}
+
 // partial[g] = sum of src[i] over i = g*RED + l + k*(groups*RED): a fixed order per group size,
 // so the same inputs give the same bits.
 __kernel __attribute__((reqd_work_group_size(RED, 1, 1)))
@@ -34,11 +44,7 @@ void reduce_partials(__global const float* src, const int n, __global float* par
     float s = 0.0f;
     for (int i = get_global_id(0); i < n; i += stride) s += src[i];
     red[l] = s;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (int w = RED / 2; w > 0; w >>= 1) {
-        if (l < w) red[l] += red[l + w];
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
+    tree_sum(red, l, RED);
     if (l == 0) partial[get_group_id(0)] = red[0];
 }
 
@@ -179,11 +185,7 @@ void row_dots_grouped(__global const float* left, __global const int* idx, __glo
         for (int p = lane; p < d; p += 32) s = fma(l[p], r[p], s);
     }
     red[slot][lane] = s;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (int w = 16; w > 0; w >>= 1) {
-        if (lane < w) red[slot][lane] += red[slot][lane + w];
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
+    tree_sum(red[slot], lane, 32);
     if (lane == 0 && o < n * lists) out[o] = red[slot][0] + c[0];
 }
 
@@ -355,11 +357,7 @@ void recon_dense(__global const float* h, const int n, const int d, const float 
     }
     int l = ti * TS + tj;
     red[l] = loss;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (int w = TS * TS / 2; w > 0; w >>= 1) {
-        if (l < w) red[l] += red[l + w];
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
+    tree_sum(red, l, TS * TS);
     if (l == 0) partial[get_group_id(0)] = red[0];
 }
 
@@ -407,11 +405,7 @@ void recon_terms(__global float* s, const int total, const float eps, const floa
         if (grad) s[o] = gScale * (r * (1.0f - r) / q);
     }
     red[l] = loss;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (int w = RED / 2; w > 0; w >>= 1) {
-        if (l < w) red[l] += red[l + w];
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
+    tree_sum(red, l, RED);
     if (l == 0) partial[partialOff + get_group_id(0)] = red[0];
 }
 
@@ -431,11 +425,7 @@ void recon_edges_grouped(__global const float* h, const int n, const int d, __gl
         float part = 0.0f;
         for (int p = l; p < d; p += 64) part = fma(hi[p], hj[p], part);
         red[l] = part;
-        barrier(CLK_LOCAL_MEM_FENCE);
-        for (int w = 32; w > 0; w >>= 1) {
-            if (l < w) red[l] += red[l + w];
-            barrier(CLK_LOCAL_MEM_FENCE);
-        }
+        tree_sum(red, l, 64);
         float s = red[0];
         barrier(CLK_LOCAL_MEM_FENCE);
         float r = 1.0f / (1.0f + exp(-s));
