@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every measurement of BENCHMARKS.md in one go, into OUT (default runs/bench-DATE): the JMH kernel
+# The measurements of docs/benchmarks.md in one go, into OUT (default runs/bench-DATE): the JMH kernel
 # benchmarks (FMA peak, GEMMs, reconstruction, sparse kernels) and `gmi bench` whole epochs on Cora
 # and coauthor_cs, exact and sampled, 1 and 2 threads, with a log of every command line and its
 # summary. About 10 minutes on 2 cores. Run it on a quiet machine: the figures are only as good as

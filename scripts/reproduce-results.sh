@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduces the README's results table: each line of the grid below is one training run whose
+# Reproduces the results table of docs/results.md: each line of the grid below is one training run whose
 # metrics.json lands in runs/results/DATASET-METHOD-sSEED/. Runs already finished are skipped, so an
 # interrupted grid can be started again. Summarise with: python3 scripts/summarise-results.py runs/results
 #

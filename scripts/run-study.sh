@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's study: every method on Cora, Citeseer, Coauthor CS and Amazon Photo, 3 seeds, both
+# The study of docs/study.md: every method on Cora, Citeseer, Coauthor CS and Amazon Photo, 3 seeds, both
 # probe protocols, then width (256, 512) and depth (1, 2) for DGI, GMI and GMI-adaptive on Cora and
 # Citeseer. Three `gmi study` invocations write into one folder; cells already finished are skipped
 # (the second invocation reuses the first's 512-wide, default-depth cells), so an interrupted run is

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Summarises runs/results/*/metrics.json into the README's results table (markdown on stdout).
+"""Summarises runs/results/*/metrics.json into the results table of docs/results.md (markdown on stdout).
 
 Each row: dataset, method, number of training seeds, mean and sample std over seeds of the probe's
 mean test accuracy under the val and paper protocols, median s/epoch, epochs run, peak RSS.

@@ -24,7 +24,7 @@ public final class DatasetOptions {
             description = {"A bundled dataset (cora, citeseer), a dataset downloaded by name and cached (pubmed, "
                     + "amazon-computers, amazon-photo, coauthor-cs, coauthor-physics: see gmi datasets), a folder of "
                     + "Planetoid raw files (ind.NAME.*), a GraphGallery .npz file, or a folder with edges.csv "
-                    + "[features.csv] [labels.csv] (see README)."})
+                    + "[features.csv] [labels.csv] (see docs/data-formats.md)."})
     public String dataset;
 
     @Option(names = "--train-frac", paramLabel = "F", defaultValue = "0.1",

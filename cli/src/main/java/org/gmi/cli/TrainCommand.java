@@ -65,9 +65,9 @@ final class TrainCommand extends GmiCommand {
     static final List<String> CARRIED_FLAGS = List.of("dataset", "train_frac", "val_frac", "split_seed", "checkpoint_every");
     /** The checkpoint's key for the fingerprint of the graph it was trained on. */
     static final String GRAPH_KEY = "graph";
-    /** The labels and the split(s) the evaluation used, beside the embeddings (README, Outputs). */
+    /** The labels and the split(s) the evaluation used, beside the embeddings (docs/outputs.md). */
     static final String SPLIT_FILE = "split.json";
-    /** The throughput the s/epoch estimate assumes, FLOP per second and thread (docs/benchmarks.md has the measured range). */
+    /** The throughput the s/epoch estimate assumes, FLOP per second and thread (measured epoch times: docs/benchmarks.md). */
     static final double ESTIMATE_FLOPS_PER_THREAD = 50e9;
 
     // required, but checked in run(): --resume DIR takes it from the checkpoint
