@@ -200,7 +200,7 @@ public final class StudyCommand extends GmiCommand implements Subcommand {
             }
             eta.finished(c, seconds);
             err.println(Text.fmt("study: cell %d/%d done in %s%s", k + 1, todo.size(), Text.duration(seconds),
-                    StudyReport.accuracySummary(dir)));
+                    FinishedCells.accuracySummary(dir)));
             err.flush();
         }
 
@@ -412,10 +412,10 @@ public final class StudyCommand extends GmiCommand implements Subcommand {
             try (var dirs = Files.list(runs)) {
                 for (Path dir : dirs.toList()) {
                     Map<String, Object> rec = StudyCell.readRecord(dir);
-                    Double seconds = StudyReport.totalSeconds(dir);
+                    Double seconds = FinishedCells.totalSeconds(dir);
                     if (rec != null && seconds != null) {
                         add(Objects.toString(rec.get("dataset")), Objects.toString(rec.get("method")),
-                                StudyReport.integer(rec.get("hidden")), StudyReport.integer(rec.get("layers")), seconds);
+                                FinishedCells.integer(rec.get("hidden")), FinishedCells.integer(rec.get("layers")), seconds);
                     }
                 }
             } catch (IOException | RuntimeException e) {
