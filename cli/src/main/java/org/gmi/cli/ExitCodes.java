@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import org.gmi.graph.GraphFormatException;
 import org.gmi.models.CheckpointFormatException;
+import org.gmi.models.EncoderFormatException;
 import org.gmi.models.NumericalFailureException;
 import picocli.CommandLine;
 
@@ -21,7 +22,8 @@ import picocli.CommandLine;
  *   <li>{@value #SOFTWARE}: anything unexpected (a bug, out of memory, a failed write).
  *   <li>{@value #BAD_INPUT}: bad input or usage: a flag picocli cannot parse or that is out of range,
  *       a dataset that cannot be read ({@link GraphFormatException}), a missing file, a checkpoint
- *       that is missing, damaged or does not fit the run ({@link CheckpointFormatException}).
+ *       that is missing, damaged or does not fit the run ({@link CheckpointFormatException}), an
+ *       encoder file that is missing, damaged or unusable ({@link EncoderFormatException}).
  *   <li>{@value #NUMERICAL}: training diverged ({@link NumericalFailureException}).
  * </ul>
  */
@@ -40,7 +42,7 @@ public final class ExitCodes {
             return NUMERICAL;
         }
         if (c instanceof BadInputException || c instanceof GraphFormatException
-                || c instanceof CheckpointFormatException
+                || c instanceof CheckpointFormatException || c instanceof EncoderFormatException
                 || c instanceof CommandLine.ParameterException || isMissingFile(c)) {
             return BAD_INPUT;
         }

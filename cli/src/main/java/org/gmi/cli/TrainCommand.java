@@ -17,6 +17,7 @@ import org.gmi.graph.Graph;
 import org.gmi.graph.NegativeSampler;
 import org.gmi.autodiff.ops.JsdMi;
 import org.gmi.models.Checkpoint;
+import org.gmi.models.EncoderFile;
 import org.gmi.models.EpochSeeds;
 import org.gmi.models.GmiVariant;
 import org.gmi.models.MemoryEstimate;
@@ -147,6 +148,7 @@ final class TrainCommand extends GmiCommand {
         Path embeddingsFile = out.resolve("embeddings.npy");
         Path metricsFile = out.resolve("metrics.json");
         Path splitFile = out.resolve(SPLIT_FILE);
+        Path encoderFile = out.resolve(EncoderFile.FILE);
         Path checkpointFolder = out.resolve(Checkpoint.FOLDER);
         // the device before any output: a missing one is bad input and leaves nothing behind
         Backend backend = deviceOptions.open();
@@ -160,10 +162,12 @@ final class TrainCommand extends GmiCommand {
             throw e;
         }
         try (backend; AtomicOutputs outputs = new AtomicOutputs(lock)) {
-            checkEarlierOutputs(embeddingsFile, splitFile, metricsFile, resumed != null);
-            AtomicOutputs.removeStale(out, embeddingsFile.getFileName().toString(), SPLIT_FILE, metricsFile.getFileName().toString());
+            checkEarlierOutputs(List.of(embeddingsFile, encoderFile, splitFile, metricsFile), resumed != null);
+            AtomicOutputs.removeStale(out, embeddingsFile.getFileName().toString(), EncoderFile.FILE, SPLIT_FILE,
+                    metricsFile.getFileName().toString());
             AtomicOutputs.removeStale(checkpointFolder, Checkpoint.FILE);
             Path embeddingsTemp = outputs.temp(embeddingsFile);
+            Path encoderTemp = outputs.temp(encoderFile);
             Path splitTemp = outputs.temp(splitFile);
             Path metricsTemp = outputs.temp(metricsFile);
 
@@ -233,6 +237,7 @@ final class TrainCommand extends GmiCommand {
                     result.epochsRun(), result.epochsRun() < epochs ? " (stopped early)" : "", Text.duration(trainSeconds),
                     Text.fmt("%.3g", medianEpoch), result.bestEpoch(), result.loss()[result.bestEpoch() - 1]));
             Npy.writeMatrix(embeddingsTemp, result.embeddings());
+            EncoderFile.writeFile(encoderTemp, result.encoder().withInfo(encoderInfo(graph)));
 
             // 4. evaluation
             t0 = System.nanoTime();
@@ -252,7 +257,7 @@ final class TrainCommand extends GmiCommand {
             outputs.commit();
             removeCheckpoint(checkpointFolder);
 
-            err.println("wrote " + embeddingsFile + ", " + splitFile + " and " + metricsFile);
+            err.println("wrote " + embeddingsFile + ", " + encoderFile + ", " + splitFile + " and " + metricsFile);
             if (evals.isEmpty()) {
                 out().println(method.name() + " on " + graph.name() + ": embeddings written to " + embeddingsFile + " (no evaluation"
                         + (noEval ? "" : ": " + evaluation.skipped()) + ")");
@@ -438,10 +443,10 @@ final class TrainCommand extends GmiCommand {
     }
 
     /** Refuses (without --force) outputs or the checkpoint of an earlier run in DIR; called while DIR is locked. */
-    private void checkEarlierOutputs(Path embeddingsFile, Path splitFile, Path metricsFile, boolean resuming) {
+    private void checkEarlierOutputs(List<Path> outputFiles, boolean resuming) {
         if (!force) {
             List<String> existing = new ArrayList<>();
-            for (Path p : List.of(embeddingsFile, splitFile, metricsFile)) {
+            for (Path p : outputFiles) {
                 if (Files.exists(p)) {
                     existing.add(p.getFileName().toString());
                 }
@@ -453,6 +458,20 @@ final class TrainCommand extends GmiCommand {
                     + "' holds the checkpoint of an interrupted run; continue it with --resume " + out
                     + ", or pass --force to start afresh");
         }
+    }
+
+    /** What encoder.gmi records beyond the encoder itself: where and how it was trained. */
+    private Map<String, String> encoderInfo(Graph graph) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("trained_on", graph.name());
+        m.put("dataset", data.dataset);
+        m.put("nodes", Integer.toString(graph.numNodes()));
+        m.put("seed", Long.toString(model.seed));
+        if (method == Method.GMI) {
+            m.put("variant", model.variant.cliName());
+        }
+        m.put("gmi_version", RunInfo.version());
+        return m;
     }
 
     static Map<String, Object> splitJson(Graph g) {

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.gmi.graph.Graph;
+import org.gmi.models.EncoderFile;
 import org.gmi.models.Method;
 import org.gmi.models.ReconstructionMode;
 import org.gmi.models.TrainConfig;
@@ -71,6 +72,16 @@ record TrainingMetrics(TrainConfig config, Graph graph, String datasetSource, in
         file.put("dtype", "float32");
         file.put("shape", List.of(result.embeddings().rows, result.embeddings().cols));
         m.put("embeddings", file);
+        // the encoder that made them (gmi embed --model DIR/encoder.gmi), when the run saved one
+        if (result.encoder() != null) {
+            Map<String, Object> encoder = new LinkedHashMap<>();
+            encoder.put("file", EncoderFile.FILE);
+            encoder.put("format_version", EncoderFile.VERSION);
+            encoder.put("layers", result.encoder().layers());
+            encoder.put("features", result.encoder().features());
+            encoder.put("hidden", result.encoder().hidden());
+            m.put("encoder", encoder);
+        }
         m.putAll(environment);
         return m;
     }

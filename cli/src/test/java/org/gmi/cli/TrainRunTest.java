@@ -46,7 +46,7 @@ class TrainRunTest {
 
         // the files, and nothing else
         try (Stream<Path> files = Files.list(out)) {
-            assertEquals(List.of("embeddings.npy", "metrics.json", "split.json"),
+            assertEquals(List.of("embeddings.npy", "encoder.gmi", "metrics.json", "split.json"),
                     files.map(p -> p.getFileName().toString()).sorted().toList());
         }
         Matrix emb = Npy.readMatrix(out.resolve("embeddings.npy"));

@@ -29,7 +29,7 @@ class TrainingMetricsTest {
         Map<String, double[]> terms = new LinkedHashMap<>();
         terms.put("mi_feature", new double[] {1.5, 1.25, 1.0});
         TrainResult r = new TrainResult(new Matrix(CORA.numNodes(), c.hidden), 3, 2, new double[] {3, 2, 2.5}, terms,
-                new double[] {0.4, 0.1, 0.3});
+                new double[] {0.4, 0.1, 0.3}, null);
         return new TrainingMetrics(c, CORA, "cora", 2, "cpu", null, Map.of("--hidden", c.hidden), r,
                 new TrainingMetrics.Timings(0.5, 0.8, 0.25, 1.75), new PeakMemory.Reading(321.5, "cell"), 400, resumedFrom,
                 ProbeOptions.Evaluation.none("--no-eval"), Map.of("java", "25"));

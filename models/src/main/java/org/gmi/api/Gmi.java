@@ -1,5 +1,7 @@
 package org.gmi.api;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import org.gmi.engine.Matrix;
 import org.gmi.engine.Parallel;
@@ -10,8 +12,11 @@ import org.gmi.graph.LoadReport;
 import org.gmi.graph.Split;
 import org.gmi.graph.SplitOptions;
 import org.gmi.graph.Splits;
+import org.gmi.models.EncoderFile;
+import org.gmi.models.EncoderFormatException;
 import org.gmi.models.Method;
 import org.gmi.models.ReconstructionMode;
+import org.gmi.models.SavedEncoder;
 import org.gmi.models.TrainConfig;
 import org.gmi.models.TrainResult;
 import org.gmi.models.Trainer;
@@ -150,6 +155,32 @@ public final class Gmi {
         Parallel.setThreads(threads);
         TrainResult r = Trainer.train(graph, config, listener);
         return new Embedding(r.embeddings(), r);
+    }
+
+    /**
+     * Saves the encoder that made {@code embedding} (from {@link #train}) to {@code file}, atomically, in
+     * the format of gmi train's {@code encoder.gmi}; {@link #loadEncoder} reads it back.
+     */
+    public static void saveEncoder(Embedding embedding, Path file) throws IOException {
+        if (embedding.training() == null) {
+            throw new IllegalArgumentException("this embedding was not trained here: it has no encoder to save");
+        }
+        Path temp = file.resolveSibling("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        EncoderFile.write(file, temp, embedding.training().encoder());
+    }
+
+    /** Reads an encoder file ({@code encoder.gmi} of gmi train, or {@link #saveEncoder}); throws {@link EncoderFormatException}. */
+    public static SavedEncoder loadEncoder(Path file) {
+        return EncoderFile.read(file);
+    }
+
+    /**
+     * Embeds {@code graph}, which needs the encoder's feature columns, with {@code threads} threads; on
+     * the training graph with the training's thread count it gives the training's embeddings bit for bit.
+     */
+    public static Embedding embed(SavedEncoder encoder, Graph graph, int threads) {
+        Parallel.setThreads(threads);
+        return new Embedding(encoder.embed(graph), null);
     }
 
     /**

@@ -62,21 +62,7 @@ record ChecksummedFile(String what, byte[] magic, int version, byte[] end,
     /** Writes {@code body} to {@code temp}, forces it to disk and renames it onto {@code target}. */
     void write(Path target, Path temp, Body body) throws IOException {
         try {
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                OutputStream raw = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
-                Writer w = new Writer(raw);
-                w.out.write(magic);
-                w.out.writeInt(version);
-                body.write(w.out);
-                w.out.flush();
-                DataOutputStream trailer = new DataOutputStream(raw);
-                trailer.writeLong(w.count);
-                trailer.writeLong(w.crc.getValue());
-                trailer.write(end);
-                trailer.flush();
-                ch.force(true);
-            }
+            writeFile(temp, body);
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -86,6 +72,25 @@ record ChecksummedFile(String what, byte[] magic, int version, byte[] end,
             Files.deleteIfExists(temp);
         }
         syncFolder(target.toAbsolutePath().getParent());
+    }
+
+    /** Writes {@code body} to {@code file} (replacing it) and forces it to disk; no rename. */
+    void writeFile(Path file, Body body) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            OutputStream raw = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+            Writer w = new Writer(raw);
+            w.out.write(magic);
+            w.out.writeInt(version);
+            body.write(w.out);
+            w.out.flush();
+            DataOutputStream trailer = new DataOutputStream(raw);
+            trailer.writeLong(w.count);
+            trailer.writeLong(w.crc.getValue());
+            trailer.write(end);
+            trailer.flush();
+            ch.force(true);
+        }
     }
 
     /**
@@ -101,7 +106,8 @@ record ChecksummedFile(String what, byte[] magic, int version, byte[] end,
             long crc = tb.getLong();
             byte[] marker = Arrays.copyOfRange(tb.array(), 16, 24);
             if (!Arrays.equals(marker, end)) {
-                throw fail(what + " " + f + " is truncated or not a " + what + ": no end marker (" + size + " bytes)", null);
+                throw fail(what + " " + f + " is truncated or not " + (what.matches("[aeiou].*") ? "an " : "a ") + what
+                        + ": no end marker (" + size + " bytes)", null);
             }
             if (length != size - TRAILER) {
                 throw fail(what + " " + f + " is damaged: it records " + length + " bytes of data but holds " + (size - TRAILER), null);

@@ -120,6 +120,11 @@ public final class DgiModel implements SelfSupervisedModel {
     }
 
     @Override
+    public GcnEncoder encoder() {
+        return encoder;
+    }
+
+    @Override
     public Matrix embed(Tape tape) {
         tape.clear();
         return encoder.forward(tape, ops.features(), ops.propagation()).h().value();

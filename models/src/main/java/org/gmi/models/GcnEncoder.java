@@ -54,6 +54,39 @@ public final class GcnEncoder {
         }
     }
 
+    /**
+     * An encoder with saved parameters ({@link #parameters()}'s order and names: gcn1.weight F x d,
+     * gcn1.bias 1 x d, gcn1.prelu 1 x 1, then the same for gcn2 with d x d): {@link EncoderFile}.
+     */
+    GcnEncoder(List<Parameter> saved) {
+        if (saved.size() != 3 && saved.size() != 6) {
+            throw new IllegalArgumentException("an encoder has 3 (one layer) or 6 (two layers) parameters, got " + saved.size());
+        }
+        this.layers = saved.size() / 3;
+        this.w1 = saved.get(0);
+        this.in = w1.rows();
+        this.hidden = w1.cols();
+        this.b1 = saved.get(1);
+        this.a1 = saved.get(2);
+        this.w2 = layers == 2 ? saved.get(3) : null;
+        this.b2 = layers == 2 ? saved.get(4) : null;
+        this.a2 = layers == 2 ? saved.get(5) : null;
+        String[] names = layers == 2 ? NAMES_2 : NAMES_1;
+        int[][] shapes = layers == 2
+                ? new int[][] {{in, hidden}, {1, hidden}, {1, 1}, {hidden, hidden}, {1, hidden}, {1, 1}}
+                : new int[][] {{in, hidden}, {1, hidden}, {1, 1}};
+        for (int k = 0; k < saved.size(); k++) {
+            Parameter p = saved.get(k);
+            if (!p.name().equals(names[k]) || p.rows() != shapes[k][0] || p.cols() != shapes[k][1]) {
+                throw new IllegalArgumentException("parameter " + (k + 1) + " is " + p.name() + " (" + p.rows() + "x" + p.cols()
+                        + "), the encoder's is " + names[k] + " (" + shapes[k][0] + "x" + shapes[k][1] + ")");
+            }
+        }
+    }
+
+    private static final String[] NAMES_1 = {"gcn1.weight", "gcn1.bias", "gcn1.prelu"};
+    private static final String[] NAMES_2 = {"gcn1.weight", "gcn1.bias", "gcn1.prelu", "gcn2.weight", "gcn2.bias", "gcn2.prelu"};
+
     public List<Parameter> parameters() {
         List<Parameter> ps = new ArrayList<>(List.of(w1, b1, a1));
         if (layers == 2) {
@@ -86,6 +119,16 @@ public final class GcnEncoder {
 
     public int layers() {
         return layers;
+    }
+
+    /** F, the feature dimension it reads. */
+    public int in() {
+        return in;
+    }
+
+    /** d, the width of every layer. */
+    public int hidden() {
+        return hidden;
     }
 
     @Override

@@ -28,6 +28,9 @@ public interface SelfSupervisedModel {
 
     List<Parameter> parameters();
 
+    /** The GCN encoder whose output is the embedding (its parameters are among {@link #parameters()}). */
+    GcnEncoder encoder();
+
     /**
      * Re-seeds every random draw of the forwards that follow from the run's seed and {@code epoch}
      * (1-based) through {@link EpochSeeds}; the {@link Trainer} calls it before each epoch, so the

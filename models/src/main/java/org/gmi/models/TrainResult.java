@@ -12,6 +12,7 @@ import org.gmi.engine.Matrix;
  * @param loss         the loss of every epoch run
  * @param terms        per term name, its value at every epoch run
  * @param epochSeconds wall time of every epoch
+ * @param encoder      the encoder with the best epoch's parameters (what {@code embeddings} came from)
  */
 public record TrainResult(Matrix embeddings, int epochsRun, int bestEpoch, double[] loss,
-                          Map<String, double[]> terms, double[] epochSeconds) {}
+                          Map<String, double[]> terms, double[] epochSeconds, SavedEncoder encoder) {}

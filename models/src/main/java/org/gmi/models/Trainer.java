@@ -253,7 +253,7 @@ public final class Trainer {
         tape.setProfile(null);
         Matrix embeddings = model.embed(tape.onHost());
         return new TrainResult(embeddings, epoch, bestEpoch, Arrays.copyOf(losses, epoch), termArrays(terms),
-                Arrays.copyOf(seconds, epoch));
+                Arrays.copyOf(seconds, epoch), SavedEncoder.of(config.method, model.encoder(), Map.of()));
     }
 
     /** best[k] = the backend's copy of the best epoch's parameter k. */

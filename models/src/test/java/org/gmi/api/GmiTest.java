@@ -6,16 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.gmi.graph.Graph;
 import org.gmi.models.Method;
 import org.gmi.models.ReconstructionMode;
+import org.gmi.models.SavedEncoder;
 import org.gmi.models.TrainConfig;
 import org.gmi.models.eval.ProbeResult;
 import org.junit.jupiter.api.Test;
 
 /** The library facade: graphs from arrays (and their refusals), the CLI's defaults, train, embed, evaluate. */
 class GmiTest {
+    @org.junit.jupiter.api.io.TempDir
+    Path dir;
+
     @Test
     void fromArraysBuildsTheGraphAndRefusesBadArrays() {
         Graph g = Gmi.fromArrays("path", 4, new int[] {0, 1, 2, 2}, new int[] {1, 2, 3, 3}, null, new int[] {0, 1, -1, 1});
@@ -32,7 +37,7 @@ class GmiTest {
     }
 
     @Test
-    void trainsEmbedsAndEvaluatesAPlantedGraph() {
+    void trainsEmbedsAndEvaluatesAPlantedGraph() throws Exception {
         SplittableRandom rng = new SplittableRandom(4);
         int n = 120;
         int[] labels = new int[n];
@@ -72,5 +77,12 @@ class GmiTest {
         assertEquals(p.mean(), again.mean());
         assertNull(Gmi.embedding(rows).training());
         assertArrayEquals(rows[0], Gmi.embedding(rows).toArray()[0]);
+
+        // the encoder saved and loaded embeds the graph again, bit for bit
+        Path file = dir.resolve("planted.gmi");
+        Gmi.saveEncoder(e, file);
+        SavedEncoder loaded = Gmi.loadEncoder(file);
+        assertArrayEquals(e.matrix().data, Gmi.embed(loaded, g, 1).matrix().data);
+        assertThrows(IllegalArgumentException.class, () -> Gmi.saveEncoder(Gmi.embedding(rows), file));
     }
 }

@@ -65,7 +65,7 @@ class AnyGraphTest {
         Cli r = Cli.run("train", "--method", "gmi", "--dataset", data.toString(), "--out", out.toString(), "--hidden", "8",
                 "--epochs", "2", "--threads", "1");
         assertEquals(0, r.code(), r.toString());
-        assertEquals(List.of("embeddings.npy", "metrics.json", "split.json"), files(out));
+        assertEquals(List.of("embeddings.npy", "encoder.gmi", "metrics.json", "split.json"), files(out));
         assertEquals(45, Npy.readMatrix(out.resolve("embeddings.npy")).rows);
         Map<String, Object> m = json(out.resolve("metrics.json"));
         assertNull(m.get("eval"));

@@ -88,7 +88,7 @@ class EndToEndTest {
 
         // exactly the two outputs, no temporary files
         try (Stream<Path> files = Files.list(out)) {
-            assertEquals(List.of("embeddings.npy", "metrics.json", "split.json"), files.map(p -> p.getFileName().toString()).sorted().toList());
+            assertEquals(List.of("embeddings.npy", "encoder.gmi", "metrics.json", "split.json"), files.map(p -> p.getFileName().toString()).sorted().toList());
         }
 
         // embeddings.npy: (nodes, 16), and exactly what Trainer.train gives for the same graph, config and threads

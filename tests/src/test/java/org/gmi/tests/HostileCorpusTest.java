@@ -500,7 +500,7 @@ class HostileCorpusTest {
                 data.toString(), "--out", out.toString(), "--hidden", "8", "--epochs", "2", "--threads", "1", "--no-eval"));
         assertEquals(0, third.code(), third.toString());
         try (Stream<Path> left = Files.list(out)) {
-            assertEquals(List.of("embeddings.npy", "metrics.json", "split.json"), left.map(p -> p.getFileName().toString()).sorted().toList(),
+            assertEquals(List.of("embeddings.npy", "encoder.gmi", "metrics.json", "split.json"), left.map(p -> p.getFileName().toString()).sorted().toList(),
                     "the lock is taken over and removed at the end");
         }
     }

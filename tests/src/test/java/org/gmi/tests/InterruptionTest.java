@@ -131,7 +131,7 @@ class InterruptionTest {
         assertEquals(0, done.code(), done.toString());
         assertTrue(done.err().contains("resuming from " + Checkpoint.file(out.resolve(Checkpoint.FOLDER)) + ": " + second
                 + " of 300 epochs done"), done.err());
-        assertEquals(List.of("embeddings.npy", "metrics.json", "split.json"), list(out), "the checkpoint is removed once the outputs are in place");
+        assertEquals(List.of("embeddings.npy", "encoder.gmi", "metrics.json", "split.json"), list(out), "the checkpoint is removed once the outputs are in place");
         assertArrayEquals(Files.readAllBytes(reference.resolve("embeddings.npy")), Files.readAllBytes(out.resolve("embeddings.npy")),
                 "embeddings.npy bit-identical to the uninterrupted run's (checkpoints at epochs " + first + " and " + second + ")");
         Map<String, Object> a = JsonReader.object(Files.readString(reference.resolve("metrics.json")));
@@ -177,6 +177,6 @@ class InterruptionTest {
                 ? Cli.run("train", "--resume", out.toString(), "--protocol", "paper", "--eval-runs", "2")
                 : Cli.run(Stream.concat(Stream.of(args).limit(args.length - 2), Stream.of("--eval-runs", "2")).toArray(String[]::new));
         assertEquals(0, next.code(), next.toString());
-        assertEquals(List.of("embeddings.npy", "metrics.json", "split.json"), list(out), "stale temporary files removed: " + next);
+        assertEquals(List.of("embeddings.npy", "encoder.gmi", "metrics.json", "split.json"), list(out), "stale temporary files removed: " + next);
     }
 }

@@ -75,7 +75,7 @@ class StudyTest {
         assertEquals(cells, runs.size(), runs.toString());
         for (Path run : runs) {
             try (Stream<Path> s = Files.list(run)) {
-                assertEquals(List.of("embeddings.npy", "metrics.json", "split.json", "study-cell.json"),
+                assertEquals(List.of("embeddings.npy", "encoder.gmi", "metrics.json", "split.json", "study-cell.json"),
                         s.map(p -> p.getFileName().toString()).sorted().toList(), run.toString());
             }
         }
