@@ -16,7 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code gmi} command: train, embed, eval, datasets, bench and devices, plus the commands other
+ * The {@code gmi} command: train, embed, eval, datasets, generate, bench and devices, plus the commands other
  * modules on the class path provide as {@link Subcommand} services (gmi-study: study, plot). The only class that exits the JVM: everything below returns an exit
  * code or throws, and {@link ExitCodes} turns what is thrown into a code and one line on stderr.
  *
@@ -25,12 +25,13 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "gmi", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"GMI and DGI self-supervised graph embeddings in plain Java, on the CPU or an OpenCL device."},
-        subcommands = {TrainCommand.class, EmbedCommand.class, EvalCommand.class, DatasetsCommand.class, BenchCommand.class, DevicesCommand.class,
+        subcommands = {TrainCommand.class, EmbedCommand.class, EvalCommand.class, DatasetsCommand.class, GenerateCommand.class, BenchCommand.class, DevicesCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  gmi train --method gmi --dataset cora --out runs/cora-gmi",
                 "  gmi eval --embeddings runs/cora-gmi/embeddings.npy --dataset cora",
                 "  gmi datasets",
+                "  gmi generate --nodes 10000 --avg-degree 10 --features 128 --classes 5 --seed 1 --out data/sbm-10k",
                 "  gmi bench --method gmi --dataset cora --epochs 20 --out runs/bench-cora",
                 "  gmi study --datasets cora,citeseer --seeds 3 --out runs/study",
                 "  gmi plot embeddings --embeddings runs/cora-gmi/embeddings.npy --dataset cora --out cora-gmi.png",

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,6 +118,14 @@ public final class Npy {
 
     /** Writes a numeric array as .npy version 1.0 (for tests and fixtures). */
     static byte[] write(String descr, boolean fortranOrder, long[] shape, byte[] raw) {
+        byte[] head = header(descr, fortranOrder, shape);
+        byte[] out = Arrays.copyOf(head, head.length + raw.length);
+        System.arraycopy(raw, 0, out, head.length, raw.length);
+        return out;
+    }
+
+    /** Magic, version 1.0, header length and the padded header dictionary of a numeric array: what precedes its data. */
+    static byte[] header(String descr, boolean fortranOrder, long[] shape) {
         StringBuilder s = new StringBuilder("(");
         for (int i = 0; i < shape.length; i++) {
             s.append(shape[i]).append(shape.length == 1 ? "," : (i + 1 < shape.length ? ", " : ""));
@@ -129,14 +138,13 @@ public final class Npy {
         }
         h.append('\n');
         byte[] header = h.toString().getBytes(StandardCharsets.ISO_8859_1);
-        byte[] out = new byte[10 + header.length + raw.length];
+        byte[] out = new byte[10 + header.length];
         System.arraycopy(MAGIC, 0, out, 0, 6);
         out[6] = 1;
         out[7] = 0;
         out[8] = (byte) header.length;
         out[9] = (byte) (header.length >> 8);
         System.arraycopy(header, 0, out, 10, header.length);
-        System.arraycopy(raw, 0, out, 10 + header.length, raw.length);
         return out;
     }
 
