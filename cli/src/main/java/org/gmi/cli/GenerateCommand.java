@@ -20,17 +20,19 @@ import picocli.CommandLine.Option;
  * or neither. The same seed gives the same bytes on any thread count.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false, versionProvider = Main.Version.class,
-        description = {"Generate a synthetic graph: a degree-corrected stochastic block model with power-law",
-                "degrees and sparse class-correlated bag-of-words features.",
+        description = {"Generate a synthetic graph: a degree-corrected stochastic block model with",
+                "power-law degrees and sparse class-correlated bag-of-words features.",
                 "",
-                "Writes DIR/graph.npz (adjacency, features and labels, the .npz layout gmi train",
-                "reads) and DIR/generate.json (every parameter, the seed, and the measured nodes,",
-                "edges, degrees, intra-class edge fraction and feature non-zeros), both or neither.",
-                "The same seed gives the same bytes, on any thread count."},
+                "Writes DIR/graph.npz (adjacency, features and labels, the .npz layout gmi",
+                "train reads) and DIR/generate.json (every parameter, the seed, and the",
+                "measured nodes, edges, degrees, intra-class edge fraction and feature",
+                "non-zeros), both or neither. The same seed gives the same bytes, on any",
+                "thread count. The model and its calibration: docs/generate.md."},
         footer = {"", "Exit codes: 0 success, 2 bad input or usage, 1 anything else.",
                 "",
                 "Example:",
-                "  gmi generate --nodes 10000 --avg-degree 10 --features 128 --classes 5 --seed 1 --out data/sbm-10k",
+                "  gmi generate --nodes 10000 --avg-degree 10 --features 128 --classes 5 \\",
+                "      --seed 1 --out data/sbm-10k",
                 "  gmi train --method dgi --dataset data/sbm-10k/graph.npz --out runs/sbm-10k"})
 final class GenerateCommand extends GmiCommand {
     static final String GRAPH_FILE = "graph.npz";

@@ -61,6 +61,8 @@ public final class DcSbm {
      */
     public record Params(int nodes, double avgDegree, int features, int classes, long seed, double powerLawExponent,
                          double maxDegree, double homophily, double featureDensity, double featureSignal) {
+        /** The most nodes or features: one array entry each, plus one. */
+        public static final int MAX_SIZE = Integer.MAX_VALUE - 16;
         public static final double DEFAULT_POWER_LAW_EXPONENT = 2.5;
         public static final double DEFAULT_HOMOPHILY = 0.7;
         public static final double DEFAULT_FEATURE_DENSITY = 0.05;
@@ -82,8 +84,8 @@ public final class DcSbm {
 
         /** The first problem with these parameters as "NAME: problem" (NAME as in {@link #names}), or null when valid. */
         public String problem() {
-            if (nodes < 2) {
-                return "nodes: must be >= 2, got " + nodes;
+            if (nodes < 2 || nodes > MAX_SIZE) {
+                return "nodes: must be >= 2 and <= " + MAX_SIZE + ", got " + nodes;
             }
             if (!(avgDegree > 0) || !(avgDegree < nodes - 1)) {
                 return "avg-degree: must be > 0 and < nodes - 1 = " + (nodes - 1) + ", got " + avgDegree;
@@ -92,8 +94,8 @@ public final class DcSbm {
                 return "avg-degree: nodes * avg-degree = " + (long) Math.ceil(nodes * avgDegree)
                         + " exceeds the " + (Integer.MAX_VALUE - 3) + " adjacency entries a graph may hold";
             }
-            if (features < 1) {
-                return "features: must be >= 1, got " + features;
+            if (features < 1 || features > MAX_SIZE) {
+                return "features: must be >= 1 and <= " + MAX_SIZE + ", got " + features;
             }
             if (classes < 2 || classes > nodes) {
                 return "classes: must be >= 2 and <= nodes = " + nodes + ", got " + classes;
@@ -113,7 +115,7 @@ public final class DcSbm {
             if (!(featureSignal >= 0 && featureSignal <= 1)) {
                 return "feature-signal: must be in [0, 1], got " + featureSignal;
             }
-            if ((long) features * maxTokens() > Integer.MAX_VALUE - 8 || (long) nodes * maxTokens() > Integer.MAX_VALUE - 8) {
+            if ((long) nodes * maxTokens() > Integer.MAX_VALUE - 8) {
                 return "feature-density: nodes * tokens per node = " + (long) nodes * maxTokens()
                         + " exceeds the " + (Integer.MAX_VALUE - 8) + " feature entries a graph may hold";
             }
