@@ -80,6 +80,10 @@ final class GenerateCommand extends GmiCommand {
                     + "in [0, 1] (default: ${DEFAULT-VALUE}).")
     double featureSignal = DcSbm.Params.DEFAULT_FEATURE_SIGNAL;
 
+    @Option(names = "--class-proportions", split = ",", paramLabel = "P1,P2,...",
+            description = "Each class's share of the nodes: C positive weights, normalised (default: equal shares).")
+    double[] classProportions;
+
     @Option(names = "--force", description = "Replace graph.npz and generate.json already in DIR.")
     boolean force;
 
@@ -92,7 +96,7 @@ final class GenerateCommand extends GmiCommand {
         long start = System.nanoTime();
         require(threads >= 1, "--threads must be >= 1, got " + threads);
         DcSbm.Params p = new DcSbm.Params(nodes, avgDegree, features, classes, seed, powerLawExponent, maxDegree,
-                homophily, featureDensity, featureSignal);
+                homophily, featureDensity, featureSignal, classProportions);
         String problem = p.problem();
         require(problem == null, "--" + problem);
         Parallel.setThreads(threads);
@@ -138,6 +142,7 @@ final class GenerateCommand extends GmiCommand {
             params.put("homophily", homophily);
             params.put("feature_density", featureDensity);
             params.put("feature_signal", featureSignal);
+            params.put("class_proportions", classProportions == null ? "equal" : java.util.Arrays.stream(classProportions).boxed().toList());
             m.put("parameters", params);
             Map<String, Object> stats = new LinkedHashMap<>();
             stats.put("nodes", g.nodes());
@@ -147,6 +152,7 @@ final class GenerateCommand extends GmiCommand {
             stats.put("max_degree", g.maxDegree());
             stats.put("intra_class_edge_fraction", g.intraClassFraction());
             stats.put("feature_nnz", g.features().nnz());
+            stats.put("class_sizes", java.util.Arrays.stream(p.classSizes()).boxed().toList());
             stats.put("top_up_rounds", g.topUpRounds());
             m.put("statistics", stats);
             m.put("file", GRAPH_FILE);

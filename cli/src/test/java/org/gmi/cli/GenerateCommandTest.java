@@ -78,6 +78,8 @@ class GenerateCommandTest {
             "--feature-density|0|--feature-density",
             "--feature-signal|2|--feature-signal",
             "--power-law-exponent|1|--power-law-exponent",
+            "--class-proportions|1,2|--class-proportions",
+            "--class-proportions|1,2,0,1|--class-proportions",
             "--threads|0|--threads"})
     void aBadFlagIsOneLineExit2AndNothingWritten(String flag, String value, String named) throws Exception {
         Path out = dir.resolve("bad");

@@ -13,7 +13,8 @@ import org.gmi.engine.Parallel;
  * thread count.
  *
  * <ul>
- *   <li>Classes: node i gets a class uniformly at random; the class is its label.
+ *   <li>Classes: exactly round(N p_c) nodes of class c (largest remainders; equal proportions p_c
+ *       by default), in a random order; the class is the node's label.
  *   <li>Degree propensities: θ_i Pareto with density ∝ x^-α ({@code powerLawExponent}, x >= 1),
  *       capped so that no node expects more than {@code maxDegree} edges, then scaled so that
  *       θ sums to the class size within each class (the usual DC-SBM normalisation). Node i
@@ -58,9 +59,11 @@ public final class DcSbm {
      * @param homophily        probability that an edge's second endpoint is drawn from the first's class, in [0, 1]
      * @param featureDensity   expected tokens per node as a fraction of F, in (0, 1]
      * @param featureSignal    probability that a token comes from the class's preferred block, in [0, 1]
+     * @param classProportions each class's share of the nodes (C positive weights, normalised here); null for equal shares
      */
     public record Params(int nodes, double avgDegree, int features, int classes, long seed, double powerLawExponent,
-                         double maxDegree, double homophily, double featureDensity, double featureSignal) {
+                         double maxDegree, double homophily, double featureDensity, double featureSignal,
+                         double[] classProportions) {
         /** The most nodes or features: one array entry each, plus one. */
         public static final int MAX_SIZE = Integer.MAX_VALUE - 16;
         public static final double DEFAULT_POWER_LAW_EXPONENT = 2.5;
@@ -71,15 +74,22 @@ public final class DcSbm {
         /** The parameters with every default but the sizes and the seed. */
         public static Params of(int nodes, double avgDegree, int features, int classes, long seed) {
             return new Params(nodes, avgDegree, features, classes, seed, DEFAULT_POWER_LAW_EXPONENT, 0,
-                    DEFAULT_HOMOPHILY, DEFAULT_FEATURE_DENSITY, DEFAULT_FEATURE_SIGNAL);
+                    DEFAULT_HOMOPHILY, DEFAULT_FEATURE_DENSITY, DEFAULT_FEATURE_SIGNAL, null);
         }
 
         public Params withHomophily(double h) {
-            return new Params(nodes, avgDegree, features, classes, seed, powerLawExponent, maxDegree, h, featureDensity, featureSignal);
+            return new Params(nodes, avgDegree, features, classes, seed, powerLawExponent, maxDegree, h, featureDensity, featureSignal,
+                    classProportions);
         }
 
         public Params withFeatures(double density, double signal) {
-            return new Params(nodes, avgDegree, features, classes, seed, powerLawExponent, maxDegree, homophily, density, signal);
+            return new Params(nodes, avgDegree, features, classes, seed, powerLawExponent, maxDegree, homophily, density, signal,
+                    classProportions);
+        }
+
+        public Params withClassProportions(double... proportions) {
+            return new Params(nodes, avgDegree, features, classes, seed, powerLawExponent, maxDegree, homophily, featureDensity,
+                    featureSignal, proportions);
         }
 
         /** The first problem with these parameters as "NAME: problem" (NAME as in {@link #names}), or null when valid. */
@@ -99,6 +109,16 @@ public final class DcSbm {
             }
             if (classes < 2 || classes > nodes) {
                 return "classes: must be >= 2 and <= nodes = " + nodes + ", got " + classes;
+            }
+            if (classProportions != null) {
+                if (classProportions.length != classes) {
+                    return "class-proportions: " + classProportions.length + " values for " + classes + " classes";
+                }
+                for (double w : classProportions) {
+                    if (!(w > 0) || Double.isInfinite(w)) {
+                        return "class-proportions: each must be > 0 and finite, got " + w;
+                    }
+                }
             }
             if (!(powerLawExponent > 1) || Double.isInfinite(powerLawExponent)) {
                 return "power-law-exponent: must be > 1 and finite, got " + powerLawExponent;
@@ -120,6 +140,41 @@ public final class DcSbm {
                         + " exceeds the " + (Integer.MAX_VALUE - 8) + " feature entries a graph may hold";
             }
             return null;
+        }
+
+        /**
+         * The number of nodes of each class: N times the normalised proportions, rounded down, the
+         * nodes left over going one each to the classes with the largest remainders (the lower class
+         * on ties).
+         */
+        public int[] classSizes() {
+            double[] w = new double[classes];
+            double total = 0;
+            for (int c = 0; c < classes; c++) {
+                w[c] = classProportions == null ? 1 : classProportions[c];
+                total += w[c];
+            }
+            int[] size = new int[classes];
+            double[] rest = new double[classes];
+            long given = 0;
+            for (int c = 0; c < classes; c++) {
+                double exact = nodes * (w[c] / total);
+                size[c] = (int) Math.min(nodes, Math.floor(exact));
+                rest[c] = exact - size[c];
+                given += size[c];
+            }
+            while (given < nodes) {
+                int best = 0;
+                for (int c = 1; c < classes; c++) {
+                    if (rest[c] > rest[best]) {
+                        best = c;
+                    }
+                }
+                size[best]++;
+                rest[best] = -1;
+                given++;
+            }
+            return size;
         }
 
         /** Undirected edges asked for: round(N * D / 2). */
@@ -216,9 +271,17 @@ public final class DcSbm {
         int n = p.nodes();
         int[] labels = new int[n];
         double[] theta = new double[n];
+        int[] sizes = p.classSizes();
+        for (int c = 0, i = 0; c < sizes.length; c++) {
+            Arrays.fill(labels, i, i + sizes[c], c);
+            i += sizes[c];
+        }
         SplittableRandom r = stream(p.seed(), 0, 0);
-        for (int i = 0; i < n; i++) {
-            labels[i] = r.nextInt(p.classes());
+        for (int i = n - 1; i > 0; i--) {
+            int t = r.nextInt(i + 1);
+            int x = labels[i];
+            labels[i] = labels[t];
+            labels[t] = x;
         }
         propensities(p, labels, theta);
         progress.accept("classes and degree propensities drawn");
@@ -328,7 +391,7 @@ public final class DcSbm {
                 for (int e = b * BLOCK; e < end; e++) {
                     int i = s.any(r);
                     int j;
-                    if (r.nextDouble() < h) {
+                    if (r.nextDouble() < h || !s.hasOtherClasses(labels[i])) {
                         j = s.inClass(labels[i], r);
                     } else {
                         do {
@@ -514,6 +577,11 @@ public final class DcSbm {
                 inClass[3 * k + 1] = nodes[k];
                 inClass[3 * k + 2] = nodes[alias[k]];
             }
+        }
+
+        /** Whether some node lies outside class c. */
+        boolean hasOtherClasses(int c) {
+            return classStart[c + 1] - classStart[c] < all.length;
         }
 
         int any(SplittableRandom r) {

@@ -131,7 +131,9 @@ class DcSbmTest {
                 taken[order[r]] = true;
                 for (int other = 0; other < p.classes(); other++) {
                     if (other != c) {
-                        assertTrue(freq[c][order[r]] / count[c] > 3 * freq[other][order[r]] / count[other]);
+                        // expected ratio (q/s + (1-q)/F) / ((1-q)/F) = 5 here; 2 leaves room for sampling noise
+                        assertTrue(freq[c][order[r]] / count[c] > 2 * freq[other][order[r]] / count[other],
+                                "feature " + order[r] + ": class " + c + " vs " + other);
                     }
                 }
             }
@@ -169,6 +171,29 @@ class DcSbmTest {
         assertTrue(SMALL.withFeatures(0, 0.5).problem().startsWith("feature-density:"));
         assertTrue(SMALL.withFeatures(0.1, -0.1).problem().startsWith("feature-signal:"));
         assertThrows(IllegalArgumentException.class, () -> DcSbm.generate(DcSbm.Params.of(1, 0.5, 4, 2, 1)));
+    }
+
+    @Test
+    void classSizesFollowTheProportions() {
+        assertArrayEquals(new int[] {750, 750, 750, 750}, SMALL.classSizes());
+        DcSbm.Params p = SMALL.withClassProportions(1, 2, 3, 4);
+        assertArrayEquals(new int[] {300, 600, 900, 1200}, p.classSizes());
+        assertArrayEquals(new int[] {2, 1, 1}, DcSbm.Params.of(4, 1, 2, 3, 1).classSizes());
+        int[] count = new int[4];
+        for (int l : DcSbm.generate(p).labels()) {
+            count[l]++;
+        }
+        assertArrayEquals(p.classSizes(), count);
+        assertTrue(SMALL.withClassProportions(1, 2).problem().startsWith("class-proportions:"));
+        assertTrue(SMALL.withClassProportions(1, 2, 0, 1).problem().startsWith("class-proportions:"));
+    }
+
+    @Test
+    void aSingleNonEmptyClassStillGetsItsEdges() {
+        // the other classes are empty: other-class draws have nowhere to go and stay in the class
+        DcSbm.Result g = DcSbm.generate(DcSbm.Params.of(20, 4, 5, 3, 1).withHomophily(0).withClassProportions(1, 1e-9, 1e-9));
+        assertEquals(40, g.undirectedEdges());
+        assertEquals(1.0, g.intraClassFraction());
     }
 
     @Test
