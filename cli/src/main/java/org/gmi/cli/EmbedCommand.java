@@ -79,12 +79,7 @@ final class EmbedCommand extends GmiCommand {
         Path metadataFile = out.resolve(METADATA_FILE);
         OutputLock lock = OutputLock.acquire(out, "--out");
         try (AtomicOutputs outputs = new AtomicOutputs(lock)) {
-            if (!force) {
-                for (Path p : List.of(embeddingsFile, metadataFile)) {
-                    require(!Files.exists(p), "--out: '" + out + "' already holds " + p.getFileName()
-                            + "; pass --force to replace it or choose another --out");
-                }
-            }
+            requireNoEarlierOutputs(out, force, List.of(embeddingsFile, metadataFile));
             AtomicOutputs.removeStale(out, embeddingsFile.getFileName().toString(), METADATA_FILE);
             Path embeddingsTemp = outputs.temp(embeddingsFile);
             Path metadataTemp = outputs.temp(metadataFile);

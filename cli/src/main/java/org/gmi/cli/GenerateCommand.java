@@ -106,12 +106,7 @@ final class GenerateCommand extends GmiCommand {
         Path metadataFile = out.resolve(METADATA_FILE);
         OutputLock lock = OutputLock.acquire(out, "--out");
         try (AtomicOutputs outputs = new AtomicOutputs(lock)) {
-            if (!force) {
-                for (Path f : List.of(graphFile, metadataFile)) {
-                    require(!Files.exists(f), "--out: '" + out + "' already holds " + f.getFileName()
-                            + "; pass --force to replace it or choose another --out");
-                }
-            }
+            requireNoEarlierOutputs(out, force, List.of(graphFile, metadataFile));
             AtomicOutputs.removeStale(out, GRAPH_FILE, METADATA_FILE);
             Path graphTemp = outputs.temp(graphFile);
             Path metadataTemp = outputs.temp(metadataFile);

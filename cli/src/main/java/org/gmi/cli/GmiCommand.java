@@ -61,6 +61,19 @@ public abstract class GmiCommand implements Callable<Integer> {
     }
 
     /**
+     * Refuses (exit 2), unless {@code force}, an output folder that already holds one of {@code files}
+     * from an earlier run, naming the first one found.
+     */
+    public static void requireNoEarlierOutputs(Path out, boolean force, java.util.List<Path> files) {
+        if (!force) {
+            for (Path f : files) {
+                require(!java.nio.file.Files.exists(f), "--out: '" + out + "' already holds " + f.getFileName()
+                        + "; pass --force to replace it or choose another --out");
+            }
+        }
+    }
+
+    /**
      * Refuses (exit 2) embeddings that cannot mean anything: no rows, no columns, or a value that is
      * NaN or infinite (the first one is named, with how many there are).
      */
