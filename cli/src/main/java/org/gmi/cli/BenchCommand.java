@@ -20,6 +20,7 @@ import org.gmi.engine.Parallel;
 import org.gmi.engine.Simd;
 import org.gmi.engine.Backend;
 import org.gmi.graph.Graph;
+import org.gmi.graph.Json;
 import org.gmi.models.EpochReport;
 import org.gmi.models.MemoryEstimate;
 import org.gmi.models.Method;

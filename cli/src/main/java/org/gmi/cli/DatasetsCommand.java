@@ -7,6 +7,7 @@ import java.util.Map;
 import org.gmi.graph.Datasets;
 import org.gmi.graph.Downloads;
 import org.gmi.graph.Graph;
+import org.gmi.graph.Json;
 import org.gmi.graph.SplitOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

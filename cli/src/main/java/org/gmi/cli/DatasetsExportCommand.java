@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.gmi.graph.Graph;
+import org.gmi.graph.Json;
 import org.gmi.graph.Npy;
 import org.gmi.graph.PlainWriter;
 import org.gmi.graph.Split;

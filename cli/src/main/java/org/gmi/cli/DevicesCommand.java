@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.gmi.engine.Simd;
+import org.gmi.graph.Json;
 import org.gmi.opencl.OpenClDevices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.gmi.engine.Matrix;
 import org.gmi.engine.Parallel;
 import org.gmi.graph.Graph;
+import org.gmi.graph.Json;
 import org.gmi.graph.Npy;
 import org.gmi.graph.SplitOptions;
 import org.gmi.models.EncoderFile;

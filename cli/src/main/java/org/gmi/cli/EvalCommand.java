@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import org.gmi.engine.Matrix;
 import org.gmi.engine.Parallel;
+import org.gmi.graph.Json;
+import org.gmi.graph.JsonReader;
 import org.gmi.graph.Npy;
 import org.gmi.graph.Graph;
 import org.gmi.models.Method;

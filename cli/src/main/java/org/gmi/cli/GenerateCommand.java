@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.gmi.engine.Parallel;
 import org.gmi.graph.DcSbm;
+import org.gmi.graph.Json;
 import org.gmi.graph.NpzWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

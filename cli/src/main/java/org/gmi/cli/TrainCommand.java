@@ -12,6 +12,7 @@ import java.util.Map;
 import org.gmi.engine.CsrMatrix;
 import org.gmi.engine.Parallel;
 import org.gmi.engine.Backend;
+import org.gmi.graph.Json;
 import org.gmi.graph.Npy;
 import org.gmi.graph.Graph;
 import org.gmi.graph.NegativeSampler;

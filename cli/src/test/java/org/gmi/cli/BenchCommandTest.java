@@ -15,6 +15,7 @@ import org.gmi.engine.Parallel;
 import org.gmi.engine.Simd;
 import org.gmi.graph.Datasets;
 import org.gmi.graph.Graph;
+import org.gmi.graph.JsonReader;
 import org.gmi.graph.SplitOptions;
 import org.gmi.models.Method;
 import org.gmi.models.ReconstructionMode;

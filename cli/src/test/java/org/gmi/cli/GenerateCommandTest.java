@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.gmi.graph.Graph;
+import org.gmi.graph.JsonReader;
 import org.gmi.graph.NpzLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -10,6 +10,8 @@ import java.util.Map;
 import org.gmi.engine.Matrix;
 import org.gmi.graph.Datasets;
 import org.gmi.graph.Graph;
+import org.gmi.graph.Json;
+import org.gmi.graph.JsonReader;
 import org.gmi.models.Method;
 import org.gmi.models.ReconstructionMode;
 import org.gmi.models.TrainConfig;

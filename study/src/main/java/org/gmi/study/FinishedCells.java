@@ -1,6 +1,6 @@
 package org.gmi.study;
 
-import org.gmi.cli.JsonReader;
+import org.gmi.graph.JsonReader;
 import org.gmi.cli.Text;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package org.gmi.study;
 
 import org.gmi.cli.AtomicOutputs;
-import org.gmi.cli.Json;
-import org.gmi.cli.JsonReader;
+import org.gmi.graph.Json;
+import org.gmi.graph.JsonReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

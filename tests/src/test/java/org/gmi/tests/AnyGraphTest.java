@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.gmi.cli.JsonReader;
+import org.gmi.graph.JsonReader;
 import org.gmi.graph.Npy;
 import org.gmi.engine.Matrix;
 import org.gmi.graph.Graph;

@@ -18,7 +18,7 @@ import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.gmi.cli.JsonReader;
+import org.gmi.graph.JsonReader;
 import org.gmi.cli.Main;
 import org.gmi.graph.Npy;
 import org.gmi.engine.Matrix;

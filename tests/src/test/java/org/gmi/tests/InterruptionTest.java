@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
-import org.gmi.cli.JsonReader;
+import org.gmi.graph.JsonReader;
 import org.gmi.engine.Parallel;
 import org.gmi.graph.PlainWriter;
 import org.gmi.models.Checkpoint;

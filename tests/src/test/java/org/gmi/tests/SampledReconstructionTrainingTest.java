@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.gmi.autodiff.Tape;
-import org.gmi.cli.JsonReader;
+import org.gmi.graph.JsonReader;
 import org.gmi.engine.Parallel;
 import org.gmi.graph.Graph;
 import org.gmi.graph.PlainWriter;

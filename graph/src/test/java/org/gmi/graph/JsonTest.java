@@ -1,4 +1,4 @@
-package org.gmi.cli;
+package org.gmi.graph;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

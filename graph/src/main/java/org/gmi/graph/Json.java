@@ -1,4 +1,4 @@
-package org.gmi.cli;
+package org.gmi.graph;
 
 import java.lang.reflect.Array;
 import java.util.Collection;

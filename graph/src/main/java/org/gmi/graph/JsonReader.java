@@ -1,4 +1,4 @@
-package org.gmi.cli;
+package org.gmi.graph;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
