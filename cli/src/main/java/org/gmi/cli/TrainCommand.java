@@ -12,9 +12,9 @@ import java.util.Map;
 import org.gmi.engine.CsrMatrix;
 import org.gmi.engine.Parallel;
 import org.gmi.engine.Backend;
-import org.gmi.graph.Json;
 import org.gmi.graph.Npy;
 import org.gmi.graph.Graph;
+import org.gmi.graph.Json;
 import org.gmi.graph.NegativeSampler;
 import org.gmi.autodiff.ops.JsdMi;
 import org.gmi.models.Checkpoint;
@@ -139,6 +139,8 @@ final class TrainCommand extends GmiCommand {
         }
         require(threads >= 1, "--threads must be >= 1, got " + threads);
         require(checkpointEvery >= 0, "--checkpoint-every must be >= 0 (0: no checkpoints), got " + checkpointEvery);
+        require(model.batchSize == 0 || (checkpointEvery == 0 && resume == null), "--batch-size: minibatch training has no "
+                + "checkpoints yet; drop --checkpoint-every and --resume, or --batch-size");
         data.validate();
         probe.validate(spec);
         if (!noEval && probe.protocol != Choices.ProtocolChoice.PAPER) {

@@ -102,12 +102,25 @@ public final class GcnEncoder {
 
     /** The layers after X W1: H = PReLU(Â Z1 + b1) [then PReLU(Â H1 W2 + b2)]. */
     public Tensor propagate(Tape tape, CsrMatrix adj, Tensor z1, String prefix) {
+        return propagate(tape, layers == 2 ? new CsrMatrix[] {adj, adj} : new CsrMatrix[] {adj}, z1, prefix);
+    }
+
+    /**
+     * The layers after X W1, layer l propagating with {@code blocks[l]}: the whole graph's Â for every
+     * layer, or a minibatch's sampled blocks ({@link BatchOperators}), where each layer has fewer rows
+     * than columns (its output is the input of the next layer's rows).
+     */
+    public Tensor propagate(Tape tape, CsrMatrix[] blocks, Tensor z1, String prefix) {
+        if (blocks.length != layers) {
+            throw new IllegalArgumentException("an encoder of " + layers + " layers propagates with " + layers
+                    + " matrices, got " + blocks.length);
+        }
         Tensor h = PRelu.apply(tape, prefix + "H1",
-                AddBias.apply(tape, prefix + "ÂZ1+b1", SparseMatMul.apply(tape, prefix + "ÂZ1", adj, z1), b1), a1);
+                AddBias.apply(tape, prefix + "ÂZ1+b1", SparseMatMul.apply(tape, prefix + "ÂZ1", blocks[0], z1), b1), a1);
         if (layers == 2) {
             Tensor p = MatMul.apply(tape, prefix + "H1W2", h, w2);
             h = PRelu.apply(tape, prefix + "H2",
-                    AddBias.apply(tape, prefix + "ÂH1W2+b2", SparseMatMul.apply(tape, prefix + "ÂH1W2", adj, p), b2), a2);
+                    AddBias.apply(tape, prefix + "ÂH1W2+b2", SparseMatMul.apply(tape, prefix + "ÂH1W2", blocks[1], p), b2), a2);
         }
         return h;
     }
