@@ -142,7 +142,7 @@ final class BenchCommand extends GmiCommand {
             config.layers = depth;
             String whyReconstruction = model.resolveReconstruction(graph, method);
             config.reconstruction = model.reconstruction;
-            MemoryEstimate estimate = MemoryEstimate.of(graph, config, threads, false);
+            MemoryEstimate estimate = MemoryEstimate.ofEpochs(graph, config, threads);
             long limit = Runtime.getRuntime().maxMemory();
             require(limit == Long.MAX_VALUE || estimate.bytes() <= limit, "not enough memory: this run needs about "
                     + MemoryEstimate.size(estimate.bytes()) + " of Java heap, more than the " + MemoryEstimate.size(limit)
@@ -167,7 +167,7 @@ final class BenchCommand extends GmiCommand {
             PeakMemory memory = new PeakMemory();
             recorder.startAllocation();
             if (minibatch) {
-                MinibatchTrainer.train(graph, config, recorder);
+                MinibatchTrainer.train(graph, config, recorder, false);
             } else {
                 Trainer.fit(network, config, recorder, Trainer.Checkpointing.NONE, backend, profile);
             }

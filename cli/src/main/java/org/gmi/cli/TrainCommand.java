@@ -206,7 +206,9 @@ final class TrainCommand extends GmiCommand {
                             + Choices.samplerName(model.sampler) + " negatives, " + model.reconstructionText() + ", "
                             + (model.jsdOn == JsdMi.Mode.LOGITS ? "JSD on logits, " : "") : depth + (depth == 1 ? " layer, " : " layers, "),
                     model.hidden, Text.sig4(model.lr), epochs, patience, model.seed, threads, backend.name(), MemoryEstimate.size(estimate.bytes()),
-                    backend.isCpu() ? Text.fmt(", about %.2g s/epoch (estimated from %s FLOP per epoch at %.0f GFLOP/s per thread)",
+                    config.batchSize > 0 ? Text.fmt(", minibatches of %d seed nodes, fan-out %s", config.batchSize,
+                            TrainConfig.fanoutText(config.fanoutsFor(depth)))
+                    : backend.isCpu() ? Text.fmt(", about %.2g s/epoch (estimated from %s FLOP per epoch at %.0f GFLOP/s per thread)",
                             estimateSeconds(graph, config, depth), Text.flop(BenchCommand.Flop.count(graph, config, method, depth).total()),
                             ESTIMATE_FLOPS_PER_THREAD / 1e9) : ""));
             if (startState != null) {

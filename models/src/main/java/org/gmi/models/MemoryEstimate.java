@@ -34,9 +34,18 @@ public record MemoryEstimate(long bytes, Map<String, Long> parts) {
     public static final int BASELINE_MIB = 32;
 
     public static MemoryEstimate of(Graph graph, TrainConfig config, int threads, boolean checkpointing) {
+        return of(graph, config, threads, checkpointing, true);
+    }
+
+    /** The heap of training epochs alone, without the embedding of the whole graph at the end ({@code gmi bench}). */
+    public static MemoryEstimate ofEpochs(Graph graph, TrainConfig config, int threads) {
+        return of(graph, config, threads, false, false);
+    }
+
+    private static MemoryEstimate of(Graph graph, TrainConfig config, int threads, boolean checkpointing, boolean embedding) {
         int layers = config.layersFor(graph.name());
         if (config.batchSize > 0) {
-            return ofMinibatch(graph, config, layers, threads);
+            return ofMinibatch(graph, config, layers, threads, embedding);
         }
         Map<String, Long> parts = new LinkedHashMap<>();
         training(parts, "", graph.numNodes(), graph.numFeatures(), graph.adjacency().nnz(), graph.features().nnz(), config,
@@ -46,12 +55,13 @@ public record MemoryEstimate(long bytes, Map<String, Long> parts) {
     }
 
     /**
-     * Minibatch training: what one batch's subgraph needs as full-batch training would on a graph of
-     * its size (at most B (1 + f1 + f1 f2) nodes, twice its sampled edges, the graph's mean feature
-     * count per node), beside the whole graph's raw matrices and the inference over it at the end
-     * (its normalised X and Â, and per layer four N x d buffers).
+     * Minibatch training: what one batch needs as full-batch training would on a graph of its size (at
+     * most B (1 + f1 + f1 f2) nodes, twice its sampled edges, the graph's mean feature count per node),
+     * beside the whole graph's matrices (raw A and X, and the operators the batches are cut from: X', Â,
+     * M and T), the sampler's index and the model's N-long index lists, and the layer-by-layer
+     * inference at the end (two N x d buffers) when {@code embedding}.
      */
-    private static MemoryEstimate ofMinibatch(Graph graph, TrainConfig config, int layers, int threads) {
+    private static MemoryEstimate ofMinibatch(Graph graph, TrainConfig config, int layers, int threads, boolean embedding) {
         long n = graph.numNodes();
         long reach = 1;
         long edges = 0;
@@ -67,11 +77,15 @@ public record MemoryEstimate(long bytes, Map<String, Long> parts) {
         long xNnz = graph.features().nnz() * nb / Math.max(n, 1);
         Map<String, Long> parts = new LinkedHashMap<>();
         training(parts, "a batch: ", nb, graph.numFeatures(), aNnz, xNnz, config, layers, threads, false);
-        CsrMatrix a = graph.adjacency();
-        CsrMatrix x = graph.features();
-        parts.put("the graph's raw A and X, the sampler's index", csrBytes(a.nnz(), n) + csrBytes(x.nnz(), n) + 4 * n);
-        parts.put("inference: normalised X and Â, " + 4 * layers + " dense " + n + " x " + config.hidden + " buffers",
-                csrBytes(x.nnz(), n) + csrBytes(a.nnz() + n, n) + 4L * layers * n * config.hidden * 4);
+        long a = graph.adjacency().nnz();
+        long x = graph.features().nnz();
+        parts.put("the graph's raw A and X", csrBytes(a, n) + csrBytes(x, n));
+        parts.put("the whole graph's X', Â, M and T", csrBytes(x, n) + 2 * csrBytes(a + n, n) + csrBytes(a, n));
+        long perNode = 4 + (config.method == Method.GMI ? 8L * config.negatives : 8);
+        parts.put("the sampler's index and the model's index lists", perNode * n);
+        if (embedding) {
+            parts.put("inference: two dense " + n + " x " + config.hidden + " buffers", 2L * n * config.hidden * 4);
+        }
         parts.put("baseline", (long) BASELINE_MIB << 20);
         return total(parts);
     }

@@ -9,6 +9,7 @@ import java.util.SplittableRandom;
 import org.gmi.autodiff.Adam;
 import org.gmi.autodiff.Parameter;
 import org.gmi.autodiff.Tape;
+import org.gmi.engine.CsrMatrix;
 import org.gmi.engine.Matrix;
 import org.gmi.graph.Graph;
 import org.gmi.graph.NeighbourSampler;
@@ -30,13 +31,21 @@ import org.gmi.models.PhaseTimes.Phase;
  *
  * <p>The epoch's loss is the mean of its batches' losses weighted by their seed counts; early stopping
  * keeps the parameters at the end of the epoch with the lowest one. The embeddings are then computed
- * for the whole graph by the trained encoder ({@link SavedEncoder#embed}), as {@code gmi embed} does.
+ * for the whole graph layer by layer ({@link GcnEncoder#embedByChunks}), as {@code gmi embed} computes them.
  */
 public final class MinibatchTrainer {
     private MinibatchTrainer() {}
 
     /** Trains {@code config.method} on {@code graph} in minibatches of {@code config.batchSize} seed nodes. */
     public static TrainResult train(Graph graph, TrainConfig config, TrainingListener listener) {
+        return train(graph, config, listener, true);
+    }
+
+    /**
+     * As {@link #train(Graph, TrainConfig, TrainingListener)}; without {@code embed} the result has no
+     * embeddings (null), for {@code gmi bench}, which times the epochs alone.
+     */
+    public static TrainResult train(Graph graph, TrainConfig config, TrainingListener listener, boolean embed) {
         config.validate();
         if (config.batchSize < 1) {
             throw new IllegalArgumentException("minibatch training needs --batch-size >= 1, got " + config.batchSize);
@@ -121,7 +130,16 @@ public final class MinibatchTrainer {
             params.get(k).setValue(new Matrix(params.get(k).rows(), params.get(k).cols(), best[k]));
         }
         SavedEncoder encoder = SavedEncoder.of(config.method, model.encoder(), Map.of());
-        return new TrainResult(encoder.embed(graph), epoch, bestEpoch, Arrays.copyOf(losses, epoch), Trainer.termArrays(terms),
+        Matrix embeddings = null;
+        if (embed) {
+            CsrMatrix x = ops.features();
+            CsrMatrix propagation = ops.propagation();
+            // the model, and through it M and T, can go before the two N x d buffers of the embedding come
+            model = null;
+            ops = null;
+            embeddings = encoder.encoder().embedByChunks(x, propagation, SavedEncoder.chunkRows(config.hidden));
+        }
+        return new TrainResult(embeddings, epoch, bestEpoch, Arrays.copyOf(losses, epoch), Trainer.termArrays(terms),
                 Arrays.copyOf(seconds, epoch), encoder);
     }
 
