@@ -140,6 +140,7 @@ final class BenchCommand extends GmiCommand {
             require(graph.numNodes() >= 2, "dataset '" + data.dataset + "' has " + graph.numNodes() + " node; training needs at least 2");
             int depth = config.layersFor(graph.name());
             config.layers = depth;
+            model.requireFanouts(config, depth);
             String whyReconstruction = model.resolveReconstruction(graph, method);
             config.reconstruction = model.reconstruction;
             MemoryEstimate estimate = MemoryEstimate.ofEpochs(graph, config, threads);
@@ -179,6 +180,9 @@ final class BenchCommand extends GmiCommand {
             Map<String, Object> phases = new LinkedHashMap<>();
             double phaseSum = 0;
             for (PhaseTimes.Phase p : PhaseTimes.Phase.values()) {
+                if (p == PhaseTimes.Phase.SAMPLING && !minibatch) {
+                    continue;
+                }
                 double[] col = new double[epochs - warmup];
                 for (int e = warmup; e < epochs; e++) {
                     col[e - warmup] = recorder.phases[e][p.ordinal()];

@@ -113,6 +113,17 @@ public final class ModelOptions {
         return c;
     }
 
+    /** Refuses --fanout with a count other than one per encoder layer (with --batch-size). */
+    void requireFanouts(TrainConfig config, int layers) {
+        if (config.batchSize > 0) {
+            try {
+                config.fanoutsFor(layers);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(e.getMessage());
+            }
+        }
+    }
+
     /**
      * Sets {@link #reconstruction}: the one asked for, or for auto exact on graphs of at most
      * {@link TrainConfig#AUTO_EXACT_MAX_NODES} nodes and sampled above (in minibatches exact, over each

@@ -186,6 +186,7 @@ final class TrainCommand extends GmiCommand {
             }
             int depth = config.layersFor(graph.name());
             config.layers = depth;
+            model.requireFanouts(config, depth);
             String whyReconstruction = model.resolveReconstruction(graph, method);
             config.reconstruction = model.reconstruction;
             Map<String, String> runConfig = checkpointConfig(config, graph);

@@ -20,7 +20,8 @@ import org.gmi.models.PhaseTimes.Phase;
  * is bounded by its batch and the model, not by the graph.
  *
  * <p>An epoch visits every node once as a seed: the nodes in a random order ({@link EpochSeeds} stream
- * {@link EpochSeeds#BATCH_ORDER}), cut into batches of B seeds. Each batch samples its seeds'
+ * {@link EpochSeeds#BATCH_ORDER}), cut into batches of B seeds (a last batch of one seed joins the one
+ * before it). Each batch samples its seeds'
  * neighbourhoods ({@link NeighbourSampler}: up to f1 neighbours of each seed, then up to f2 of each
  * node reached, one fan-out per encoder layer), cuts the graph's operators along them
  * ({@link BatchOperators}: layer-wise blocks, so the last layer is computed for the seeds alone), and
@@ -55,6 +56,10 @@ public final class MinibatchTrainer {
         int n = graph.numNodes();
         int b = Math.min(config.batchSize, n);
         int batches = (n + b - 1) / b;
+        if (batches > 1 && n - (batches - 1) * b == 1) {
+            // a last batch of one seed has no other seed to draw negatives from: the one before takes it
+            batches--;
+        }
 
         GraphOperators ops = GraphOperators.of(graph);
         SelfSupervisedModel model = Trainer.createModel(ops, config, layers);
@@ -85,7 +90,7 @@ public final class MinibatchTrainer {
             Map<String, Double> termSums = new LinkedHashMap<>();
             for (int k = 0; k < batches; k++) {
                 phases.start(Phase.SAMPLING);
-                int[] seeds = Arrays.copyOfRange(order, k * b, Math.min(n, (k + 1) * b));
+                int[] seeds = Arrays.copyOfRange(order, k * b, k == batches - 1 ? n : (k + 1) * b);
                 SplittableRandom rng = new SplittableRandom(EpochSeeds.of(config.seed, EpochSeeds.BATCH, epoch, k));
                 BatchOperators batch = BatchOperators.of(ops, sampler.sample(seeds, fanouts, rng));
                 phases.start(Phase.OPTIMISER);

@@ -65,7 +65,8 @@ public final class TrainConfig {
         require(variant != null, "--variant must be mean or adaptive");
         require(jsdOn != null, "--jsd-on must be probabilities or logits");
         require(reconNegatives >= 1, "--recon-negatives must be >= 1, got " + reconNegatives);
-        require(batchSize >= 0, "--batch-size must be >= 1, got " + batchSize);
+        require(batchSize == 0 || batchSize >= 2, "--batch-size must be at least 2 (negatives are drawn among a batch's seeds), "
+                + "or 0 for full batch; got " + batchSize);
         if (fanouts != null) {
             require(batchSize > 0, "--fanout applies to minibatch training; give --batch-size too");
             for (int f : fanouts) {
