@@ -16,10 +16,16 @@ import org.gmi.graph.Normalization;
  * n_u / s_u, so that the block's product is an unbiased estimate of Â's row (exact when every neighbour
  * was sampled). GMI's neighbour mean M is cut the same way: the mean over the sampled neighbours.
  *
- * @param features      X' (rows divided by their sums) for every batch node, nodes.length x F
- * @param blocks        the propagation of each layer: block l is sizes[L-1-l] x sizes[L-l]
+ * <p>The node counts of a layer's input and output vary from batch to batch; each is padded with empty
+ * rows and columns up to a coarse bucket ({@link #padded}), so successive batches mostly have the same
+ * shapes and a training tape reuses its buffers instead of allocating new ones every step. The padding
+ * rows are in no block's columns: they change no value and receive no gradient.
+ *
+ * @param features      X' (rows divided by their sums) for every batch node, then empty padding rows
+ * @param blocks        the propagation of each layer: block l maps the (padded) nodes within L-l hops to
+ *                      those within L-1-l, the last block's rows being the B seeds
  * @param seedFeatures  the first B rows of {@code features}: X' of the seeds
- * @param neighbourMean M's rows of the seeds over the sampled neighbours, B x nodes.length
+ * @param neighbourMean M's rows of the seeds over the sampled neighbours, B x features.rows
  * @param target        the pattern of T = A + I among the seeds, B x B
  * @param nodes         the graph node of every batch node, seeds first
  */
@@ -32,15 +38,44 @@ public record BatchOperators(CsrMatrix features, CsrMatrix[] blocks, CsrMatrix s
         int layers = sizes.length - 1;
         int total = batch.nodes().length;
         int seeds = batch.seeds();
+        // hop h's node count, padded (the seeds, hop 0, are the loss's rows and stay as they are)
+        int[] width = new int[layers + 1];
+        for (int h = 0; h <= layers; h++) {
+            width[h] = h == 0 ? seeds : padded(sizes[h]);
+        }
         CsrMatrix features = NeighbourSampler.rows(full.features(), batch.nodes(), total);
         CsrMatrix propagation = rescaledRows(full.propagation(), batch, sizes[layers - 1], total);
         CsrMatrix[] blocks = new CsrMatrix[layers];
         for (int l = 0; l < layers; l++) {
-            blocks[l] = prefix(propagation, sizes[layers - 1 - l], sizes[layers - l]);
+            blocks[l] = pad(prefix(propagation, sizes[layers - 1 - l], sizes[layers - l]), width[layers - 1 - l], width[layers - l]);
         }
-        return new BatchOperators(features, blocks, prefix(features, seeds, features.cols),
-                rescaledRows(full.neighbourMean(), batch, seeds, total),
+        return new BatchOperators(pad(features, width[layers], features.cols), blocks, prefix(features, seeds, features.cols),
+                pad(rescaledRows(full.neighbourMean(), batch, seeds, total), seeds, width[layers]),
                 Normalization.reconstructionTarget(batch.seedPairs()), batch.nodes());
+    }
+
+    /**
+     * A node count rounded up to its bucket: a multiple of 2^(floor(log2 n) - 3), at least 64, so at
+     * most an eighth more rows (or 63) than it needs.
+     */
+    static int padded(int n) {
+        int quantum = Math.max(64, Integer.highestOneBit(Math.max(n, 1)) >>> 3);
+        return (int) Math.min(Integer.MAX_VALUE, ((long) n + quantum - 1) / quantum * quantum);
+    }
+
+    /** m as a rows x cols matrix, the rows after m's own empty. */
+    static CsrMatrix pad(CsrMatrix m, int rows, int cols) {
+        if (rows == m.rows && cols == m.cols) {
+            return m;
+        }
+        int[] ptr = Arrays.copyOf(m.rowPtr, rows + 1);
+        Arrays.fill(ptr, m.rows + 1, rows + 1, m.rowPtr[m.rows]);
+        return new CsrMatrix(rows, cols, ptr, m.colIdx, m.values);
+    }
+
+    /** The batch's nodes, padding rows included: the rows of {@link #features} and of the first layer's input. */
+    public int paddedNodes() {
+        return features.rows;
     }
 
     /** B, the seed nodes of the batch: the rows of the embeddings a step computes. */

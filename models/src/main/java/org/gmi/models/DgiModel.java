@@ -111,7 +111,11 @@ public final class DgiModel implements SelfSupervisedModel {
     public Loss forward(Tape tape, BatchOperators batch, long seed) {
         int total = batch.nodes().length;
         phases.start(Phase.ENCODER);
-        int[] batchPerm = new NegativeSampler(seed).permutation(total);
+        // the batch's nodes shuffled among themselves; the padding rows stay where they are
+        int[] batchPerm = java.util.Arrays.copyOf(new NegativeSampler(seed).permutation(total), batch.paddedNodes());
+        for (int i = total; i < batchPerm.length; i++) {
+            batchPerm[i] = i;
+        }
         Tensor z = encoder.firstProjection(tape, batch.features());
         Tensor h = encoder.propagate(tape, batch.blocks(), z, "");
         Tensor hCorrupt = encoder.propagate(tape, batch.blocks(), GatherRows.apply(tape, "Z[perm]", z, batchPerm), "corrupt.");

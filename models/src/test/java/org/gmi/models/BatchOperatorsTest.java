@@ -99,21 +99,25 @@ class BatchOperatorsTest {
             assertEquals(layers, ops.blocks().length, ctx + ": one block per layer");
             for (int l = 0; l < layers; l++) {
                 CsrMatrix block = ops.blocks()[l];
-                assertEquals(sizes[layers - 1 - l] + "x" + sizes[layers - l], block.shape(), ctx + ": block " + l + " shape");
+                int realRows = sizes[layers - 1 - l];
+                int rows = l == layers - 1 ? b : BatchOperators.padded(realRows);
+                assertEquals(rows + "x" + BatchOperators.padded(sizes[layers - l]), block.shape(), ctx + ": block " + l + " shape");
                 block.checkInvariants();
-                for (int r = 0; r < block.rows; r++) {
+                for (int r = 0; r < realRows; r++) {
                     assertSameRow(ctx + ": block " + l + " row " + r + " (node " + nodes[r] + ")", row(full.propagation(), nodes[r]),
                             globalRow(block, r, nodes));
                 }
+                assertEquals(block.rowPtr[realRows], block.nnz(), ctx + ": block " + l + "'s padding rows are empty");
             }
             CsrMatrix m = ops.neighbourMean();
-            assertEquals(b + "x" + nodes.length, m.shape(), ctx + ": neighbourMean shape");
+            assertEquals(b + "x" + BatchOperators.padded(nodes.length), m.shape(), ctx + ": neighbourMean shape");
             m.checkInvariants();
             for (int r = 0; r < b; r++) {
                 assertSameRow(ctx + ": neighbourMean row " + r + " (node " + nodes[r] + ")", row(full.neighbourMean(), nodes[r]),
                         globalRow(m, r, nodes));
             }
-            assertEquals(nodes.length + "x" + full.features().cols, ops.features().shape(), ctx + ": features shape");
+            assertEquals(BatchOperators.padded(nodes.length) + "x" + full.features().cols, ops.features().shape(), ctx + ": features shape");
+            assertEquals(ops.features().rowPtr[nodes.length], ops.features().nnz(), ctx + ": the features' padding rows are empty");
             assertEquals(b + "x" + full.features().cols, ops.seedFeatures().shape(), ctx + ": seedFeatures shape");
             for (int r = 0; r < nodes.length; r++) {
                 assertSameRow(ctx + ": features row " + r, row(full.features(), nodes[r]), row(ops.features(), r));
@@ -317,6 +321,18 @@ class BatchOperatorsTest {
         }
     }
 
+    /** Node counts are padded to at most an eighth more (or 63 more below 512), and are kept when already a bucket's size. */
+    @Test
+    void paddingRoundsUpToCoarseBuckets() {
+        for (int n = 1; n < 200_000; n += 1 + n / 50) {
+            int p = BatchOperators.padded(n);
+            assertTrue(p >= n && p - n <= Math.max(63, n / 8), n + " -> " + p);
+            assertEquals(p, BatchOperators.padded(p), n + " -> " + p + " is a bucket's size");
+        }
+        assertEquals(64, BatchOperators.padded(30));
+        assertEquals(14336, BatchOperators.padded(13312 + 1));
+    }
+
     /** One layer over the whole graph as one batch: the block is Â's rows in the batch's order. */
     @Test
     void wholeGraphBatchHoldsEveryRow() {
@@ -328,7 +344,7 @@ class BatchOperatorsTest {
         BatchOperators ops = BatchOperators.of(full, batch);
         assertArrayEquals(new int[] {30, 30}, batch.sizes());
         CsrMatrix block = ops.blocks()[0];
-        assertEquals("30x30", block.shape());
+        assertEquals("30x64", block.shape());
         assertEquals(full.propagation().nnz(), block.nnz(), "every entry of Â is in the block");
         assertEquals(full.neighbourMean().nnz(), ops.neighbourMean().nnz(), "every entry of M is in the neighbour mean");
         assertEquals(full.target().nnz(), ops.target().nnz(), "every entry of T is in the target");
