@@ -23,6 +23,7 @@ import org.gmi.graph.Graph;
 import org.gmi.graph.Json;
 import org.gmi.models.EpochReport;
 import org.gmi.models.MemoryEstimate;
+import org.gmi.models.MinibatchTrainer;
 import org.gmi.models.Method;
 import org.gmi.models.PhaseTimes;
 import org.gmi.models.ReconstructionMode;
@@ -139,9 +140,10 @@ final class BenchCommand extends GmiCommand {
             require(graph.numNodes() >= 2, "dataset '" + data.dataset + "' has " + graph.numNodes() + " node; training needs at least 2");
             int depth = config.layersFor(graph.name());
             config.layers = depth;
+            model.requireFanouts(config, depth);
             String whyReconstruction = model.resolveReconstruction(graph, method);
             config.reconstruction = model.reconstruction;
-            MemoryEstimate estimate = MemoryEstimate.of(graph, config, threads, false);
+            MemoryEstimate estimate = MemoryEstimate.ofEpochs(graph, config, threads);
             long limit = Runtime.getRuntime().maxMemory();
             require(limit == Long.MAX_VALUE || estimate.bytes() <= limit, "not enough memory: this run needs about "
                     + MemoryEstimate.size(estimate.bytes()) + " of Java heap, more than the " + MemoryEstimate.size(limit)
@@ -151,7 +153,9 @@ final class BenchCommand extends GmiCommand {
                 err.println(whyReconstruction);
             }
 
-            SelfSupervisedModel network = Trainer.createModel(graph, config);
+            boolean minibatch = config.batchSize > 0;
+            require(!minibatch || !profileOps, "--profile-ops times the ops of full-batch training; drop it or --batch-size");
+            SelfSupervisedModel network = minibatch ? null : Trainer.createModel(graph, config);
             JitWarmUp.Result warm = backend.isCpu() ? JitWarmUp.warmUp() : new JitWarmUp.Result(0, 0.0, false);
             err.println(Text.fmt("bench %s on %s: %s%d hidden, %d threads, device %s, %d epochs (%d warm-up); kernel warm-up %s",
                     method.name(), graph.name(), method == Method.GMI ? depth + " layers, " + model.reconstruction.cliName()
@@ -163,7 +167,11 @@ final class BenchCommand extends GmiCommand {
             Recorder recorder = new Recorder(epochs, warmup, err, profile);
             PeakMemory memory = new PeakMemory();
             recorder.startAllocation();
-            Trainer.fit(network, config, recorder, Trainer.Checkpointing.NONE, backend, profile);
+            if (minibatch) {
+                MinibatchTrainer.train(graph, config, recorder, false);
+            } else {
+                Trainer.fit(network, config, recorder, Trainer.Checkpointing.NONE, backend, profile);
+            }
             PeakMemory.Reading peak = memory.read();
 
             // the figures over the measured epochs
@@ -172,6 +180,9 @@ final class BenchCommand extends GmiCommand {
             Map<String, Object> phases = new LinkedHashMap<>();
             double phaseSum = 0;
             for (PhaseTimes.Phase p : PhaseTimes.Phase.values()) {
+                if (p == PhaseTimes.Phase.SAMPLING && !minibatch) {
+                    continue;
+                }
                 double[] col = new double[epochs - warmup];
                 for (int e = warmup; e < epochs; e++) {
                     col[e - warmup] = recorder.phases[e][p.ordinal()];
@@ -188,7 +199,8 @@ final class BenchCommand extends GmiCommand {
                 }
                 other[e - warmup] = s;
             }
-            Flop flop = Flop.count(graph, config, method, depth);
+            // FLOP are counted for full-batch epochs; a minibatch epoch's depend on the sampled subgraphs
+            Flop flop = minibatch ? null : Flop.count(graph, config, method, depth);
             double allocatedMib = recorder.allocatedBytesPerEpoch() / (1024.0 * 1024.0);
 
             Map<String, Object> m = new LinkedHashMap<>();
@@ -203,6 +215,8 @@ final class BenchCommand extends GmiCommand {
             m.put("negatives", method == Method.GMI ? model.negatives : null);
             m.put("reconstruction", method == Method.GMI ? model.reconstruction.cliName() : null);
             m.put("recon_negatives", method == Method.GMI && model.reconstruction == ReconstructionMode.SAMPLED ? model.reconNegatives : null);
+            m.put("batch_size", minibatch ? config.batchSize : null);
+            m.put("fanout", minibatch ? TrainConfig.fanoutText(config.fanoutsFor(depth)) : null);
             m.put("threads", threads);
             m.put("device", backend.name());
             m.put("device_peak_mib", DeviceOptions.peakMib(backend));
@@ -210,12 +224,13 @@ final class BenchCommand extends GmiCommand {
             m.put("warmup", warmup);
             m.put("measured_epochs", epochs - warmup);
             m.put("seconds_per_epoch", median);
+            m.put("nodes_per_second", graph.numNodes() / median);
             m.put("phases", phases);
             m.put("phases_sum", phaseSum);
             m.put("other_seconds", RunInfo.median(other));
-            m.put("flop_per_epoch", flop.total());
-            m.put("gflops", flop.total() / median / 1e9);
-            m.put("flop_parts", flop.parts());
+            m.put("flop_per_epoch", flop == null ? null : flop.total());
+            m.put("gflops", flop == null ? null : flop.total() / median / 1e9);
+            m.put("flop_parts", flop == null ? null : flop.parts());
             m.put("flop_note", Flop.NOTE);
             m.put("peak_rss_mib", peak.mib());
             m.put("peak_rss_source", peak.source());
@@ -242,11 +257,13 @@ final class BenchCommand extends GmiCommand {
             outputs.commit();
 
             err.println("wrote " + benchFile);
-            out().println(Text.fmt("bench %s on %s (%s%d hidden, %d threads%s): %.4g s/epoch (median of %d), %.1f GFLOP/s, "
+            out().println(Text.fmt("bench %s on %s (%s%d hidden, %d threads%s): %.4g s/epoch (median of %d), %s, "
                             + "peak RSS %.0f MiB, %.3g MiB allocated/epoch", method.cliName(), graph.name(),
                     (method == Method.GMI ? model.reconstruction.cliName() + ", " : "") + depth + (depth == 1 ? " layer, " : " layers, "),
-                    model.hidden, threads, backend.isCpu() ? "" : ", device " + backend.name(), median,
-                    epochs - warmup, flop.total() / median / 1e9, peak.mib(), allocatedMib));
+                    model.hidden, threads, (backend.isCpu() ? "" : ", device " + backend.name())
+                            + (minibatch ? ", batches of " + config.batchSize + ", fan-out " + TrainConfig.fanoutText(config.fanoutsFor(depth)) : ""),
+                    median, epochs - warmup, minibatch ? Text.fmt("%.4g nodes/s", graph.numNodes() / median)
+                            : Text.fmt("%.1f GFLOP/s", flop.total() / median / 1e9), peak.mib(), allocatedMib));
             return ExitCodes.OK;
         }
     }

@@ -78,6 +78,17 @@ public final class ModelOptions {
                     + "discriminators' sigmoid outputs, as the official code; logits, to the raw bilinear scores, the DIM form."})
     JsdMi.Mode jsdOn = DEFAULTS.jsdOn;
 
+    @Option(names = "--batch-size", paramLabel = "B",
+            description = {"Train in minibatches of B seed nodes, each with its sampled neighbourhood (--fanout), so that "
+                    + "memory is bounded by the batch, not the graph; 0 (default) trains on the whole graph at once. "
+                    + "CPU only, without checkpoints."})
+    int batchSize = DEFAULTS.batchSize;
+
+    @Option(names = "--fanout", paramLabel = "F1,F2", split = ",",
+            description = {"With --batch-size: neighbours sampled per node at each hop, one per encoder layer "
+                    + "(default: 25,10 for two layers, 25 for one, as GraphSAGE)."})
+    int[] fanouts;
+
     /** The configuration these flags describe, with the command's own epoch budget. */
     TrainConfig config(Method method, int epochs, int patience) {
         TrainConfig c = new TrainConfig();
@@ -97,16 +108,37 @@ public final class ModelOptions {
         c.reconNegatives = reconNegatives;
         c.variant = variant;
         c.jsdOn = jsdOn;
+        c.batchSize = batchSize;
+        c.fanouts = fanouts;
         return c;
+    }
+
+    /** Refuses --fanout with a count other than one per encoder layer (with --batch-size). */
+    void requireFanouts(TrainConfig config, int layers) {
+        if (config.batchSize > 0) {
+            try {
+                config.fanoutsFor(layers);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(e.getMessage());
+            }
+        }
     }
 
     /**
      * Sets {@link #reconstruction}: the one asked for, or for auto exact on graphs of at most
-     * {@link TrainConfig#AUTO_EXACT_MAX_NODES} nodes and sampled above; returns the line that says
-     * which and why (with the FLOP of both), or null when there is nothing to say (asked for, or no
-     * GMI reconstruction).
+     * {@link TrainConfig#AUTO_EXACT_MAX_NODES} nodes and sampled above (in minibatches exact, over each
+     * batch's seed pairs); returns the line that says which and why (with the FLOP of both), or null
+     * when there is nothing to say (asked for, or no GMI reconstruction).
      */
     String resolveReconstruction(Graph graph, Method method) {
+        if (batchSize > 0) {
+            if (method == Method.GMI && reconstructionChoice == Choices.ReconstructionChoice.SAMPLED) {
+                throw new BadInputException("--reconstruction sampled: minibatch training computes the reconstruction exactly "
+                        + "over each batch's B x B seed pairs; drop --reconstruction or --batch-size");
+            }
+            reconstruction = ReconstructionMode.EXACT;
+            return null;
+        }
         if (reconstructionChoice == Choices.ReconstructionChoice.EXACT) {
             reconstruction = ReconstructionMode.EXACT;
             return null;
@@ -135,8 +167,21 @@ public final class ModelOptions {
                 ? "sampled reconstruction (" + reconNegatives + " non-edges per node)" : "exact reconstruction";
     }
 
-    /** Refuses (closing it) a backend that lacks a kernel these flags need: GMI-adaptive's neighbour weights. */
+    /**
+     * Refuses (closing it) a backend that lacks a kernel these flags need: GMI-adaptive's neighbour
+     * weights; GMI-adaptive in minibatches; and minibatch training anywhere but on the CPU.
+     */
     void requireKernels(Method method, Backend backend) {
+        if (batchSize > 0 && method == Method.GMI && variant == GmiVariant.ADAPTIVE) {
+            backend.close();
+            throw new BadInputException("--variant adaptive: GMI-adaptive weights neighbours by their embeddings, which a "
+                    + "minibatch computes for its seeds only; use --variant mean with --batch-size");
+        }
+        if (batchSize > 0 && !backend.isCpu()) {
+            backend.close();
+            throw new BadInputException("--batch-size: minibatch training runs on the CPU; drop --device " + backend.name()
+                    + " or --batch-size");
+        }
         if (method == Method.GMI && variant == GmiVariant.ADAPTIVE && !backend.hasNeighbourWeights()) {
             backend.close();
             throw new BadInputException("--variant adaptive: backend " + backend.name()

@@ -12,9 +12,9 @@ import java.util.Map;
 import org.gmi.engine.CsrMatrix;
 import org.gmi.engine.Parallel;
 import org.gmi.engine.Backend;
-import org.gmi.graph.Json;
 import org.gmi.graph.Npy;
 import org.gmi.graph.Graph;
+import org.gmi.graph.Json;
 import org.gmi.graph.NegativeSampler;
 import org.gmi.autodiff.ops.JsdMi;
 import org.gmi.models.Checkpoint;
@@ -139,6 +139,8 @@ final class TrainCommand extends GmiCommand {
         }
         require(threads >= 1, "--threads must be >= 1, got " + threads);
         require(checkpointEvery >= 0, "--checkpoint-every must be >= 0 (0: no checkpoints), got " + checkpointEvery);
+        require(model.batchSize == 0 || (checkpointEvery == 0 && resume == null), "--batch-size: minibatch training has no "
+                + "checkpoints yet; drop --checkpoint-every and --resume, or --batch-size");
         data.validate();
         probe.validate(spec);
         if (!noEval && probe.protocol != Choices.ProtocolChoice.PAPER) {
@@ -184,6 +186,7 @@ final class TrainCommand extends GmiCommand {
             }
             int depth = config.layersFor(graph.name());
             config.layers = depth;
+            model.requireFanouts(config, depth);
             String whyReconstruction = model.resolveReconstruction(graph, method);
             config.reconstruction = model.reconstruction;
             Map<String, String> runConfig = checkpointConfig(config, graph);
@@ -204,7 +207,9 @@ final class TrainCommand extends GmiCommand {
                             + Choices.samplerName(model.sampler) + " negatives, " + model.reconstructionText() + ", "
                             + (model.jsdOn == JsdMi.Mode.LOGITS ? "JSD on logits, " : "") : depth + (depth == 1 ? " layer, " : " layers, "),
                     model.hidden, Text.sig4(model.lr), epochs, patience, model.seed, threads, backend.name(), MemoryEstimate.size(estimate.bytes()),
-                    backend.isCpu() ? Text.fmt(", about %.2g s/epoch (estimated from %s FLOP per epoch at %.0f GFLOP/s per thread)",
+                    config.batchSize > 0 ? Text.fmt(", minibatches of %d seed nodes, fan-out %s", config.batchSize,
+                            TrainConfig.fanoutText(config.fanoutsFor(depth)))
+                    : backend.isCpu() ? Text.fmt(", about %.2g s/epoch (estimated from %s FLOP per epoch at %.0f GFLOP/s per thread)",
                             estimateSeconds(graph, config, depth), Text.flop(BenchCommand.Flop.count(graph, config, method, depth).total()),
                             ESTIMATE_FLOPS_PER_THREAD / 1e9) : ""));
             if (startState != null) {

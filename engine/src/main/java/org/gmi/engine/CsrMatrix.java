@@ -1,5 +1,7 @@
 package org.gmi.engine;
 
+import java.util.Arrays;
+
 /**
  * A sparse matrix in compressed sparse row form.
  *
@@ -38,6 +40,20 @@ public final class CsrMatrix {
 
     public int nnz() {
         return colIdx.length;
+    }
+
+    /** Rows [from, to) as a (to - from) x cols matrix, on copies of their entries. */
+    public CsrMatrix rowRange(int from, int to) {
+        if (from < 0 || to > rows || from > to) {
+            throw new IndexOutOfBoundsException("rows [" + from + ", " + to + ") of a matrix of " + rows);
+        }
+        int lo = rowPtr[from];
+        int[] ptr = new int[to - from + 1];
+        for (int i = from; i <= to; i++) {
+            ptr[i - from] = rowPtr[i] - lo;
+        }
+        return new CsrMatrix(to - from, cols, ptr, Arrays.copyOfRange(colIdx, lo, rowPtr[to]),
+                Arrays.copyOfRange(values, lo, rowPtr[to]));
     }
 
     public String shape() {

@@ -100,6 +100,29 @@ public final class DgiModel implements SelfSupervisedModel {
         Tensor z = encoder.firstProjection(tape, ops.features());
         Tensor h = encoder.propagate(tape, ops.propagation(), z, "");
         Tensor hCorrupt = encoder.propagate(tape, ops.propagation(), GatherRows.apply(tape, "Z[perm]", z, perm), "corrupt.");
+        return loss(tape, h, hCorrupt, toSummary);
+    }
+
+    /**
+     * The loss on a minibatch's seeds: the corruption shuffles the rows of X W over all the batch's
+     * nodes, both passes run through the sampled blocks, and the summary is the mean over the seeds.
+     */
+    @Override
+    public Loss forward(Tape tape, BatchOperators batch, long seed) {
+        int total = batch.nodes().length;
+        phases.start(Phase.ENCODER);
+        // the batch's nodes shuffled among themselves; the padding rows stay where they are
+        int[] batchPerm = java.util.Arrays.copyOf(new NegativeSampler(seed).permutation(total), batch.paddedNodes());
+        for (int i = total; i < batchPerm.length; i++) {
+            batchPerm[i] = i;
+        }
+        Tensor z = encoder.firstProjection(tape, batch.features());
+        Tensor h = encoder.propagate(tape, batch.blocks(), z, "");
+        Tensor hCorrupt = encoder.propagate(tape, batch.blocks(), GatherRows.apply(tape, "Z[perm]", z, batchPerm), "corrupt.");
+        return loss(tape, h, hCorrupt, new int[][] {new int[batch.seeds()]});
+    }
+
+    private Loss loss(Tape tape, Tensor h, Tensor hCorrupt, int[][] toSummary) {
         phases.start(Phase.DISCRIMINATORS);
         Tensor summary = Sigmoid.apply(tape, "s", RowMean.apply(tape, "mean(H)", h));
         Tensor v = MatMul.apply(tape, "s B^T", summary, bilinearT);

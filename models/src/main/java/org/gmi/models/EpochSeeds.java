@@ -26,11 +26,24 @@ public final class EpochSeeds {
     /** Stream of the sampled reconstruction's non-edges ("NONEDGES" in ASCII). */
     public static final long NON_EDGES = 0x4E4F4E4544474553L;
 
+    /** Stream of minibatch training's order of seed nodes in an epoch ("BATCHORD" in ASCII). */
+    public static final long BATCH_ORDER = 0x42415443484F5244L;
+    /** Stream of a minibatch's own draws: its sampled neighbourhood, then its model's ("BATCHRNG" in ASCII). */
+    public static final long BATCH = 0x4241544348524E47L;
+
     private EpochSeeds() {}
 
     /** The seed of the draws of {@code epoch} (1-based) in {@code stream} for a run seeded with {@code seed}. */
     public static long of(long seed, long stream, int epoch) {
         return mix64(mix64(seed ^ stream) + GOLDEN * epoch);
+    }
+
+    /**
+     * The seed of minibatch {@code batch} (0-based) of {@code epoch} in {@code stream}: the epoch's seed,
+     * then one more SplitMix64 step per batch, so each batch's draws depend on (seed, epoch, batch) alone.
+     */
+    public static long of(long seed, long stream, int epoch, int batch) {
+        return mix64(of(seed, stream, epoch) + GOLDEN * (batch + 1L));
     }
 
     /** SplitMix64's output function. */

@@ -11,6 +11,7 @@ import org.gmi.autodiff.ops.MatMul;
 import org.gmi.autodiff.ops.PRelu;
 import org.gmi.autodiff.ops.SparseMatMul;
 import org.gmi.engine.CsrMatrix;
+import org.gmi.engine.Matrix;
 
 /**
  * The GCN encoder shared by GMI and DGI, one or two layers, each {@code PReLU(Â Z W + b)}.
@@ -102,14 +103,73 @@ public final class GcnEncoder {
 
     /** The layers after X W1: H = PReLU(Â Z1 + b1) [then PReLU(Â H1 W2 + b2)]. */
     public Tensor propagate(Tape tape, CsrMatrix adj, Tensor z1, String prefix) {
+        return propagate(tape, layers == 2 ? new CsrMatrix[] {adj, adj} : new CsrMatrix[] {adj}, z1, prefix);
+    }
+
+    /**
+     * The layers after X W1, layer l propagating with {@code blocks[l]}: the whole graph's Â for every
+     * layer, or a minibatch's sampled blocks ({@link BatchOperators}), where each layer has fewer rows
+     * than columns (its output is the input of the next layer's rows).
+     */
+    public Tensor propagate(Tape tape, CsrMatrix[] blocks, Tensor z1, String prefix) {
+        if (blocks.length != layers) {
+            throw new IllegalArgumentException("an encoder of " + layers + " layers propagates with " + layers
+                    + " matrices, got " + blocks.length);
+        }
         Tensor h = PRelu.apply(tape, prefix + "H1",
-                AddBias.apply(tape, prefix + "ÂZ1+b1", SparseMatMul.apply(tape, prefix + "ÂZ1", adj, z1), b1), a1);
+                AddBias.apply(tape, prefix + "ÂZ1+b1", SparseMatMul.apply(tape, prefix + "ÂZ1", blocks[0], z1), b1), a1);
         if (layers == 2) {
             Tensor p = MatMul.apply(tape, prefix + "H1W2", h, w2);
             h = PRelu.apply(tape, prefix + "H2",
-                    AddBias.apply(tape, prefix + "ÂH1W2+b2", SparseMatMul.apply(tape, prefix + "ÂH1W2", adj, p), b2), a2);
+                    AddBias.apply(tape, prefix + "ÂH1W2+b2", SparseMatMul.apply(tape, prefix + "ÂH1W2", blocks[1], p), b2), a2);
         }
         return h;
+    }
+
+    /**
+     * H for every node, computed layer by layer over chunks of {@code chunk} rows with the same ops as
+     * {@link #forward}: Z1 = X W1, then H1 = PReLU(Â Z1 + b1) [then H1 W2 and H2 = PReLU(Â H1 W2 + b2)].
+     * Every kernel computes an output row from its input rows alone, so the result has the bits of
+     * {@link #forward}'s H; it holds two N x d buffers where the forward holds four per layer.
+     */
+    public Matrix embedByChunks(CsrMatrix x, CsrMatrix adj, int chunk) {
+        int n = x.rows;
+        Tape tape = new Tape();
+        Matrix first = new Matrix(n, hidden);   // Z1, then H1 W2
+        Matrix second = new Matrix(n, hidden);  // H1, then H2
+        for (int r0 = 0; r0 < n; r0 += chunk) {
+            int r1 = Math.min(n, r0 + chunk);
+            tape.clear();
+            store(firstProjection(tape, x.rowRange(r0, r1)), first, r0);
+        }
+        layerByChunks(tape, adj, Tensor.constant("Z1", first), b1, a1, second, chunk);
+        if (layers == 2) {
+            for (int r0 = 0; r0 < n; r0 += chunk) {
+                int r1 = Math.min(n, r0 + chunk);
+                tape.clear();
+                Matrix rows = new Matrix(r1 - r0, hidden,
+                        java.util.Arrays.copyOfRange(second.data, r0 * hidden, r1 * hidden));
+                store(MatMul.apply(tape, "H1W2", Tensor.constant("H1", rows), w2), first, r0);
+            }
+            layerByChunks(tape, adj, Tensor.constant("H1W2", first), b2, a2, second, chunk);
+        }
+        tape.release();
+        return second;
+    }
+
+    /** out's rows = PReLU(Â in + b), chunk by chunk. */
+    private static void layerByChunks(Tape tape, CsrMatrix adj, Tensor in, Parameter bias, Parameter slope, Matrix out, int chunk) {
+        for (int r0 = 0; r0 < adj.rows; r0 += chunk) {
+            int r1 = Math.min(adj.rows, r0 + chunk);
+            tape.clear();
+            Tensor h = PRelu.apply(tape, "H", AddBias.apply(tape, "ÂZ+b", SparseMatMul.apply(tape, "ÂZ", adj.rowRange(r0, r1), in), bias), slope);
+            store(h, out, r0);
+        }
+    }
+
+    private static void store(Tensor rows, Matrix into, int firstRow) {
+        Matrix v = rows.value();
+        System.arraycopy(v.data, 0, into.data, firstRow * into.cols, v.rows * v.cols);
     }
 
     public Output forward(Tape tape, CsrMatrix x, CsrMatrix adj) {

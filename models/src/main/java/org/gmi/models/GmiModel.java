@@ -19,6 +19,7 @@ import org.gmi.autodiff.ops.SparseMatMul;
 import org.gmi.autodiff.ops.WeightedSum;
 import org.gmi.engine.Matrix;
 import org.gmi.engine.Backend;
+import org.gmi.engine.CsrMatrix;
 import org.gmi.engine.DeviceMatrix;
 import org.gmi.engine.ReconstructionKernel;
 import org.gmi.engine.SampledReconstructionKernel;
@@ -105,7 +106,7 @@ public final class GmiModel implements SelfSupervisedModel {
      * The reconstruction's kernel (and the exact one's gradient buffer), planned by the backend of
      * the first forward, and again when a forward comes on another backend.
      */
-    private record ReconstructionPlan(Backend backend, ReconstructionKernel exact, DeviceMatrix exactGrad,
+    private record ReconstructionPlan(Backend backend, int rows, ReconstructionKernel exact, DeviceMatrix exactGrad,
                                       SampledReconstructionKernel sampled) {}
     private ReconstructionPlan reconstructionPlan;
     /** The sampled reconstruction's non-edge columns, {@code nonEdges[i*k + t]}; refilled at each startEpoch. */
@@ -188,14 +189,46 @@ public final class GmiModel implements SelfSupervisedModel {
     public Loss forward(Tape tape) {
         phases.start(Phase.ENCODER);
         GcnEncoder.Output enc = encoder.forward(tape, ops.features(), ops.propagation());
-        Tensor h = enc.h();
+        return loss(tape, enc.h(), enc.z1(), ops.features(), ops.neighbourMean(), ops.target(), negativeSampler,
+                featureNegatives, neighbourNegatives);
+    }
+
+    /**
+     * The loss on a minibatch's seeds: H from the sampled blocks; mi_feature and mi_neighbour over the
+     * seeds with negatives drawn among them; the reconstruction exact over the B x B seed pairs, a
+     * uniform sample of the graph's N x N pairs, with the whole graph's weights w1 and w2.
+     */
+    @Override
+    public Loss forward(Tape tape, BatchOperators batch, long seed) {
+        if (variant == GmiVariant.ADAPTIVE) {
+            throw new IllegalArgumentException("GMI-adaptive weights a node's neighbours by their embeddings, which a minibatch "
+                    + "computes for its seeds only; use --variant mean with --batch-size");
+        }
+        if (sampled) {
+            throw new IllegalArgumentException("minibatch training computes the reconstruction exactly over each batch's seed "
+                    + "pairs; use --reconstruction exact (or auto) with --batch-size");
+        }
+        phases.start(Phase.ENCODER);
+        Tensor z1 = encoder.firstProjection(tape, batch.features());
+        Tensor h = encoder.propagate(tape, batch.blocks(), z1, "");
+        int b = batch.seeds();
+        return loss(tape, h, z1, batch.seedFeatures(), batch.neighbourMean(), batch.target(),
+                new NegativeSampler(seed, samplerMode), new int[negatives][b], new int[negatives][b]);
+    }
+
+    /**
+     * L over the n rows of {@code h}: x and m have those rows, target is n x n, and the negative
+     * lists are n long, drawn from {@code sampler} (D1's, then D2's).
+     */
+    private Loss loss(Tape tape, Tensor h, Tensor z1, CsrMatrix x, CsrMatrix m, CsrMatrix target, NegativeSampler sampler,
+                      int[][] featureLists, int[][] neighbourLists) {
         phases.start(Phase.DISCRIMINATORS);
-        Tensor miFeature = alpha > 0 ? miFeature(tape, h) : null;
-        Tensor miNeighbour = beta > 0 ? miNeighbour(tape, h, enc.z1()) : null;
+        Tensor miFeature = alpha > 0 ? miFeature(tape, h, x, drawNegatives(sampler, featureLists)) : null;
+        Tensor miNeighbour = beta > 0 ? miNeighbour(tape, h, z1, m, neighbourLists, sampler) : null;
         if (gamma > 0) {
             phases.start(Phase.RECONSTRUCTION);
         }
-        Tensor reconstruction = gamma > 0 ? reconstruction(tape, h) : null;
+        Tensor reconstruction = gamma > 0 ? reconstruction(tape, h, target) : null;
         // L = alpha mi_feature + beta mi_neighbour + gamma reconstruction, over the terms computed
         List<Tensor> parts = new ArrayList<>();
         List<Double> weights = new ArrayList<>();
@@ -222,10 +255,10 @@ public final class GmiModel implements SelfSupervisedModel {
     }
 
     /** mi_feature, I(h_i; x_i) through D1: positives (x_i, h_i), negatives (x_p(i), h_i). */
-    private Tensor miFeature(Tape tape, Tensor h) {
-        Tensor u = SparseMatMul.apply(tape, "X B1", ops.features(), featureBilinear);
+    private Tensor miFeature(Tape tape, Tensor h, CsrMatrix x, int[][] negativeLists) {
+        Tensor u = SparseMatMul.apply(tape, "X B1", x, featureBilinear);
         Tensor pos = BilinearScores.apply(tape, "D1+", u, h, IDENTITY, featureBias);
-        Tensor neg = BilinearScores.apply(tape, "D1-", u, h, drawNegatives(featureNegatives), featureBias);
+        Tensor neg = BilinearScores.apply(tape, "D1-", u, h, negativeLists, featureBias);
         return JsdMi.apply(tape, "jsdMi(D1)", pos, neg, jsdMode);
     }
 
@@ -234,14 +267,14 @@ public final class GmiModel implements SelfSupervisedModel {
      * (h_q(i), hn_i). GMI-mean averages the neighbours' Z1 rows (M Z1); GMI-adaptive weights them by
      * sigmoid(h_i . h_j), normalised over N_i.
      */
-    private Tensor miNeighbour(Tape tape, Tensor h, Tensor z1) {
+    private Tensor miNeighbour(Tape tape, Tensor h, Tensor z1, CsrMatrix m, int[][] negativeLists, NegativeSampler sampler) {
         Tensor neighbours = variant == GmiVariant.ADAPTIVE
-                ? AdaptiveNeighbourMean.apply(tape, "W(H) Z1", ops.neighbourMean(), h, z1)
-                : SparseMatMul.apply(tape, "M Z1", ops.neighbourMean(), z1);
+                ? AdaptiveNeighbourMean.apply(tape, "W(H) Z1", m, h, z1)
+                : SparseMatMul.apply(tape, "M Z1", m, z1);
         Tensor hn = PRelu.apply(tape, "Hn", neighbours, neighbourPrelu);
         Tensor v = MatMul.apply(tape, "Hn B2^T", hn, neighbourBilinearT);
         Tensor pos = BilinearScores.apply(tape, "D2+", h, v, IDENTITY, neighbourBias);
-        Tensor neg = BilinearScores.apply(tape, "D2-", h, v, drawNegatives(neighbourNegatives), neighbourBias);
+        Tensor neg = BilinearScores.apply(tape, "D2-", h, v, drawNegatives(sampler, negativeLists), neighbourBias);
         return JsdMi.apply(tape, "jsdMi(D2)", pos, neg, jsdMode);
     }
 
@@ -249,22 +282,22 @@ public final class GmiModel implements SelfSupervisedModel {
      * reconstruction, I(w_ij; a_ij), as the official weighted cross-entropy of sigmoid(H H^T) against
      * A + I: exact, or its sampled estimate over this epoch's non-edges.
      */
-    private Tensor reconstruction(Tape tape, Tensor h) {
+    private Tensor reconstruction(Tape tape, Tensor h, CsrMatrix target) {
         ReconstructionPlan plan = planReconstruction(tape.backend(), h.rows(), h.cols());
         if (sampled) {
-            return SampledReconstructionLoss.apply(tape, "reconstruction", h, plan.sampled(), ops.target(), nonEdges, w1, w2, 1e-10f);
+            return SampledReconstructionLoss.apply(tape, "reconstruction", h, plan.sampled(), target, nonEdges, w1, w2, 1e-10f);
         }
-        return ReconstructionLoss.apply(tape, "reconstruction", h, plan.exact(), ops.target(), w1, w2, 1e-10f, plan.exactGrad());
+        return ReconstructionLoss.apply(tape, "reconstruction", h, plan.exact(), target, w1, w2, 1e-10f, plan.exactGrad());
     }
 
     private ReconstructionPlan planReconstruction(Backend backend, int n, int d) {
-        if (reconstructionPlan == null || reconstructionPlan.backend() != backend) {
+        if (reconstructionPlan == null || reconstructionPlan.backend() != backend || reconstructionPlan.rows() != n) {
             if (reconstructionPlan != null && reconstructionPlan.exactGrad() != null) {
                 reconstructionPlan.backend().release(reconstructionPlan.exactGrad());
             }
             reconstructionPlan = sampled
-                    ? new ReconstructionPlan(backend, null, null, backend.sampledReconstruction(n, d, reconNegatives, ops.target().nnz()))
-                    : new ReconstructionPlan(backend, backend.reconstruction(n, d), backend.allocate(n, d), null);
+                    ? new ReconstructionPlan(backend, n, null, null, backend.sampledReconstruction(n, d, reconNegatives, ops.target().nnz()))
+                    : new ReconstructionPlan(backend, n, backend.reconstruction(n, d), backend.allocate(n, d), null);
         }
         return reconstructionPlan;
     }
@@ -279,11 +312,10 @@ public final class GmiModel implements SelfSupervisedModel {
         this.negativeSampler = java.util.Objects.requireNonNull(sampler, "sampler");
     }
 
-    /** Refills the K lists with fresh negatives from the current sampler and returns them. */
-    private int[][] drawNegatives(int[][] lists) {
-        int n = ops.numNodes();
+    /** Refills the K lists (each n long, over nodes 0..n-1) with fresh negatives from {@code sampler} and returns them. */
+    private static int[][] drawNegatives(NegativeSampler sampler, int[][] lists) {
         for (int[] list : lists) {
-            negativeSampler.sample(n, list);
+            sampler.sample(list.length, list);
         }
         return lists;
     }

@@ -34,13 +34,76 @@ public record MemoryEstimate(long bytes, Map<String, Long> parts) {
     public static final int BASELINE_MIB = 32;
 
     public static MemoryEstimate of(Graph graph, TrainConfig config, int threads, boolean checkpointing) {
+        return of(graph, config, threads, checkpointing, true);
+    }
+
+    /** The heap of training epochs alone, without the embedding of the whole graph at the end ({@code gmi bench}). */
+    public static MemoryEstimate ofEpochs(Graph graph, TrainConfig config, int threads) {
+        return of(graph, config, threads, false, false);
+    }
+
+    private static MemoryEstimate of(Graph graph, TrainConfig config, int threads, boolean checkpointing, boolean embedding) {
+        int layers = config.layersFor(graph.name());
+        if (config.batchSize > 0) {
+            return ofMinibatch(graph, config, layers, threads, embedding);
+        }
+        Map<String, Long> parts = new LinkedHashMap<>();
+        training(parts, "", graph.numNodes(), graph.numFeatures(), graph.adjacency().nnz(), graph.features().nnz(), config,
+                layers, threads, checkpointing);
+        parts.put("baseline", (long) BASELINE_MIB << 20);
+        return total(parts);
+    }
+
+    /**
+     * Minibatch training: what one batch needs as full-batch training would on a graph of its size (at
+     * most B (1 + f1 + f1 f2) nodes, twice its sampled edges, the graph's mean feature count per node),
+     * beside the whole graph's matrices (raw A and X, and the operators the batches are cut from: X', Â,
+     * M and T), the sampler's index and the model's N-long index lists, and the layer-by-layer
+     * inference at the end (two N x d buffers) when {@code embedding}.
+     */
+    private static MemoryEstimate ofMinibatch(Graph graph, TrainConfig config, int layers, int threads, boolean embedding) {
         long n = graph.numNodes();
-        long f = graph.numFeatures();
+        long reach = 1;
+        long edges = 0;
+        long bound = 1;
+        for (int f : config.fanoutsFor(layers)) {
+            reach *= f;
+            bound += reach;
+            edges += reach;
+        }
+        long seeds = Math.min(config.batchSize, n);
+        long nb = Math.min(n, bound * seeds);
+        long aNnz = Math.min(graph.adjacency().nnz(), 2 * edges * seeds);
+        long xNnz = graph.features().nnz() * nb / Math.max(n, 1);
+        Map<String, Long> parts = new LinkedHashMap<>();
+        training(parts, "a batch: ", nb, graph.numFeatures(), aNnz, xNnz, config, layers, threads, false);
+        long a = graph.adjacency().nnz();
+        long x = graph.features().nnz();
+        parts.put("the graph's raw A and X", csrBytes(a, n) + csrBytes(x, n));
+        parts.put("the whole graph's X', Â, M and T", csrBytes(x, n) + 2 * csrBytes(a + n, n) + csrBytes(a, n));
+        long perNode = 4 + (config.method == Method.GMI ? 8L * config.negatives : 8);
+        parts.put("the sampler's index and the model's index lists", perNode * n);
+        if (embedding) {
+            parts.put("inference: two dense " + n + " x " + config.hidden + " buffers", 2L * n * config.hidden * 4);
+        }
+        parts.put("baseline", (long) BASELINE_MIB << 20);
+        return total(parts);
+    }
+
+    private static MemoryEstimate total(Map<String, Long> parts) {
+        long total = 0;
+        for (long v : parts.values()) {
+            total += v;
+        }
+        return new MemoryEstimate(total, parts);
+    }
+
+    /** The parts of full-batch training on a graph of n nodes, F features and the given non-zeros, named with {@code prefix}. */
+    private static void training(Map<String, Long> parts, String prefix, long n, long f, long aNnz, long xNnz, TrainConfig config,
+                                 int layers, int threads, boolean checkpointing) {
         long d = config.hidden;
         long k = config.negatives;
-        int layers = config.layersFor(graph.name());
         long nd = n * d * 4;
-        Map<String, Long> parts = new LinkedHashMap<>();
         long paramFloats;
         if (config.method == Method.GMI) {
             long dense = 8L * layers;
@@ -54,45 +117,37 @@ public record MemoryEstimate(long bytes, Map<String, Long> parts) {
             if (config.gamma > 0) {
                 dense += sampled ? 1 : 2 + Math.max(threads, 1);
             }
-            parts.put(dense + " dense " + n + " x " + d + " buffers", dense * nd);
+            parts.put(prefix + dense + " dense " + n + " x " + d + " buffers", dense * nd);
             // scores and their gradients, the 2K negative lists, the lists inverted for the backward
-            parts.put("scores and negatives", 2 * (k + 1) * n * 4 * 2 + 2 * k * n * 4 + ((k + 1) * n + 2 * n) * 4);
+            parts.put(prefix + "scores and negatives", 2 * (k + 1) * n * 4 * 2 + 2 * k * n * 4 + ((k + 1) * n + 2 * n) * 4);
             if (sampled) {
                 long kr = config.reconNegatives;
-                long pairs = graph.adjacency().nnz() + n; // T = A + I, at most
+                long pairs = aNnz + n; // T = A + I, at most
                 // draws and their inverse (2 k N), its pointers and scratch (2 N); per pair T read by columns
                 // (row, entry index; its N + 1 pointers rounded up to a pair's int)
-                parts.put("sampled reconstruction", (2 * kr * n + 2 * n + 3 * pairs) * 4);
+                parts.put(prefix + "sampled reconstruction", (2 * kr * n + 2 * n + 3 * pairs) * 4);
             }
             paramFloats = f * d + d + 1 + (layers == 2 ? d * d + d + 1 : 0) + f * d + 1 + d * d + 1 + 1;
         } else {
             // a second layer adds H1 W2, Â H1 W2 + b2 and H2 with their gradients, for both passes
             long dense = 16 + (layers == 2 ? 12 : 0);
-            parts.put(dense + " dense " + n + " x " + d + " buffers", dense * nd);
-            parts.put("scores and shuffle", 2 * n * 4 * 2 + n * 4);
+            parts.put(prefix + dense + " dense " + n + " x " + d + " buffers", dense * nd);
+            parts.put(prefix + "scores and shuffle", 2 * n * 4 * 2 + n * 4);
             paramFloats = f * d + d + 1 + (layers == 2 ? d * d + d + 1 : 0) + d * d + 1;
         }
         int copies = 5 + (checkpointing ? 4 : 0);
-        parts.put("parameters (" + paramFloats + " floats x " + copies + ")", paramFloats * 4 * copies);
-        CsrMatrix a = graph.adjacency();
-        CsrMatrix x = graph.features();
-        long csrA = csrBytes(a.nnz(), n);
-        long csrAI = csrBytes(a.nnz() + n, n);
-        long csrX = csrBytes(x.nnz(), n);
+        parts.put(prefix + "parameters (" + paramFloats + " floats x " + copies + ")", paramFloats * 4 * copies);
+        long csrA = csrBytes(aNnz, n);
+        long csrAI = csrBytes(aNnz + n, n);
+        long csrX = csrBytes(xNnz, n);
         // raw X and A, normalised X (and its transpose), Â and M (and transposes), T
-        parts.put("sparse matrices", csrX + csrA + 2 * csrBytes(x.nnz(), Math.max(n, f)) + 2 * csrAI + 2 * csrA + csrAI);
+        parts.put(prefix + "sparse matrices", csrX + csrA + 2 * csrBytes(xNnz, Math.max(n, f)) + 2 * csrAI + 2 * csrA + csrAI);
         // the SpMM panels: X's products read F x d operands, Â's and M's N x d ones
-        long panels = Math.max(Spmm.panelBufferBytes(x.nnz(), n, f, (int) d, threads),
-                Spmm.panelBufferBytes(a.nnz() + n, n, n, (int) d, threads));
+        long panels = Math.max(Spmm.panelBufferBytes(xNnz, (int) n, (int) f, (int) d, threads),
+                Spmm.panelBufferBytes(aNnz + n, (int) n, (int) n, (int) d, threads));
         if (panels > 0) {
-            parts.put("SpMM panels", panels);
+            parts.put(prefix + "SpMM panels", panels);
         }
-        parts.put("baseline", (long) BASELINE_MIB << 20);
-        long total = 0;
-        for (long v : parts.values()) {
-            total += v;
-        }
-        return new MemoryEstimate(total, parts);
     }
 
     private static long csrBytes(long nnz, long rows) {

@@ -23,7 +23,9 @@ public final class PhaseTimes {
         /** Tape backward of every op. */
         BACKWARD,
         /** Adam's step, zeroing the gradients and the best-epoch snapshot of the parameters. */
-        OPTIMISER;
+        OPTIMISER,
+        /** Minibatch training only: sampling a batch's neighbourhood and building its subgraph's operators. */
+        SAMPLING;
 
         public String key() {
             return name().toLowerCase(java.util.Locale.ROOT);

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.gmi.autodiff.Parameter;
-import org.gmi.autodiff.Tape;
 import org.gmi.engine.CsrMatrix;
 import org.gmi.engine.Matrix;
 import org.gmi.graph.Graph;
@@ -91,6 +90,11 @@ public record SavedEncoder(Method method, Map<String, String> info, GcnEncoder e
         }
         CsrMatrix x = Normalization.rowNormalizeFeatures(graph.features());
         CsrMatrix a = Normalization.gcnPropagation(graph.adjacency());
-        return encoder.forward(new Tape(), x, a).h().value();
+        return encoder.embedByChunks(x, a, chunkRows(hidden()));
+    }
+
+    /** Rows per chunk of the layer-by-layer embedding: about 4 M floats (16 MiB) per buffer. */
+    static int chunkRows(int hidden) {
+        return Math.max(256, (1 << 22) / Math.max(1, hidden));
     }
 }

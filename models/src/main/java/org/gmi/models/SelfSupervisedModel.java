@@ -49,6 +49,12 @@ public interface SelfSupervisedModel {
     /** Draws fresh negatives and records the loss on the tape (the last phase it started is left running). */
     Loss forward(Tape tape);
 
+    /**
+     * The loss of one minibatch step on the seeds of {@code batch} ({@link MinibatchTrainer}), its
+     * random draws (negatives, corruption) from {@code seed} alone.
+     */
+    Loss forward(Tape tape, BatchOperators batch, long seed);
+
     /** The node embeddings for the current parameters (N x d), on fresh buffers. */
     default Matrix embed() {
         return embed(new Tape());

@@ -41,6 +41,13 @@ public final class TrainConfig {
      * ({@link JsdMi.Mode#LOGITS}).
      */
     public JsdMi.Mode jsdOn = JsdMi.Mode.PROBABILITIES;
+    /** Seed nodes per minibatch ({@link MinibatchTrainer}); 0 trains on the whole graph at once. */
+    public int batchSize = 0;
+    /**
+     * Minibatch training's neighbours sampled per node at each hop, one per encoder layer (GraphSAGE's
+     * fan-outs); null for {@link #defaultFanouts}.
+     */
+    public int[] fanouts = null;
 
     /** Throws IllegalArgumentException naming the first value out of range. */
     public void validate() {
@@ -58,6 +65,36 @@ public final class TrainConfig {
         require(variant != null, "--variant must be mean or adaptive");
         require(jsdOn != null, "--jsd-on must be probabilities or logits");
         require(reconNegatives >= 1, "--recon-negatives must be >= 1, got " + reconNegatives);
+        require(batchSize == 0 || batchSize >= 2, "--batch-size must be at least 2 (negatives are drawn among a batch's seeds), "
+                + "or 0 for full batch; got " + batchSize);
+        if (fanouts != null) {
+            require(batchSize > 0, "--fanout applies to minibatch training; give --batch-size too");
+            for (int f : fanouts) {
+                require(f >= 1, "--fanout values must be >= 1, got " + f);
+            }
+        }
+    }
+
+    /** {@code 25,10}: fan-outs as --fanout takes them. */
+    public static String fanoutText(int[] fanouts) {
+        StringBuilder sb = new StringBuilder();
+        for (int f : fanouts) {
+            sb.append(sb.isEmpty() ? "" : ",").append(f);
+        }
+        return sb.toString();
+    }
+
+    /** GraphSAGE's fan-outs: 25 neighbours at the first hop, 10 at the second. */
+    public static int[] defaultFanouts(int layers) {
+        return layers == 1 ? new int[] {25} : new int[] {25, 10};
+    }
+
+    /** The fan-outs of a minibatch run of an encoder of {@code layers} layers: the given ones, else the default. */
+    public int[] fanoutsFor(int layers) {
+        int[] f = fanouts != null ? fanouts : defaultFanouts(layers);
+        require(f.length == layers, "--fanout gives " + f.length + " fan-out" + (f.length == 1 ? "" : "s") + " for an encoder of "
+                + layers + " layer" + (layers == 1 ? "" : "s") + "; give one per layer");
+        return f;
     }
 
     /**
@@ -83,6 +120,10 @@ public final class TrainConfig {
         m.put("recon_negatives", Integer.toString(reconNegatives));
         m.put("variant", variant.cliName());
         m.put("jsd_on", jsdOnName(jsdOn));
+        if (batchSize > 0) {
+            m.put("batch_size", Integer.toString(batchSize));
+            m.put("fanout", fanouts != null ? fanoutText(fanouts) : layers == 0 ? "default" : fanoutText(defaultFanouts(layers)));
+        }
         return m;
     }
 

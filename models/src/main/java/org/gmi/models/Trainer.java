@@ -83,6 +83,15 @@ public final class Trainer {
     public static TrainResult train(Graph graph, TrainConfig config, TrainingListener listener, Checkpointing checkpoints,
                                     Backend backend) {
         config.validate();
+        if (config.batchSize > 0) {
+            if (!backend.isCpu() || checkpoints.every() > 0 || checkpoints.resumeFrom() != null) {
+                throw new IllegalArgumentException("minibatch training (--batch-size) runs on the CPU, without checkpoints");
+            }
+            if (worthWarmingUp(graph, config)) {
+                backend.warmUp();
+            }
+            return MinibatchTrainer.train(graph, config, listener);
+        }
         SelfSupervisedModel model = createModel(graph, config);
         if (worthWarmingUp(graph, config)) {
             backend.warmUp();
@@ -103,10 +112,14 @@ public final class Trainer {
     }
 
     public static SelfSupervisedModel createModel(Graph graph, TrainConfig config) {
-        GraphOperators ops = GraphOperators.of(graph);
+        return createModel(GraphOperators.of(graph), config, config.layersFor(graph.name()));
+    }
+
+    /** The model the config names, on the operators of a graph, with an encoder of {@code layers} layers. */
+    static SelfSupervisedModel createModel(GraphOperators ops, TrainConfig config, int layers) {
         return switch (config.method) {
-            case GMI -> new GmiModel(ops, config, config.layersFor(graph.name()));
-            case DGI -> new DgiModel(ops, config, config.layersFor(graph.name()));
+            case GMI -> new GmiModel(ops, config, layers);
+            case DGI -> new DgiModel(ops, config, layers);
         };
     }
 
@@ -327,13 +340,13 @@ public final class Trainer {
         }
     }
 
-    private static Map<String, double[]> termArrays(Map<String, List<Double>> terms) {
+    static Map<String, double[]> termArrays(Map<String, List<Double>> terms) {
         Map<String, double[]> out = new LinkedHashMap<>();
         terms.forEach((name, list) -> out.put(name, list.stream().mapToDouble(Double::doubleValue).toArray()));
         return out;
     }
 
-    private static void checkFinite(int epoch, double loss, Map<String, Double> terms) {
+    static void checkFinite(int epoch, double loss, Map<String, Double> terms) {
         for (Map.Entry<String, Double> t : terms.entrySet()) {
             if (!Double.isFinite(t.getValue())) {
                 throw new NumericalFailureException(epoch, t.getKey(), t.getValue());

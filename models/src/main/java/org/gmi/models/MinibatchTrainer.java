@@ -1,0 +1,171 @@
+package org.gmi.models;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.gmi.autodiff.Adam;
+import org.gmi.autodiff.Parameter;
+import org.gmi.autodiff.Tape;
+import org.gmi.engine.CsrMatrix;
+import org.gmi.engine.Matrix;
+import org.gmi.graph.Graph;
+import org.gmi.graph.NeighbourSampler;
+import org.gmi.models.PhaseTimes.Phase;
+
+/**
+ * Minibatch training of GMI and DGI ({@code --batch-size B --fanout f1,f2}), on the CPU: a step's memory
+ * is bounded by its batch and the model, not by the graph.
+ *
+ * <p>An epoch visits every node once as a seed: the nodes in a random order ({@link EpochSeeds} stream
+ * {@link EpochSeeds#BATCH_ORDER}), cut into batches of B seeds (a last batch of one seed joins the one
+ * before it). Each batch samples its seeds'
+ * neighbourhoods ({@link NeighbourSampler}: up to f1 neighbours of each seed, then up to f2 of each
+ * node reached, one fan-out per encoder layer), cuts the graph's operators along them
+ * ({@link BatchOperators}: layer-wise blocks, so the last layer is computed for the seeds alone), and
+ * takes one Adam step on the method's loss over its seeds ({@link SelfSupervisedModel#forward(Tape,
+ * BatchOperators, long)}). The batch's draws (its neighbourhoods, then the model's negatives or
+ * corruption) come from {@code EpochSeeds.of(seed, BATCH, epoch, batch)}, so a run depends on its seed
+ * and thread count alone.
+ *
+ * <p>The epoch's loss is the mean of its batches' losses weighted by their seed counts; early stopping
+ * keeps the parameters at the end of the epoch with the lowest one. The embeddings are then computed
+ * for the whole graph layer by layer ({@link GcnEncoder#embedByChunks}), as {@code gmi embed} computes them.
+ */
+public final class MinibatchTrainer {
+    private MinibatchTrainer() {}
+
+    /** Trains {@code config.method} on {@code graph} in minibatches of {@code config.batchSize} seed nodes. */
+    public static TrainResult train(Graph graph, TrainConfig config, TrainingListener listener) {
+        return train(graph, config, listener, true);
+    }
+
+    /**
+     * As {@link #train(Graph, TrainConfig, TrainingListener)}; without {@code embed} the result has no
+     * embeddings (null), for {@code gmi bench}, which times the epochs alone.
+     */
+    public static TrainResult train(Graph graph, TrainConfig config, TrainingListener listener, boolean embed) {
+        config.validate();
+        if (config.batchSize < 1) {
+            throw new IllegalArgumentException("minibatch training needs --batch-size >= 1, got " + config.batchSize);
+        }
+        int layers = config.layersFor(graph.name());
+        int[] fanouts = config.fanoutsFor(layers);
+        int n = graph.numNodes();
+        int b = Math.min(config.batchSize, n);
+        int batches = (n + b - 1) / b;
+        if (batches > 1 && n - (batches - 1) * b == 1) {
+            // a last batch of one seed has no other seed to draw negatives from: the one before takes it
+            batches--;
+        }
+
+        GraphOperators ops = GraphOperators.of(graph);
+        SelfSupervisedModel model = Trainer.createModel(ops, config, layers);
+        PhaseTimes phases = new PhaseTimes();
+        model.setPhaseTimes(phases);
+        List<Parameter> params = model.parameters();
+        Adam adam = new Adam(params, config.lr, 0.9, 0.999, 1e-8, 0.0);
+        NeighbourSampler sampler = new NeighbourSampler(graph.adjacency());
+        Tape tape = new Tape();
+
+        float[][] best = snapshot(params);
+        double bestLoss = Double.POSITIVE_INFINITY;
+        int bestEpoch = 0;
+        int sinceBest = 0;
+        double[] losses = new double[config.epochs];
+        double[] seconds = new double[config.epochs];
+        Map<String, List<Double>> terms = new LinkedHashMap<>();
+        int[] order = new int[n];
+        int epoch = 0;
+        boolean finished = false;
+        while (!finished) {
+            long t0 = System.nanoTime();
+            epoch++;
+            phases.reset();
+            phases.start(Phase.SAMPLING);
+            shuffle(order, new SplittableRandom(EpochSeeds.of(config.seed, EpochSeeds.BATCH_ORDER, epoch)));
+            double lossSum = 0;
+            Map<String, Double> termSums = new LinkedHashMap<>();
+            for (int k = 0; k < batches; k++) {
+                phases.start(Phase.SAMPLING);
+                int[] seeds = Arrays.copyOfRange(order, k * b, k == batches - 1 ? n : (k + 1) * b);
+                SplittableRandom rng = new SplittableRandom(EpochSeeds.of(config.seed, EpochSeeds.BATCH, epoch, k));
+                BatchOperators batch = BatchOperators.of(ops, sampler.sample(seeds, fanouts, rng));
+                phases.start(Phase.OPTIMISER);
+                adam.zeroGrad();
+                tape.clear();
+                SelfSupervisedModel.Loss loss = model.forward(tape, batch, rng.nextLong());
+                double value = loss.total().scalar();
+                Trainer.checkFinite(epoch, value, loss.terms());
+                phases.start(Phase.BACKWARD);
+                tape.backward(loss.total());
+                phases.start(Phase.OPTIMISER);
+                adam.step();
+                tape.clear();
+                phases.stop();
+                lossSum += value * seeds.length;
+                for (Map.Entry<String, Double> t : loss.terms().entrySet()) {
+                    termSums.merge(t.getKey(), t.getValue() * seeds.length, Double::sum);
+                }
+            }
+            double value = lossSum / n;
+            losses[epoch - 1] = value;
+            Map<String, Double> epochTerms = new LinkedHashMap<>();
+            termSums.forEach((name, sum) -> epochTerms.put(name, sum / n));
+            epochTerms.forEach((name, v) -> terms.computeIfAbsent(name, x -> new ArrayList<>()).add(v));
+            boolean stop = false;
+            if (value < bestLoss) {
+                bestLoss = value;
+                bestEpoch = epoch;
+                sinceBest = 0;
+                best = snapshot(params);
+            } else {
+                sinceBest++;
+                stop = sinceBest >= config.patience;
+            }
+            seconds[epoch - 1] = (System.nanoTime() - t0) / 1e9;
+            finished = stop || epoch == config.epochs;
+            listener.onEpoch(new EpochReport(epoch, config.epochs, value, epochTerms, seconds[epoch - 1], bestEpoch, sinceBest,
+                    config.patience, phases.secondsByPhase()));
+        }
+        tape.release();
+        for (int k = 0; k < params.size(); k++) {
+            params.get(k).setValue(new Matrix(params.get(k).rows(), params.get(k).cols(), best[k]));
+        }
+        SavedEncoder encoder = SavedEncoder.of(config.method, model.encoder(), Map.of());
+        Matrix embeddings = null;
+        if (embed) {
+            CsrMatrix x = ops.features();
+            CsrMatrix propagation = ops.propagation();
+            // the model, and through it M and T, can go before the two N x d buffers of the embedding come
+            model = null;
+            ops = null;
+            embeddings = encoder.encoder().embedByChunks(x, propagation, SavedEncoder.chunkRows(config.hidden));
+        }
+        return new TrainResult(embeddings, epoch, bestEpoch, Arrays.copyOf(losses, epoch), Trainer.termArrays(terms),
+                Arrays.copyOf(seconds, epoch), encoder);
+    }
+
+    /** order = a uniformly random permutation of 0..n-1 (Fisher-Yates from the identity). */
+    private static void shuffle(int[] order, SplittableRandom rng) {
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+    }
+
+    private static float[][] snapshot(List<Parameter> params) {
+        float[][] copy = new float[params.size()][];
+        for (int k = 0; k < copy.length; k++) {
+            copy[k] = params.get(k).value().data.clone();
+        }
+        return copy;
+    }
+}
