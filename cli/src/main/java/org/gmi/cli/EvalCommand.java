@@ -152,8 +152,7 @@ final class EvalCommand extends GmiCommand {
             }
         }
         String kind = "from " + file.getFileName() + (first.get("kind") instanceof String s ? " (" + s + ")" : "");
-        return new Graph(graph.name(), graph.adjacency(), graph.features(), graph.labels(), graph.numClasses(),
-                new Split(parts[0], parts[1], parts[2], kind), graph.report());
+        return graph.withSplit(new Split(parts[0], parts[1], parts[2], kind));
     }
 
     /** The method recorded in the metrics.json of the folder holding {@code file}, or null when there is none. */

@@ -10,13 +10,23 @@ import org.gmi.engine.CsrMatrix;
  *   <li>{@code adjacency}: A, N x N, symmetric and binary (values 1), duplicate edges merged,
  *       self loops kept where the data has them (DESIGN section 2).
  *   <li>{@code features}: the raw features, N x F, sparse; not yet row-normalised.
- *   <li>{@code labels}: one class id in [0, numClasses) per node, or -1 for an unlabelled node.
+ *   <li>{@code labels}: one class id in [0, numClasses) per node, or -1 for an unlabelled node. On a
+ *       multi-label graph, 0 for a labelled node (its labels are in {@code labelMatrix}) and -1 for an
+ *       unlabelled one.
+ *   <li>{@code labelMatrix}: null, or for multi-label data (a node holds any subset of the labels, as
+ *       PPI's proteins do) the N x numClasses binary matrix of each node's labels.
  *   <li>{@code split}: train / validation / test node ids.
  *   <li>{@code report}: what loading found and fixed (duplicates merged, self loops, isolated nodes).
  * </ul>
  */
 public record Graph(String name, CsrMatrix adjacency, CsrMatrix features, int[] labels, int numClasses,
-                    Split split, LoadReport report) {
+                    Split split, LoadReport report, CsrMatrix labelMatrix) {
+
+    /** A graph with one class per node (or none). */
+    public Graph(String name, CsrMatrix adjacency, CsrMatrix features, int[] labels, int numClasses, Split split,
+                 LoadReport report) {
+        this(name, adjacency, features, labels, numClasses, split, report, null);
+    }
 
     public Graph {
         if (adjacency.rows != adjacency.cols) {
@@ -28,6 +38,20 @@ public record Graph(String name, CsrMatrix adjacency, CsrMatrix features, int[] 
         if (labels.length != adjacency.rows) {
             throw new IllegalArgumentException(labels.length + " labels for " + adjacency.rows + " nodes");
         }
+        if (labelMatrix != null && (labelMatrix.rows != adjacency.rows || labelMatrix.cols != numClasses)) {
+            throw new IllegalArgumentException("the label matrix is " + labelMatrix.shape() + " for " + adjacency.rows
+                    + " nodes and " + numClasses + " labels");
+        }
+    }
+
+    /** Whether a node may hold several labels ({@link #labelMatrix}); the probe then scores micro-F1. */
+    public boolean isMultiLabel() {
+        return labelMatrix != null;
+    }
+
+    /** The same graph with another split. */
+    public Graph withSplit(Split other) {
+        return new Graph(name, adjacency, features, labels, numClasses, other, report, labelMatrix);
     }
 
     public int numNodes() {
@@ -96,7 +120,8 @@ public record Graph(String name, CsrMatrix adjacency, CsrMatrix features, int[] 
             sub[k] = labels[nodes[k]];
         }
         Split s = new Split(keep(split.train(), local), keep(split.val(), local), keep(split.test(), local), split.kind());
-        return new Graph(name, a, NeighbourSampler.rows(features, nodes, m), sub, numClasses, s, report);
+        return new Graph(name, a, NeighbourSampler.rows(features, nodes, m), sub, numClasses, s, report,
+                labelMatrix == null ? null : NeighbourSampler.rows(labelMatrix, nodes, m));
     }
 
     /** The ids of {@code ids} that have a local number, renumbered. */

@@ -58,7 +58,6 @@ public final class Inductive {
                 Arrays.stream(s.val()).filter(i -> isSeen[i]).toArray(),
                 Arrays.stream(s.test()).filter(i -> !isSeen[i]).toArray(),
                 s.kind() + ", inductive: train and val among the seen nodes, test among the unseen");
-        return new Graph(graph.name(), graph.adjacency(), graph.features(), graph.labels(), graph.numClasses(), inductive,
-                graph.report());
+        return graph.withSplit(inductive);
     }
 }
