@@ -48,6 +48,31 @@ class MultiLabelFormatTest {
         assertArrayEquals(new int[] {0, 1, 2, 0, 2}, sub.labelMatrix().colIdx);
     }
 
+    /** A .npz whose 2-D labels give some node two or more labels is multi-label; one 1 per row stays one-hot classes. */
+    @Test
+    void npzLabelRowsWithSeveralOnesAreALabelMatrix() throws Exception {
+        for (boolean multi : new boolean[] {true, false}) {
+            java.util.Map<String, byte[]> e = new java.util.LinkedHashMap<>();
+            e.put("adj_matrix.npy", TestData.npyFloat32(3, 3, 0, 1, 0, 0, 0, 1, 0, 0, 0));
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * 6).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int v : multi ? new int[] {1, 1, 0, 1, 0, 0} : new int[] {1, 0, 0, 1, 0, 1}) {
+                b.putInt(v);
+            }
+            e.put("node_label.npy", Npy.write("<i4", false, new long[] {3, 2}, b.array()));
+            Path f = dir.resolve(multi + ".npz");
+            TestData.writeNpz(f, e);
+            Graph g = NpzLoader.load(f);
+            assertEquals(multi, g.isMultiLabel());
+            assertEquals(2, g.numClasses());
+            if (multi) {
+                assertArrayEquals(new int[] {0, 2, 3, 3}, g.labelMatrix().rowPtr);
+                assertArrayEquals(new int[] {0, 1, 1}, g.labelMatrix().colIdx);
+            } else {
+                assertArrayEquals(new int[] {0, 1, 1}, g.labels());
+            }
+        }
+    }
+
     @Test
     void oneFieldPerRowStaysSingleLabel() throws Exception {
         Graph g = PlainLoader.load(folder("0\n1\n1\n0\n"));
