@@ -138,8 +138,9 @@ public final class DatasetOptions {
     /** One line: {@code dataset cora: 2708 nodes, 5278 edges, 1433 features, 7 classes; split ... (140/500/1000)}. */
     public static String describe(Graph g) {
         Split s = g.split();
-        return String.format(Locale.ROOT, "dataset %s: %d nodes, %d edges, %d features, %d classes; split %s (%d train / %d val / %d test)",
-                g.name(), g.numNodes(), g.numUndirectedEdges(), g.numFeatures(), g.numClasses(), s.kind(),
+        return String.format(Locale.ROOT, "dataset %s: %d nodes, %d edges, %d features, %d %s; split %s (%d train / %d val / %d test)",
+                g.name(), g.numNodes(), g.numUndirectedEdges(), g.numFeatures(), g.numClasses(),
+                g.isMultiLabel() ? "labels (multi-label)" : "classes", s.kind(),
                 s.train().length, s.val().length, s.test().length);
     }
 

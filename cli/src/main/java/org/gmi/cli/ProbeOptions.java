@@ -117,6 +117,26 @@ final class ProbeOptions {
         }
         List<Split> used = splits(graph, splitOptions);
         List<ProbeResult> results = new ArrayList<>();
+        if (graph.isMultiLabel()) {
+            if (protocol != Choices.ProtocolChoice.VAL) {
+                throw new BadInputException("--protocol " + protocol.cliName() + ": dataset " + graph.name() + " is multi-label ("
+                        + graph.numClasses() + " labels per node), scored by micro-F1 under the val protocol only; use --protocol val");
+            }
+            err.println("evaluating: linear probe, val protocol, multi-label: micro-F1 over " + graph.numClasses()
+                    + " labels (one-vs-rest L2 logistic regressions, C from " + LinearProbe.list(LogisticProbe.DEFAULT_GRID)
+                    + " chosen on validation micro-F1), " + used.size() + " split" + (used.size() == 1 ? "" : "s") + " ...");
+            err.flush();
+            long t0 = System.nanoTime();
+            try {
+                results.add(LinearProbe.evaluateMultiLabel(embeddings, graph, used, LogisticProbe.DEFAULT_GRID));
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(e.getMessage(), e);
+            }
+            err.println("  done in " + Text.duration((System.nanoTime() - t0) / 1e9));
+            err.println("k-means: skipped (it scores clusters against one class per node; this dataset is multi-label)");
+            err.flush();
+            return new Evaluation(results, null, null, used);
+        }
         for (Protocol p : protocol.protocols()) {
             err.println(p == Protocol.VAL
                     ? "evaluating: linear probe, val protocol (L2 logistic regression, C from " + LinearProbe.list(LogisticProbe.DEFAULT_GRID)
@@ -164,6 +184,14 @@ final class ProbeOptions {
      * runs)} plus the leak flag where due.
      */
     static String accuracyLine(String who, String dataset, ProbeResult r, String plusMinus) {
+        if ("micro_f1".equals(r.details().get("metric"))) {
+            Object c = r.details().get("c_chosen");
+            return r.runs() == 1 && c instanceof double[] cs
+                    ? String.format(Locale.ROOT, "%s on %s: test micro-F1 %.3f (val protocol, multi-label, C = %s chosen on validation)",
+                            who, dataset, r.mean(), LinearProbe.g(cs[0]))
+                    : String.format(Locale.ROOT, "%s on %s: test micro-F1 %.3f %s %.3f (val protocol, multi-label, %d splits)",
+                            who, dataset, r.mean(), plusMinus, r.std(), r.runs());
+        }
         if (r.protocol().equals(Protocol.VAL.cliName())) {
             Object c = r.details().get("c_chosen");
             return r.runs() == 1 && c instanceof double[] cs

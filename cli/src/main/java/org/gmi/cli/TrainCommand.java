@@ -12,6 +12,7 @@ import java.util.Map;
 import org.gmi.engine.CsrMatrix;
 import org.gmi.engine.Parallel;
 import org.gmi.engine.Backend;
+import org.gmi.engine.Matrix;
 import org.gmi.graph.Npy;
 import org.gmi.graph.Graph;
 import org.gmi.graph.Json;
@@ -21,6 +22,7 @@ import org.gmi.models.Checkpoint;
 import org.gmi.models.EncoderFile;
 import org.gmi.models.EpochSeeds;
 import org.gmi.models.GmiVariant;
+import org.gmi.models.Inductive;
 import org.gmi.models.MemoryEstimate;
 import org.gmi.models.Method;
 import org.gmi.models.NumericalFailureException;
@@ -122,6 +124,12 @@ final class TrainCommand extends GmiCommand {
     @Option(names = "--no-eval", description = "Skip the linear probe; metrics.json then has \"eval\": null.")
     boolean noEval;
 
+    @Option(names = "--inductive", paramLabel = "FRACTION",
+            description = {"Train on the subgraph induced by this fraction of the nodes (drawn with --split-seed), then embed "
+                    + "the whole graph, the other nodes unseen in training; the probe learns from the seen nodes' train and "
+                    + "validation labels and is tested on the unseen nodes' test labels (val protocol, one split)."})
+    Double inductive;
+
     @Override
     protected int run() throws IOException {
         long start = System.nanoTime();
@@ -143,6 +151,13 @@ final class TrainCommand extends GmiCommand {
                 + "checkpoints yet; drop --checkpoint-every and --resume, or --batch-size");
         data.validate();
         probe.validate(spec);
+        if (inductive != null) {
+            require(inductive > 0 && inductive < 1, "--inductive must be a fraction strictly between 0 and 1, got " + inductive);
+            require(checkpointEvery == 0 && resume == null, "--inductive: an inductive run has no checkpoints; drop "
+                    + "--checkpoint-every and --resume, or --inductive");
+            require(noEval || (probe.protocol == Choices.ProtocolChoice.VAL && probe.splits == 1), "--inductive evaluates with "
+                    + "the val protocol on one split (the unseen nodes' test labels); drop --protocol and --splits");
+        }
         if (!noEval && probe.protocol != Choices.ProtocolChoice.PAPER) {
             require(data.valFrac > 0, "--val-frac 0 leaves no validation nodes for --protocol " + probe.protocol.cliName()
                     + "; use --protocol paper or --no-eval");
@@ -181,20 +196,50 @@ final class TrainCommand extends GmiCommand {
             require(graph.numNodes() >= 2, "dataset '" + data.dataset + "' has " + graph.numNodes()
                     + " node; training needs at least 2 (a node's negatives are other nodes)");
             data.checkSplitFlags(graph, spec, probe.splits);
+            // inductive: training sees the subgraph of the seen nodes; the probe's test nodes are unseen
+            Graph trainingGraph = graph;
+            Graph evaluationGraph = graph;
+            Map<String, Object> inductiveJson = null;
+            if (inductive != null) {
+                int[] seen;
+                try {
+                    seen = Inductive.seenNodes(graph.numNodes(), inductive, data.splitSeed);
+                } catch (IllegalArgumentException e) {
+                    throw new BadInputException(e.getMessage(), e);
+                }
+                trainingGraph = graph.induced(seen);
+                evaluationGraph = Inductive.forEvaluation(graph, seen);
+                inductiveJson = new LinkedHashMap<>();
+                inductiveJson.put("fraction", inductive);
+                inductiveJson.put("split_seed", data.splitSeed);
+                inductiveJson.put("seen_nodes", trainingGraph.numNodes());
+                inductiveJson.put("seen_edges", trainingGraph.numUndirectedEdges());
+                inductiveJson.put("unseen_nodes", graph.numNodes() - trainingGraph.numNodes());
+                inductiveJson.put("probe_train", evaluationGraph.split().train().length);
+                inductiveJson.put("probe_val", evaluationGraph.split().val().length);
+                inductiveJson.put("probe_test_unseen", evaluationGraph.split().test().length);
+            }
             if (!noEval && probe.skipReason(graph) != null) {
                 err.println("note: no evaluation after training: " + probe.skipReason(graph));
             }
             int depth = config.layersFor(graph.name());
             config.layers = depth;
             model.requireFanouts(config, depth);
-            String whyReconstruction = model.resolveReconstruction(graph, method);
+            String whyReconstruction = model.resolveReconstruction(trainingGraph, method);
             config.reconstruction = model.reconstruction;
             Map<String, String> runConfig = checkpointConfig(config, graph);
             TrainState startState = resumed == null ? null : checkResumable(resumed, runConfig);
             // the memory guard: before anything big is allocated
-            MemoryEstimate estimate = MemoryEstimate.of(graph, config, threads, checkpointEvery > 0);
+            MemoryEstimate estimate = MemoryEstimate.of(trainingGraph, config, threads, checkpointEvery > 0);
             checkMemory(estimate, graph);
             DatasetOptions.printSummary(graph, err);
+            if (inductiveJson != null) {
+                err.println(Text.fmt("inductive: training on the %d seen nodes (%s of %d, --split-seed %d) and their %d edges; "
+                                + "the probe learns from %d train and %d validation nodes among them and is tested on %d unseen nodes",
+                        trainingGraph.numNodes(), Text.fmt("%.3g", inductive), graph.numNodes(), data.splitSeed,
+                        trainingGraph.numUndirectedEdges(), evaluationGraph.split().train().length,
+                        evaluationGraph.split().val().length, evaluationGraph.split().test().length));
+            }
             if (whyReconstruction != null) {
                 err.println(whyReconstruction);
             }
@@ -228,7 +273,7 @@ final class TrainCommand extends GmiCommand {
             t0 = System.nanoTime();
             TrainResult result;
             try {
-                result = Trainer.train(graph, config, progress, checkpoints, backend);
+                result = Trainer.train(trainingGraph, config, progress, checkpoints, backend);
             } catch (NumericalFailureException e) {
                 String kept = lastCheckpoint[0] > 0
                         ? "; the last good checkpoint (epoch " + lastCheckpoint[0] + ") is kept in " + checkpointFolder
@@ -242,13 +287,18 @@ final class TrainCommand extends GmiCommand {
             err.println(Text.fmt("trained %d epochs%s in %s (%s s/epoch median); best epoch %d, loss %.4f",
                     result.epochsRun(), result.epochsRun() < epochs ? " (stopped early)" : "", Text.duration(trainSeconds),
                     Text.fmt("%.3g", medianEpoch), result.bestEpoch(), result.loss()[result.bestEpoch() - 1]));
-            Npy.writeMatrix(embeddingsTemp, result.embeddings());
-            EncoderFile.writeFile(encoderTemp, result.encoder().withInfo(encoderInfo(graph)));
+            Matrix embeddings = result.embeddings();
+            if (inductiveJson != null) {
+                // the whole graph, the unseen nodes with it, through the encoder trained on the seen ones
+                embeddings = result.encoder().embed(graph);
+            }
+            Npy.writeMatrix(embeddingsTemp, embeddings);
+            EncoderFile.writeFile(encoderTemp, result.encoder().withInfo(encoderInfo(trainingGraph)));
 
             // 4. evaluation
             t0 = System.nanoTime();
             ProbeOptions.Evaluation evaluation = noEval ? ProbeOptions.Evaluation.none("--no-eval")
-                    : probe.evaluate(result.embeddings(), graph, method, model.seed, data.splitOptions(), err);
+                    : probe.evaluate(embeddings, evaluationGraph, method, model.seed, data.splitOptions(), err);
             List<ProbeResult> evals = evaluation.results();
             double evalSeconds = (System.nanoTime() - t0) / 1e9;
 
@@ -257,8 +307,9 @@ final class TrainCommand extends GmiCommand {
             TrainingMetrics metrics = new TrainingMetrics(config, graph, data.dataset, threads, backend.name(),
                     DeviceOptions.peakMib(backend), RunInfo.flags(spec), result,
                     new TrainingMetrics.Timings(loadSeconds, trainSeconds, evalSeconds, (System.nanoTime() - start) / 1e9),
-                    peak, estimate.mib(), startState == null ? null : startState.epochsDone(), evaluation, RunInfo.environment());
-            Files.writeString(splitTemp, Json.write(ProbeOptions.splitFile(graph, evaluation.splits())) + "\n");
+                    peak, estimate.mib(), startState == null ? null : startState.epochsDone(), inductiveJson, evaluation,
+                    RunInfo.environment());
+            Files.writeString(splitTemp, Json.write(ProbeOptions.splitFile(evaluationGraph, evaluation.splits())) + "\n");
             Files.writeString(metricsTemp, Json.write(metrics.toJson()) + "\n");
             outputs.commit();
             removeCheckpoint(checkpointFolder);

@@ -19,11 +19,12 @@ import org.gmi.models.TrainResult;
  * @param flags       every flag of the command line, defaults included ({@link RunInfo#flags})
  * @param devicePeakMib the device's peak buffer memory, null for the CPU
  * @param resumedFromEpoch the epoch a resumed run started from, null for a fresh run
+ * @param inductive   what an inductive run trained on and tested (--inductive), null otherwise
  * @param environment the JVM, the machine and the build ({@link RunInfo#environment})
  */
 record TrainingMetrics(TrainConfig config, Graph graph, String datasetSource, int threads, String device,
                        Double devicePeakMib, Map<String, Object> flags, TrainResult result, Timings timings,
-                       PeakMemory.Reading peak, long estimatedMib, Integer resumedFromEpoch,
+                       PeakMemory.Reading peak, long estimatedMib, Integer resumedFromEpoch, Map<String, Object> inductive,
                        ProbeOptions.Evaluation evaluation, Map<String, Object> environment) {
 
     /** Wall-clock seconds of the run's phases. */
@@ -41,6 +42,7 @@ record TrainingMetrics(TrainConfig config, Graph graph, String datasetSource, in
         m.put("features", graph.numFeatures());
         m.put("classes", graph.numClasses());
         m.put("split", TrainCommand.splitJson(graph));
+        m.put("inductive", inductive);
         m.put("layers", config.layers);
         m.put("hidden", config.hidden);
         m.put("seed", config.seed);

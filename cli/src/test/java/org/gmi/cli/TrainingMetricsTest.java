@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class TrainingMetricsTest {
     private static final Graph CORA = Datasets.loadBundled("cora");
     private static final List<String> KEYS = List.of("method", "dataset", "dataset_source", "nodes", "edges", "features",
-            "classes", "split", "layers", "hidden", "seed", "threads", "device", "device_peak_mib", "reconstruction",
+            "classes", "split", "inductive", "layers", "hidden", "seed", "threads", "device", "device_peak_mib", "reconstruction",
             "recon_negatives", "variant", "jsd_on", "config", "epochs_run", "best_epoch", "seconds_per_epoch", "load_seconds",
             "train_seconds", "eval_seconds", "total_seconds", "peak_rss_mib", "peak_rss_source", "estimated_memory_mib",
             "resumed_from_epoch", "loss", "terms", "epoch_seconds", "eval", "clustering", "eval_skipped", "embeddings", "java");
@@ -33,7 +33,7 @@ class TrainingMetricsTest {
         TrainResult r = new TrainResult(new Matrix(CORA.numNodes(), c.hidden), 3, 2, new double[] {3, 2, 2.5}, terms,
                 new double[] {0.4, 0.1, 0.3}, null);
         return new TrainingMetrics(c, CORA, "cora", 2, "cpu", null, Map.of("--hidden", c.hidden), r,
-                new TrainingMetrics.Timings(0.5, 0.8, 0.25, 1.75), new PeakMemory.Reading(321.5, "cell"), 400, resumedFrom,
+                new TrainingMetrics.Timings(0.5, 0.8, 0.25, 1.75), new PeakMemory.Reading(321.5, "cell"), 400, resumedFrom, null,
                 ProbeOptions.Evaluation.none("--no-eval"), Map.of("java", "25"));
     }
 

@@ -1,5 +1,6 @@
 package org.gmi.graph;
 
+import java.util.Arrays;
 import org.gmi.engine.CsrMatrix;
 
 /**
@@ -9,13 +10,23 @@ import org.gmi.engine.CsrMatrix;
  *   <li>{@code adjacency}: A, N x N, symmetric and binary (values 1), duplicate edges merged,
  *       self loops kept where the data has them (DESIGN section 2).
  *   <li>{@code features}: the raw features, N x F, sparse; not yet row-normalised.
- *   <li>{@code labels}: one class id in [0, numClasses) per node, or -1 for an unlabelled node.
+ *   <li>{@code labels}: one class id in [0, numClasses) per node, or -1 for an unlabelled node. On a
+ *       multi-label graph, 0 for a labelled node (its labels are in {@code labelMatrix}) and -1 for an
+ *       unlabelled one.
+ *   <li>{@code labelMatrix}: null, or for multi-label data (a node holds any subset of the labels, as
+ *       PPI's proteins do) the N x numClasses binary matrix of each node's labels.
  *   <li>{@code split}: train / validation / test node ids.
  *   <li>{@code report}: what loading found and fixed (duplicates merged, self loops, isolated nodes).
  * </ul>
  */
 public record Graph(String name, CsrMatrix adjacency, CsrMatrix features, int[] labels, int numClasses,
-                    Split split, LoadReport report) {
+                    Split split, LoadReport report, CsrMatrix labelMatrix) {
+
+    /** A graph with one class per node (or none). */
+    public Graph(String name, CsrMatrix adjacency, CsrMatrix features, int[] labels, int numClasses, Split split,
+                 LoadReport report) {
+        this(name, adjacency, features, labels, numClasses, split, report, null);
+    }
 
     public Graph {
         if (adjacency.rows != adjacency.cols) {
@@ -27,6 +38,20 @@ public record Graph(String name, CsrMatrix adjacency, CsrMatrix features, int[] 
         if (labels.length != adjacency.rows) {
             throw new IllegalArgumentException(labels.length + " labels for " + adjacency.rows + " nodes");
         }
+        if (labelMatrix != null && (labelMatrix.rows != adjacency.rows || labelMatrix.cols != numClasses)) {
+            throw new IllegalArgumentException("the label matrix is " + labelMatrix.shape() + " for " + adjacency.rows
+                    + " nodes and " + numClasses + " labels");
+        }
+    }
+
+    /** Whether a node may hold several labels ({@link #labelMatrix}); the probe then scores micro-F1. */
+    public boolean isMultiLabel() {
+        return labelMatrix != null;
+    }
+
+    /** The same graph with another split. */
+    public Graph withSplit(Split other) {
+        return new Graph(name, adjacency, features, labels, numClasses, other, report, labelMatrix);
     }
 
     public int numNodes() {
@@ -48,5 +73,75 @@ public record Graph(String name, CsrMatrix adjacency, CsrMatrix features, int[] 
             }
         }
         return offDiagonal / 2;
+    }
+
+    /**
+     * The subgraph induced by {@code nodes} (distinct ids, in the order given): their feature rows and
+     * labels, the edges among them; the split keeps the listed nodes of each part, renumbered. For
+     * inductive training, on the nodes seen in training.
+     */
+    public Graph induced(int[] nodes) {
+        int n = numNodes();
+        int[] local = new int[n];
+        Arrays.fill(local, -1);
+        for (int k = 0; k < nodes.length; k++) {
+            if (nodes[k] < 0 || nodes[k] >= n || local[nodes[k]] != -1) {
+                throw new IllegalArgumentException("node " + nodes[k] + " is out of range or listed twice");
+            }
+            local[nodes[k]] = k;
+        }
+        int m = nodes.length;
+        int[] ptr = new int[m + 1];
+        for (int k = 0; k < m; k++) {
+            int u = nodes[k];
+            int kept = 0;
+            for (int e = adjacency.rowPtr[u]; e < adjacency.rowPtr[u + 1]; e++) {
+                kept += local[adjacency.colIdx[e]] >= 0 ? 1 : 0;
+            }
+            ptr[k + 1] = ptr[k] + kept;
+        }
+        int[] cols = new int[ptr[m]];
+        float[] vals = new float[ptr[m]];
+        for (int k = 0; k < m; k++) {
+            int u = nodes[k];
+            int p = ptr[k];
+            for (int e = adjacency.rowPtr[u]; e < adjacency.rowPtr[u + 1]; e++) {
+                int c = local[adjacency.colIdx[e]];
+                if (c >= 0) {
+                    cols[p] = c;
+                    vals[p++] = adjacency.values[e];
+                }
+            }
+            sortRow(cols, vals, ptr[k], ptr[k + 1]);
+        }
+        CsrMatrix a = new CsrMatrix(m, m, ptr, cols, vals);
+        int[] sub = new int[m];
+        for (int k = 0; k < m; k++) {
+            sub[k] = labels[nodes[k]];
+        }
+        Split s = new Split(keep(split.train(), local), keep(split.val(), local), keep(split.test(), local), split.kind());
+        return new Graph(name, a, NeighbourSampler.rows(features, nodes, m), sub, numClasses, s, report,
+                labelMatrix == null ? null : NeighbourSampler.rows(labelMatrix, nodes, m));
+    }
+
+    /** The ids of {@code ids} that have a local number, renumbered. */
+    private static int[] keep(int[] ids, int[] local) {
+        return Arrays.stream(ids).map(i -> local[i]).filter(i -> i >= 0).toArray();
+    }
+
+    /** Sorts row [from, to) by column, its values alongside (insertion sort: rows are short, and sorted when the nodes are). */
+    private static void sortRow(int[] c, float[] v, int from, int to) {
+        for (int i = from + 1; i < to; i++) {
+            int ci = c[i];
+            float vi = v[i];
+            int j = i - 1;
+            while (j >= from && c[j] > ci) {
+                c[j + 1] = c[j];
+                v[j + 1] = v[j];
+                j--;
+            }
+            c[j + 1] = ci;
+            v[j + 1] = vi;
+        }
     }
 }

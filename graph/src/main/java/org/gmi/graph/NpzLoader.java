@@ -92,7 +92,16 @@ public final class NpzLoader {
         if (labelArray == null) {
             notes.add("no labels: every node unlabelled");
         }
-        int numClasses = ClassIds.compact(labels, 0, where + "[" + labelEntry + "]", notes);
+        // 0/1 label rows where some node holds two or more labels: multi-label data, kept whole
+        CsrMatrix labelMatrix = labelArray != null && labelArray.ndim() == 2 ? multiLabels(labelArray) : null;
+        int numClasses;
+        if (labelMatrix != null) {
+            java.util.Arrays.fill(labels, 0);
+            numClasses = labelMatrix.cols;
+            notes.add("labels: " + numClasses + " per node (multi-label), " + labelMatrix.nnz() + " held in all");
+        } else {
+            numClasses = ClassIds.compact(labels, 0, where + "[" + labelEntry + "]", notes);
+        }
 
         // adjacency: stored entries with a non-zero value, symmetrised
         CsrBuilder b = new CsrBuilder(n);
@@ -118,7 +127,7 @@ public final class NpzLoader {
         Split split = Splits.random(labels, opts);
         LoadReport report = new LoadReport(where, a.repeatedOrderedPairs(), a.selfLoopNodes(),
                 GraphStats.isolatedNodes(a.matrix()), List.copyOf(notes));
-        return new Graph(DataFiles.stem(npz), a.matrix(), features, labels, numClasses, split, report);
+        return new Graph(DataFiles.stem(npz), a.matrix(), features, labels, numClasses, split, report, labelMatrix);
     }
 
     /**
@@ -237,6 +246,38 @@ public final class NpzLoader {
         } catch (FormatProblem p) {
             throw p.in(where + "[" + prefix + "_*.npy]");
         }
+    }
+
+    /** The label matrix of 0/1 rows (already checked by {@link #labels}) when some row holds two or more 1s, else null. */
+    private static CsrMatrix multiLabels(NdArray a) {
+        int[] v = a.ints();
+        int rows = a.dim(0);
+        int cols = a.dim(1);
+        int[] ptr = new int[rows + 1];
+        boolean multi = false;
+        for (int i = 0; i < rows; i++) {
+            int held = 0;
+            for (int c = 0; c < cols; c++) {
+                held += v[i * cols + c];
+            }
+            multi |= held > 1;
+            ptr[i + 1] = ptr[i] + held;
+        }
+        if (!multi) {
+            return null;
+        }
+        int[] col = new int[ptr[rows]];
+        int p = 0;
+        for (int i = 0; i < rows; i++) {
+            for (int c = 0; c < cols; c++) {
+                if (v[i * cols + c] == 1) {
+                    col[p++] = c;
+                }
+            }
+        }
+        float[] ones = new float[col.length];
+        java.util.Arrays.fill(ones, 1f);
+        return new CsrMatrix(rows, cols, ptr, col, ones);
     }
 
     private static int[] labels(NdArray a, int n, String where) {

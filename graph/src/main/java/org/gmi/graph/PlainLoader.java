@@ -70,7 +70,8 @@ public final class PlainLoader {
             }
         }
         float[][] featureRows = hasFeatures ? readFeatures(featuresFile) : null;
-        int[] labelRows = hasLabels ? readLabels(labelsFile) : null;
+        LabelRows labelFile = hasLabels ? readLabels(labelsFile) : null;
+        int[] labelRows = labelFile == null ? null : labelFile.classes();
         if (featureRows != null && labelRows != null && featureRows.length != labelRows.length) {
             throw new GraphFormatException(labelsFile + ": " + labelRows.length + " labels, but " + FEATURES + " has "
                     + featureRows.length + " rows; they must agree (one per node)");
@@ -119,14 +120,24 @@ public final class PlainLoader {
             Arrays.fill(labels, -1);
             notes.add("no " + LABELS + ": every node unlabelled");
         }
-        int numClasses = ClassIds.compact(labels, 0, labelsFile.toString(), notes);
+        CsrMatrix labelMatrix = labelFile == null ? null : labelFile.matrix();
+        int numClasses = labelMatrix != null ? labelMatrix.cols : ClassIds.compact(labels, 0, labelsFile.toString(), notes);
+        if (labelMatrix != null) {
+            notes.add(LABELS + ": " + labelMatrix.cols + " labels per node (multi-label), " + labelMatrix.nnz() + " held in all");
+        }
         Split split = Splits.random(labels, opts);
         LoadReport report = new LoadReport(folder.toString(), a.repeatedUnorderedPairs(), a.selfLoopNodes(),
                 GraphStats.isolatedNodes(a.matrix()), List.copyOf(notes));
         String name = folder.toAbsolutePath().normalize().getFileName() == null ? "graph"
                 : folder.toAbsolutePath().normalize().getFileName().toString();
-        return new Graph(name, a.matrix(), features, labels, numClasses, split, report);
+        return new Graph(name, a.matrix(), features, labels, numClasses, split, report, labelMatrix);
     }
+
+    /**
+     * labels.csv as read: one class per node, or with two or more 0/1 fields per row the multi-label
+     * matrix (every node labelled, {@code classes} all 0).
+     */
+    private record LabelRows(int[] classes, CsrMatrix matrix) {}
 
     private static CsrMatrix rowsToCsr(float[][] rows) {
         int n = rows.length, f = rows[0].length;
@@ -221,13 +232,17 @@ public final class PlainLoader {
         }
     }
 
-    private static int[] readLabels(Path file) {
+    private static LabelRows readLabels(Path file) {
         List<TextFile.Line> lines = lines(file);
         try {
             int first = !lines.isEmpty() && TextFile.isHeader(lines.get(0)) ? 1 : 0;
             int rows = lines.size() - first;
             if (rows <= 0) {
                 throw new FormatProblem("no labels");
+            }
+            int width = TextFile.fields(lines.get(first)).length;
+            if (width >= 2) {
+                return new LabelRows(new int[rows], readLabelMatrix(lines, first, width));
             }
             int[] out = new int[rows];
             for (int i = 0; i < rows; i++) {
@@ -243,10 +258,43 @@ public final class PlainLoader {
                 }
                 out[i] = (int) v;
             }
-            return out;
+            return new LabelRows(out, null);
         } catch (FormatProblem p) {
             throw p.in(file.toString());
         }
+    }
+
+    /** Rows of {@code width} 0/1 fields, one per node: the binary label matrix. */
+    private static CsrMatrix readLabelMatrix(List<TextFile.Line> lines, int first, int width) {
+        if (width > DataFiles.MAX_LABEL + 1) {
+            throw new FormatProblem("line " + lines.get(first).number() + ": " + width + " label columns, more than the "
+                    + (DataFiles.MAX_LABEL + 1) + " supported");
+        }
+        int rows = lines.size() - first;
+        int[] ptr = new int[rows + 1];
+        it.unimi.dsi.fastutil.ints.IntArrayList cols = new it.unimi.dsi.fastutil.ints.IntArrayList();
+        for (int i = 0; i < rows; i++) {
+            TextFile.Line line = lines.get(first + i);
+            String[] f = TextFile.fields(line);
+            if (f.length != width) {
+                throw new FormatProblem("line " + line.number() + ": " + f.length + " label fields, but the first row has " + width
+                        + " (multi-label rows hold one 0 or 1 per label)");
+            }
+            for (int j = 0; j < width; j++) {
+                long v = TextFile.parseInteger(f[j], line, "label");
+                if (v != 0 && v != 1) {
+                    throw new FormatProblem("line " + line.number() + ": field " + (j + 1) + " is " + v
+                            + "; multi-label rows hold 0 or 1 per label");
+                }
+                if (v == 1) {
+                    cols.add(j);
+                }
+            }
+            ptr[i + 1] = cols.size();
+        }
+        float[] ones = new float[cols.size()];
+        Arrays.fill(ones, 1f);
+        return new CsrMatrix(rows, width, ptr, cols.toIntArray(), ones);
     }
 
     private static List<TextFile.Line> lines(Path file) {

@@ -12,7 +12,8 @@ import org.gmi.engine.CsrMatrix;
  * Writes a {@link Graph} in the format {@link PlainLoader} reads: {@code edges.csv} (a
  * {@code src,dst} header, each undirected edge once with src <= dst, loops once),
  * {@code features.csv} (dense rows; skipped when the features are the N x N identity, which the
- * loader recreates) and {@code labels.csv} (one label per node, -1 unlabelled). Floats are written
+ * loader recreates) and {@code labels.csv} (one label per node, -1 unlabelled; on multi-label data one
+ * 0 or 1 per label). Floats are written
  * with {@link Float#toString} so they read back exactly. The split is not written.
  */
 public final class PlainWriter {
@@ -30,9 +31,25 @@ public final class PlainWriter {
                 writeFeatures(g.features(), features);
             }
             try (BufferedWriter w = Files.newBufferedWriter(folder.resolve(PlainLoader.LABELS), StandardCharsets.UTF_8)) {
-                for (int l : g.labels()) {
-                    w.write(Integer.toString(l));
-                    w.write('\n');
+                if (g.isMultiLabel()) {
+                    // one 0 or 1 per label, a row per node
+                    CsrMatrix m = g.labelMatrix();
+                    char[] row = new char[2 * m.cols];
+                    for (int i = 0; i < m.rows; i++) {
+                        for (int j = 0; j < m.cols; j++) {
+                            row[2 * j] = '0';
+                            row[2 * j + 1] = j == m.cols - 1 ? '\n' : ',';
+                        }
+                        for (int e = m.rowPtr[i]; e < m.rowPtr[i + 1]; e++) {
+                            row[2 * m.colIdx[e]] = '1';
+                        }
+                        w.write(row);
+                    }
+                } else {
+                    for (int l : g.labels()) {
+                        w.write(Integer.toString(l));
+                        w.write('\n');
+                    }
                 }
             }
         } catch (IOException e) {

@@ -17,8 +17,9 @@ import org.gmi.graph.Normalization;
  * was sampled). GMI's neighbour mean M is cut the same way: the mean over the sampled neighbours.
  *
  * <p>The node counts of a layer's input and output vary from batch to batch; each is padded with empty
- * rows and columns up to a coarse bucket ({@link #padded}), so successive batches mostly have the same
- * shapes and a training tape reuses its buffers instead of allocating new ones every step. The padding
+ * rows and columns up to a coarse bucket ({@link #padded}), and up to the largest bucket of the batches
+ * before it, so a run's batches soon share their shapes and a training tape reuses its buffers instead of
+ * allocating new ones every step. The padding
  * rows are in no block's columns: they change no value and receive no gradient.
  *
  * @param features      X' (rows divided by their sums) for every batch node, then empty padding rows
@@ -34,6 +35,15 @@ public record BatchOperators(CsrMatrix features, CsrMatrix[] blocks, CsrMatrix s
 
     /** The operators of {@code batch}, whose hops are the encoder's layers, cut from {@code full}. */
     public static BatchOperators of(GraphOperators full, NeighbourSampler.Batch batch) {
+        return of(full, batch, new int[batch.sizes().length]);
+    }
+
+    /**
+     * The same, each hop's node count padded to at least {@code widths[h]}, which is then raised to the
+     * count used: a trainer that passes the same array to every batch sees each shape grow to the largest
+     * bucket met and stay there, so its buffers are allocated a few times in a run, not once per batch.
+     */
+    public static BatchOperators of(GraphOperators full, NeighbourSampler.Batch batch, int[] widths) {
         int[] sizes = batch.sizes();
         int layers = sizes.length - 1;
         int total = batch.nodes().length;
@@ -41,7 +51,8 @@ public record BatchOperators(CsrMatrix features, CsrMatrix[] blocks, CsrMatrix s
         // hop h's node count, padded (the seeds, hop 0, are the loss's rows and stay as they are)
         int[] width = new int[layers + 1];
         for (int h = 0; h <= layers; h++) {
-            width[h] = h == 0 ? seeds : padded(sizes[h]);
+            width[h] = h == 0 ? seeds : Math.max(padded(sizes[h]), widths[h]);
+            widths[h] = width[h];
         }
         CsrMatrix features = NeighbourSampler.rows(full.features(), batch.nodes(), total);
         CsrMatrix propagation = rescaledRows(full.propagation(), batch, sizes[layers - 1], total);

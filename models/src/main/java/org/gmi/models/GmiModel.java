@@ -57,7 +57,8 @@ import org.gmi.models.PhaseTimes.Phase;
  * {@code EpochSeeds.of(seed, NON_EDGES, e)}, so they too depend on (seed, epoch) alone.
  *
  * <p>The negative index lists and the non-edge columns live in arrays planned once and refilled
- * each epoch.
+ * each epoch. A minibatch step ({@link #forward(Tape, BatchOperators, long)}) computes the same three
+ * terms on the batch's seeds ({@link MinibatchTrainer}).
  */
 public final class GmiModel implements SelfSupervisedModel {
     /**
@@ -224,7 +225,7 @@ public final class GmiModel implements SelfSupervisedModel {
                       int[][] featureLists, int[][] neighbourLists) {
         phases.start(Phase.DISCRIMINATORS);
         Tensor miFeature = alpha > 0 ? miFeature(tape, h, x, drawNegatives(sampler, featureLists)) : null;
-        Tensor miNeighbour = beta > 0 ? miNeighbour(tape, h, z1, m, neighbourLists, sampler) : null;
+        Tensor miNeighbour = beta > 0 ? miNeighbour(tape, h, z1, m, drawNegatives(sampler, neighbourLists)) : null;
         if (gamma > 0) {
             phases.start(Phase.RECONSTRUCTION);
         }
@@ -267,14 +268,14 @@ public final class GmiModel implements SelfSupervisedModel {
      * (h_q(i), hn_i). GMI-mean averages the neighbours' Z1 rows (M Z1); GMI-adaptive weights them by
      * sigmoid(h_i . h_j), normalised over N_i.
      */
-    private Tensor miNeighbour(Tape tape, Tensor h, Tensor z1, CsrMatrix m, int[][] negativeLists, NegativeSampler sampler) {
+    private Tensor miNeighbour(Tape tape, Tensor h, Tensor z1, CsrMatrix m, int[][] negativeLists) {
         Tensor neighbours = variant == GmiVariant.ADAPTIVE
                 ? AdaptiveNeighbourMean.apply(tape, "W(H) Z1", m, h, z1)
                 : SparseMatMul.apply(tape, "M Z1", m, z1);
         Tensor hn = PRelu.apply(tape, "Hn", neighbours, neighbourPrelu);
         Tensor v = MatMul.apply(tape, "Hn B2^T", hn, neighbourBilinearT);
         Tensor pos = BilinearScores.apply(tape, "D2+", h, v, IDENTITY, neighbourBias);
-        Tensor neg = BilinearScores.apply(tape, "D2-", h, v, drawNegatives(sampler, negativeLists), neighbourBias);
+        Tensor neg = BilinearScores.apply(tape, "D2-", h, v, negativeLists, neighbourBias);
         return JsdMi.apply(tape, "jsdMi(D2)", pos, neg, jsdMode);
     }
 

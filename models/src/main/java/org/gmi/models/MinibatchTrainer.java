@@ -78,6 +78,8 @@ public final class MinibatchTrainer {
         double[] seconds = new double[config.epochs];
         Map<String, List<Double>> terms = new LinkedHashMap<>();
         int[] order = new int[n];
+        // the largest padded node count per hop so far: batch shapes settle, and the tape's buffers with them
+        int[] widths = new int[layers + 1];
         int epoch = 0;
         boolean finished = false;
         while (!finished) {
@@ -92,7 +94,7 @@ public final class MinibatchTrainer {
                 phases.start(Phase.SAMPLING);
                 int[] seeds = Arrays.copyOfRange(order, k * b, k == batches - 1 ? n : (k + 1) * b);
                 SplittableRandom rng = new SplittableRandom(EpochSeeds.of(config.seed, EpochSeeds.BATCH, epoch, k));
-                BatchOperators batch = BatchOperators.of(ops, sampler.sample(seeds, fanouts, rng));
+                BatchOperators batch = BatchOperators.of(ops, sampler.sample(seeds, fanouts, rng), widths);
                 phases.start(Phase.OPTIMISER);
                 adam.zeroGrad();
                 tape.clear();

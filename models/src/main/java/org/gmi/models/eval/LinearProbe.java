@@ -136,6 +136,64 @@ public final class LinearProbe {
     }
 
     /**
+     * The honest protocol on multi-label nodes ({@link MultiLabelProbe}): test micro-F1 per split, their
+     * mean and sample standard deviation (in {@link ProbeResult#accuracies}, with {@code details.metric}
+     * "micro_f1").
+     */
+    public static ProbeResult evaluateMultiLabel(Matrix embeddings, Graph graph, List<Split> splits, double[] grid) {
+        if (!graph.isMultiLabel()) {
+            throw new IllegalArgumentException("dataset " + graph.name() + " has one class per node: micro-F1 over labels needs "
+                    + "a label matrix");
+        }
+        if (embeddings.rows != graph.numNodes()) {
+            throw new IllegalArgumentException("embeddings have " + embeddings.rows + " rows, the graph "
+                    + graph.name() + " has " + graph.numNodes() + " nodes");
+        }
+        double[] f1 = new double[splits.size()];
+        double[] chosenC = new double[splits.size()];
+        List<Map<String, Object>> perSplit = new ArrayList<>();
+        boolean allConverged = true;
+        int firstIterations = 0;
+        for (int s = 0; s < splits.size(); s++) {
+            Split split = splits.get(s);
+            MultiLabelProbe.Fit fit = MultiLabelProbe.fit(embeddings.data, embeddings.cols, graph.labelMatrix(), split, grid);
+            f1[s] = fit.testMicroF1();
+            chosenC[s] = fit.c();
+            if (s == 0) {
+                firstIterations = fit.iterations()[fit.chosen()];
+            }
+            for (boolean c : fit.converged()) {
+                allConverged &= c;
+            }
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("split", split.kind());
+            one.put("c", fit.c());
+            one.put("val_micro_f1", fit.valMicroF1());
+            one.put("iterations", fit.iterations());
+            one.put("converged", fit.converged());
+            one.put("test_micro_f1", fit.testMicroF1());
+            perSplit.add(one);
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("metric", "micro_f1");
+        details.put("classifier", "one-vs-rest: per label, a two-class logistic regression, L2 penalty 1/(2C) ||W||^2 on the summed "
+                + "cross-entropy (bias unpenalised), L-BFGS in double to max |gradient| <= " + LogisticProbe.TOLERANCE
+                + "; a label is predicted when its probability is above 1/2");
+        details.put("labels", graph.numClasses());
+        details.put("standardise", "mean and standard deviation of the train nodes");
+        details.put("c_grid", grid.clone());
+        details.put("c_chosen", chosenC);
+        details.put("converged", allConverged);
+        details.put("splits", perSplit);
+        String cs = splits.size() == 1 ? "C " + g(chosenC[0]) : "C per split " + list(chosenC);
+        String note = String.format(Locale.ROOT,
+                "micro-F1 over %d labels, one-vs-rest L2 logistic regressions on train-standardised embeddings; %s chosen on "
+                        + "validation micro-F1 from %s; %d split%s%s", graph.numClasses(),
+                cs, list(grid), splits.size(), splits.size() == 1 ? "" : "s", allConverged ? "" : " (some solves hit the iteration cap)");
+        return summarise(Protocol.VAL, firstIterations, false, f1, note, details);
+    }
+
+    /**
      * The iteration count the official {@code find_epoch} picks, with {@code select} in place of its
      * test nodes: every {@value #CHECK_EVERY} iterations the accuracy on {@code select} is read; a value
      * at least as high as the best so far (ties move it later) sets the count, and {@value #CHECKS_WITHOUT_GAIN}
