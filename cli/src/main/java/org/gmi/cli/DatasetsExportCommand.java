@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.gmi.graph.Graph;
 import org.gmi.graph.Json;
+import org.gmi.graph.SplitFile;
 import org.gmi.graph.Npy;
 import org.gmi.graph.PlainWriter;
 import org.gmi.graph.Split;
@@ -49,7 +50,7 @@ final class DatasetsExportCommand extends GmiCommand {
     boolean force;
 
     static final List<String> FILES = List.of("edges.csv", "features.csv", "labels.csv", "labels.npy", "train.npy", "val.npy",
-            "test.npy", TrainCommand.SPLIT_FILE);
+            "test.npy", SplitFile.FILE);
 
     @Override
     protected int run() throws IOException {
@@ -86,7 +87,7 @@ final class DatasetsExportCommand extends GmiCommand {
             Files.write(temp.resolve("train.npy"), Npy.int64(used.get(0).train()));
             Files.write(temp.resolve("val.npy"), Npy.int64(used.get(0).val()));
             Files.write(temp.resolve("test.npy"), Npy.int64(used.get(0).test()));
-            Files.writeString(temp.resolve(TrainCommand.SPLIT_FILE), Json.write(ProbeOptions.splitFile(graph, used)) + "\n");
+            Files.writeString(temp.resolve(SplitFile.FILE), Json.write(SplitFile.of(graph, used)) + "\n");
             Files.createDirectories(out);
             // every file into place, split.json last: its presence marks a complete export
             for (String f : FILES) {
@@ -99,7 +100,7 @@ final class DatasetsExportCommand extends GmiCommand {
             }
             err().println(DatasetOptions.describe(graph));
             out().println("exported " + graph.name() + " to " + out + " (" + s.kind() + ", " + used.size() + " split"
-                    + (used.size() == 1 ? "" : "s") + " in " + TrainCommand.SPLIT_FILE + ")");
+                    + (used.size() == 1 ? "" : "s") + " in " + SplitFile.FILE + ")");
             return ExitCodes.OK;
         } finally {
             deleteTree(temp);

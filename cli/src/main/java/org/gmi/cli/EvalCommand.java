@@ -12,7 +12,7 @@ import org.gmi.graph.Json;
 import org.gmi.graph.JsonReader;
 import org.gmi.graph.Npy;
 import org.gmi.graph.Graph;
-import org.gmi.graph.Split;
+import org.gmi.graph.SplitFile;
 import org.gmi.models.Method;
 import org.gmi.models.eval.ProbeResult;
 import picocli.CommandLine.Command;
@@ -89,7 +89,11 @@ final class EvalCommand extends GmiCommand {
         Graph graph = data.load();
         data.checkSplitFlags(graph, spec, probe.splits);
         if (splitFile != null) {
-            graph = withSplitFrom(graph, splitFile);
+            try {
+                graph = graph.withSplit(SplitFile.read(splitFile, graph));
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("--split: " + e.getMessage(), e);
+            }
         }
         String skip = probe.skipReason(graph);
         require(skip == null, "dataset " + graph.name() + ": nothing to evaluate: " + skip);
@@ -123,36 +127,6 @@ final class EvalCommand extends GmiCommand {
             out().println(ProbeOptions.accuracyLine(name, graph.name(), r, Main.plusMinus()));
         }
         return ExitCodes.OK;
-    }
-
-    /** {@code graph} with the first split of {@code file} (a split.json), every node id checked against it. */
-    static Graph withSplitFrom(Graph graph, Path file) throws IOException {
-        Map<String, Object> m;
-        try {
-            m = JsonReader.object(Files.readString(file));
-        } catch (RuntimeException e) {
-            throw new BadInputException("--split: '" + file + "' is not a split.json: " + e.getMessage(), e);
-        }
-        String where = "--split: '" + file + "'";
-        require(m.get("nodes") instanceof Double d && d == graph.numNodes(), where + " is the split of "
-                + (m.get("nodes") instanceof Double d ? Long.toString(d.longValue()) : String.valueOf(m.get("nodes"))) + " nodes; dataset " + graph.name() + " has " + graph.numNodes());
-        require(m.get("splits") instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof Map<?, ?>, where + " holds no split");
-        Map<?, ?> first = (Map<?, ?>) ((List<?>) m.get("splits")).get(0);
-        int[][] parts = new int[3][];
-        String[] names = {"train", "val", "test"};
-        for (int k = 0; k < 3; k++) {
-            require(first.get(names[k]) instanceof List<?>, where + ": no '" + names[k] + "' list");
-            List<?> ids = (List<?>) first.get(names[k]);
-            parts[k] = new int[ids.size()];
-            for (int i = 0; i < ids.size(); i++) {
-                Object v = ids.get(i);
-                require(v instanceof Double d && d == Math.rint(d) && d >= 0 && d < graph.numNodes(), where + ": '" + names[k]
-                        + "' entry " + i + " is " + v + ", not a node id of " + graph.name() + " (0 to " + (graph.numNodes() - 1) + ")");
-                parts[k][i] = ((Double) v).intValue();
-            }
-        }
-        String kind = "from " + file.getFileName() + (first.get("kind") instanceof String s ? " (" + s + ")" : "");
-        return graph.withSplit(new Split(parts[0], parts[1], parts[2], kind));
     }
 
     /** The method recorded in the metrics.json of the folder holding {@code file}, or null when there is none. */

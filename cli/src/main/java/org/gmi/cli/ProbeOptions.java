@@ -237,24 +237,4 @@ final class ProbeOptions {
         json.put("clustering", e.clustering());
         json.put("eval_skipped", e.skipped());
     }
-
-    /** split.json: the labels and every split the evaluation used (node ids counted from 0). */
-    static Map<String, Object> splitFile(Graph graph, List<Split> splits) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("dataset", graph.name());
-        m.put("nodes", graph.numNodes());
-        m.put("classes", graph.numClasses());
-        m.put("labels", graph.labels());
-        List<Map<String, Object>> list = new ArrayList<>();
-        for (Split s : splits.isEmpty() ? List.of(graph.split()) : splits) {
-            Map<String, Object> one = new LinkedHashMap<>();
-            one.put("kind", s.kind());
-            one.put("train", s.train());
-            one.put("val", s.val());
-            one.put("test", s.test());
-            list.add(one);
-        }
-        m.put("splits", list);
-        return m;
-    }
 }

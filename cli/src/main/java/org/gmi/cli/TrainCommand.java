@@ -16,10 +16,12 @@ import org.gmi.engine.Matrix;
 import org.gmi.graph.Npy;
 import org.gmi.graph.Graph;
 import org.gmi.graph.Json;
+import org.gmi.graph.SplitFile;
 import org.gmi.graph.NegativeSampler;
 import org.gmi.autodiff.ops.JsdMi;
 import org.gmi.models.Checkpoint;
 import org.gmi.models.EncoderFile;
+import org.gmi.models.EpochFlop;
 import org.gmi.models.EpochSeeds;
 import org.gmi.models.GmiVariant;
 import org.gmi.models.Inductive;
@@ -70,7 +72,6 @@ final class TrainCommand extends GmiCommand {
     /** The checkpoint's key for the fingerprint of the graph it was trained on. */
     static final String GRAPH_KEY = "graph";
     /** The labels and the split(s) the evaluation used, beside the embeddings (docs/outputs.md). */
-    static final String SPLIT_FILE = "split.json";
     /** The throughput the s/epoch estimate assumes, FLOP per second and thread (measured epoch times: docs/benchmarks.md). */
     static final double ESTIMATE_FLOPS_PER_THREAD = 50e9;
 
@@ -165,7 +166,7 @@ final class TrainCommand extends GmiCommand {
         deviceOptions.validate();
         Path embeddingsFile = out.resolve("embeddings.npy");
         Path metricsFile = out.resolve("metrics.json");
-        Path splitFile = out.resolve(SPLIT_FILE);
+        Path splitFile = out.resolve(SplitFile.FILE);
         Path encoderFile = out.resolve(EncoderFile.FILE);
         Path checkpointFolder = out.resolve(Checkpoint.FOLDER);
         // the device before any output: a missing one is bad input and leaves nothing behind
@@ -181,7 +182,7 @@ final class TrainCommand extends GmiCommand {
         }
         try (backend; AtomicOutputs outputs = new AtomicOutputs(lock)) {
             checkEarlierOutputs(List.of(embeddingsFile, encoderFile, splitFile, metricsFile), resumed != null);
-            AtomicOutputs.removeStale(out, embeddingsFile.getFileName().toString(), EncoderFile.FILE, SPLIT_FILE,
+            AtomicOutputs.removeStale(out, embeddingsFile.getFileName().toString(), EncoderFile.FILE, SplitFile.FILE,
                     metricsFile.getFileName().toString());
             AtomicOutputs.removeStale(checkpointFolder, Checkpoint.FILE);
             Path embeddingsTemp = outputs.temp(embeddingsFile);
@@ -201,23 +202,15 @@ final class TrainCommand extends GmiCommand {
             Graph evaluationGraph = graph;
             Map<String, Object> inductiveJson = null;
             if (inductive != null) {
-                int[] seen;
+                Inductive.Run run;
                 try {
-                    seen = Inductive.seenNodes(graph.numNodes(), inductive, data.splitSeed);
+                    run = Inductive.of(graph, inductive, data.splitSeed);
                 } catch (IllegalArgumentException e) {
                     throw new BadInputException(e.getMessage(), e);
                 }
-                trainingGraph = graph.induced(seen);
-                evaluationGraph = Inductive.forEvaluation(graph, seen);
-                inductiveJson = new LinkedHashMap<>();
-                inductiveJson.put("fraction", inductive);
-                inductiveJson.put("split_seed", data.splitSeed);
-                inductiveJson.put("seen_nodes", trainingGraph.numNodes());
-                inductiveJson.put("seen_edges", trainingGraph.numUndirectedEdges());
-                inductiveJson.put("unseen_nodes", graph.numNodes() - trainingGraph.numNodes());
-                inductiveJson.put("probe_train", evaluationGraph.split().train().length);
-                inductiveJson.put("probe_val", evaluationGraph.split().val().length);
-                inductiveJson.put("probe_test_unseen", evaluationGraph.split().test().length);
+                trainingGraph = run.training();
+                evaluationGraph = run.evaluation();
+                inductiveJson = run.summary();
             }
             if (!noEval && probe.skipReason(graph) != null) {
                 err.println("note: no evaluation after training: " + probe.skipReason(graph));
@@ -255,7 +248,7 @@ final class TrainCommand extends GmiCommand {
                     config.batchSize > 0 ? Text.fmt(", minibatches of %d seed nodes, fan-out %s", config.batchSize,
                             TrainConfig.fanoutText(config.fanoutsFor(depth)))
                     : backend.isCpu() ? Text.fmt(", about %.2g s/epoch (estimated from %s FLOP per epoch at %.0f GFLOP/s per thread)",
-                            estimateSeconds(graph, config, depth), Text.flop(BenchCommand.Flop.count(graph, config, method, depth).total()),
+                            estimateSeconds(graph, config, depth), Text.flop(EpochFlop.count(graph, config, method, depth).total()),
                             ESTIMATE_FLOPS_PER_THREAD / 1e9) : ""));
             if (startState != null) {
                 err.println(Text.fmt("resuming from %s: %d of %d epochs done%s, best epoch %d (loss %.4f)",
@@ -309,7 +302,7 @@ final class TrainCommand extends GmiCommand {
                     new TrainingMetrics.Timings(loadSeconds, trainSeconds, evalSeconds, (System.nanoTime() - start) / 1e9),
                     peak, estimate.mib(), startState == null ? null : startState.epochsDone(), inductiveJson, evaluation,
                     RunInfo.environment());
-            Files.writeString(splitTemp, Json.write(ProbeOptions.splitFile(evaluationGraph, evaluation.splits())) + "\n");
+            Files.writeString(splitTemp, Json.write(SplitFile.of(evaluationGraph, evaluation.splits())) + "\n");
             Files.writeString(metricsTemp, Json.write(metrics.toJson()) + "\n");
             outputs.commit();
             removeCheckpoint(checkpointFolder);
@@ -408,7 +401,7 @@ final class TrainCommand extends GmiCommand {
     /** Seconds per CPU epoch from the FLOP count at {@link #ESTIMATE_FLOPS_PER_THREAD} per thread (a rough guide). */
     private double estimateSeconds(Graph graph, TrainConfig config, int depth) {
         int used = Math.max(1, Math.min(threads, Runtime.getRuntime().availableProcessors()));
-        return BenchCommand.Flop.count(graph, config, method, depth).total() / (ESTIMATE_FLOPS_PER_THREAD * used);
+        return EpochFlop.count(graph, config, method, depth).total() / (ESTIMATE_FLOPS_PER_THREAD * used);
     }
 
     /** Stops the run (exit 2) when the estimate exceeds the heap this JVM may use, saying what to change. */

@@ -17,6 +17,7 @@ import org.gmi.graph.Datasets;
 import org.gmi.graph.Graph;
 import org.gmi.graph.JsonReader;
 import org.gmi.graph.SplitOptions;
+import org.gmi.models.EpochFlop;
 import org.gmi.models.Method;
 import org.gmi.models.ReconstructionMode;
 import org.gmi.models.TrainConfig;
@@ -103,7 +104,7 @@ class BenchCommandTest {
             c.hidden = 32;
             c.reconstruction = ReconstructionMode.valueOf(reconstruction.toUpperCase(Locale.ROOT));
             Graph g = org.gmi.graph.PlainLoader.load(data);
-            assertEquals((double) BenchCommand.Flop.count(g, c, Method.GMI, 1).total(), flop, ctx);
+            assertEquals((double) EpochFlop.count(g, c, Method.GMI, 1).total(), flop, ctx);
             assertEquals(flop / epoch / 1e9, (Double) m.get("gflops"), 1e-9 * flop, ctx);
             assertTrue((Double) m.get("peak_rss_mib") > 10, ctx);
             double alloc = (Double) m.get("allocated_mib_per_epoch");
@@ -151,7 +152,7 @@ class BenchCommandTest {
     void flopCountOfCoraMatchesTheIssuesArithmetic() {
         Graph cora = Datasets.load("cora", SplitOptions.DEFAULT);
         TrainConfig c = new TrainConfig();
-        BenchCommand.Flop f = BenchCommand.Flop.count(cora, c, Method.GMI, 2);
+        EpochFlop f = EpochFlop.count(cora, c, Method.GMI, 2);
         long n = 2708;
         long d = 512;
         long nnzT = cora.adjacency().nnz() + n; // Cora has no self loops
@@ -159,7 +160,7 @@ class BenchCommandTest {
         double g = f.total() / 1e9;
         assertTrue(g > 19 && g < 23, "Cora GMI epoch: " + g + " GFLOP " + f.parts());
         c.reconstruction = ReconstructionMode.SAMPLED;
-        assertEquals(6 * (nnzT + 5 * n) * d, BenchCommand.Flop.count(cora, c, Method.GMI, 2).parts().get("reconstruction"));
-        assertEquals(0L, BenchCommand.Flop.count(cora, c, Method.DGI, 1).parts().get("reconstruction"));
+        assertEquals(6 * (nnzT + 5 * n) * d, EpochFlop.count(cora, c, Method.GMI, 2).parts().get("reconstruction"));
+        assertEquals(0L, EpochFlop.count(cora, c, Method.DGI, 1).parts().get("reconstruction"));
     }
 }

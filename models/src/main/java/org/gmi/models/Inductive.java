@@ -1,6 +1,8 @@
 package org.gmi.models;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.gmi.graph.Graph;
 import org.gmi.graph.Split;
@@ -16,6 +18,33 @@ public final class Inductive {
     static final long STREAM = 0x494E445543544956L;
 
     private Inductive() {}
+
+    /**
+     * An inductive run's graphs.
+     *
+     * @param training   the subgraph of the seen nodes, trained on
+     * @param evaluation the whole graph with the probe's split ({@link #forEvaluation})
+     * @param summary    what metrics.json records: the fraction, the seed, the counts of seen and unseen
+     *                   nodes, and the probe's train, validation and (unseen) test nodes
+     */
+    public record Run(Graph training, Graph evaluation, Map<String, Object> summary) {}
+
+    /** The run that trains on {@code fraction} of {@code graph}'s nodes, drawn from {@code seed}. */
+    public static Run of(Graph graph, double fraction, long seed) {
+        int[] seen = seenNodes(graph.numNodes(), fraction, seed);
+        Graph training = graph.induced(seen);
+        Graph evaluation = forEvaluation(graph, seen);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("fraction", fraction);
+        m.put("split_seed", seed);
+        m.put("seen_nodes", training.numNodes());
+        m.put("seen_edges", training.numUndirectedEdges());
+        m.put("unseen_nodes", graph.numNodes() - training.numNodes());
+        m.put("probe_train", evaluation.split().train().length);
+        m.put("probe_val", evaluation.split().val().length);
+        m.put("probe_test_unseen", evaluation.split().test().length);
+        return new Run(training, evaluation, m);
+    }
 
     /** round(fraction N) distinct nodes of 0..n-1, uniformly drawn from {@code seed}, ascending. */
     public static int[] seenNodes(int n, double fraction, long seed) {

@@ -81,11 +81,56 @@ public final class LinearProbe {
      * validation accuracies and the solver's iterations per split.
      */
     public static ProbeResult evaluateHonest(Matrix embeddings, Graph graph, List<Split> splits, double[] grid) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("classifier", "multinomial logistic regression, L2 penalty 1/(2C) ||W||^2 on the summed cross-entropy "
+                + "(bias unpenalised), L-BFGS in double to max |gradient| <= " + LogisticProbe.TOLERANCE + " (at most "
+                + LogisticProbe.MAX_ITERATIONS + " iterations)");
+        return honest(embeddings, graph, splits, grid, "accuracy", details,
+                "L2 logistic regression on train-standardised embeddings, solved to convergence (L-BFGS)", split -> {
+                    LogisticProbe.Fit fit = LogisticProbe.fit(embeddings.data, embeddings.cols, graph.labels(),
+                            graph.numClasses(), split, grid);
+                    return new SplitScore(fit.testAccuracy(), fit.chosen(), fit.valAccuracy(), fit.iterations(), fit.converged());
+                });
+    }
+
+    /**
+     * The honest protocol on multi-label nodes ({@link MultiLabelProbe}): test micro-F1 per split, their
+     * mean and sample standard deviation (in {@link ProbeResult#accuracies}, with {@code details.metric}
+     * "micro_f1").
+     */
+    public static ProbeResult evaluateMultiLabel(Matrix embeddings, Graph graph, List<Split> splits, double[] grid) {
+        if (!graph.isMultiLabel()) {
+            throw new IllegalArgumentException("dataset " + graph.name() + " has one class per node: micro-F1 over labels needs "
+                    + "a label matrix");
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("metric", "micro_f1");
+        details.put("classifier", "one-vs-rest: per label, a two-class logistic regression, L2 penalty 1/(2C) ||W||^2 on the summed "
+                + "cross-entropy (bias unpenalised), L-BFGS in double to max |gradient| <= " + LogisticProbe.TOLERANCE
+                + "; a label is predicted when its probability is above 1/2");
+        details.put("labels", graph.numClasses());
+        return honest(embeddings, graph, splits, grid, "micro_f1", details, "micro-F1 over " + graph.numClasses()
+                + " labels, one-vs-rest L2 logistic regressions on train-standardised embeddings", split -> {
+                    MultiLabelProbe.Fit fit = MultiLabelProbe.fit(embeddings.data, embeddings.cols, graph.labelMatrix(), split, grid);
+                    return new SplitScore(fit.testMicroF1(), fit.chosen(), fit.valMicroF1(), fit.iterations(), fit.converged());
+                });
+    }
+
+    /** One split's fit as the honest protocol reports it: the test score and, per C, validation score, iterations, convergence. */
+    private record SplitScore(double test, int chosen, double[] val, int[] iterations, boolean[] converged) {}
+
+    /**
+     * The val protocol's loop over {@code splits}: each split's fit, then the summary; {@code metric}
+     * names the per-split keys ({@code val_accuracy}, {@code test_micro_f1}, ...), {@code details}
+     * starts with the classifier's description and {@code what} starts the note.
+     */
+    private static ProbeResult honest(Matrix embeddings, Graph graph, List<Split> splits, double[] grid, String metric,
+                                      Map<String, Object> details, String what, java.util.function.Function<Split, SplitScore> fit) {
         if (embeddings.rows != graph.numNodes()) {
             throw new IllegalArgumentException("embeddings have " + embeddings.rows + " rows, the graph "
                     + graph.name() + " has " + graph.numNodes() + " nodes");
         }
-        double[] acc = new double[splits.size()];
+        double[] scores = new double[splits.size()];
         List<Map<String, Object>> perSplit = new ArrayList<>();
         double[] chosenC = new double[splits.size()];
         boolean allConverged = true;
@@ -99,98 +144,34 @@ public final class LinearProbe {
                 throw new IllegalArgumentException("dataset " + graph.name() + " has no validation nodes to choose the "
                         + "probe's regularisation on; use --protocol paper or a split with --val-frac > 0");
             }
-            LogisticProbe.Fit fit = LogisticProbe.fit(embeddings.data, embeddings.cols, graph.labels(), graph.numClasses(),
-                    split, grid);
-            acc[s] = fit.testAccuracy();
-            chosenC[s] = fit.c();
+            SplitScore r = fit.apply(split);
+            scores[s] = r.test();
+            chosenC[s] = grid[r.chosen()];
             if (s == 0) {
-                firstIterations = fit.iterations()[fit.chosen()];
+                firstIterations = r.iterations()[r.chosen()];
             }
-            for (boolean c : fit.converged()) {
+            for (boolean c : r.converged()) {
                 allConverged &= c;
             }
             Map<String, Object> one = new LinkedHashMap<>();
             one.put("split", split.kind());
-            one.put("c", fit.c());
-            one.put("val_accuracy", fit.valAccuracy());
-            one.put("iterations", fit.iterations());
-            one.put("converged", fit.converged());
-            one.put("test_accuracy", fit.testAccuracy());
+            one.put("c", chosenC[s]);
+            one.put("val_" + metric, r.val());
+            one.put("iterations", r.iterations());
+            one.put("converged", r.converged());
+            one.put("test_" + metric, r.test());
             perSplit.add(one);
         }
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("classifier", "multinomial logistic regression, L2 penalty 1/(2C) ||W||^2 on the summed cross-entropy "
-                + "(bias unpenalised), L-BFGS in double to max |gradient| <= " + LogisticProbe.TOLERANCE + " (at most "
-                + LogisticProbe.MAX_ITERATIONS + " iterations)");
         details.put("standardise", "mean and standard deviation of the train nodes");
         details.put("c_grid", grid.clone());
         details.put("c_chosen", chosenC);
         details.put("converged", allConverged);
         details.put("splits", perSplit);
         String cs = splits.size() == 1 ? "C " + g(chosenC[0]) : "C per split " + list(chosenC);
-        String note = String.format(Locale.ROOT,
-                "L2 logistic regression on train-standardised embeddings, solved to convergence (L-BFGS); %s chosen on "
-                        + "validation accuracy from %s; %d split%s%s",
-                cs, list(grid), splits.size(), splits.size() == 1 ? "" : "s", allConverged ? "" : " (some solves hit the iteration cap)");
-        return summarise(Protocol.VAL, firstIterations, false, acc, note, details);
-    }
-
-    /**
-     * The honest protocol on multi-label nodes ({@link MultiLabelProbe}): test micro-F1 per split, their
-     * mean and sample standard deviation (in {@link ProbeResult#accuracies}, with {@code details.metric}
-     * "micro_f1").
-     */
-    public static ProbeResult evaluateMultiLabel(Matrix embeddings, Graph graph, List<Split> splits, double[] grid) {
-        if (!graph.isMultiLabel()) {
-            throw new IllegalArgumentException("dataset " + graph.name() + " has one class per node: micro-F1 over labels needs "
-                    + "a label matrix");
-        }
-        if (embeddings.rows != graph.numNodes()) {
-            throw new IllegalArgumentException("embeddings have " + embeddings.rows + " rows, the graph "
-                    + graph.name() + " has " + graph.numNodes() + " nodes");
-        }
-        double[] f1 = new double[splits.size()];
-        double[] chosenC = new double[splits.size()];
-        List<Map<String, Object>> perSplit = new ArrayList<>();
-        boolean allConverged = true;
-        int firstIterations = 0;
-        for (int s = 0; s < splits.size(); s++) {
-            Split split = splits.get(s);
-            MultiLabelProbe.Fit fit = MultiLabelProbe.fit(embeddings.data, embeddings.cols, graph.labelMatrix(), split, grid);
-            f1[s] = fit.testMicroF1();
-            chosenC[s] = fit.c();
-            if (s == 0) {
-                firstIterations = fit.iterations()[fit.chosen()];
-            }
-            for (boolean c : fit.converged()) {
-                allConverged &= c;
-            }
-            Map<String, Object> one = new LinkedHashMap<>();
-            one.put("split", split.kind());
-            one.put("c", fit.c());
-            one.put("val_micro_f1", fit.valMicroF1());
-            one.put("iterations", fit.iterations());
-            one.put("converged", fit.converged());
-            one.put("test_micro_f1", fit.testMicroF1());
-            perSplit.add(one);
-        }
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("metric", "micro_f1");
-        details.put("classifier", "one-vs-rest: per label, a two-class logistic regression, L2 penalty 1/(2C) ||W||^2 on the summed "
-                + "cross-entropy (bias unpenalised), L-BFGS in double to max |gradient| <= " + LogisticProbe.TOLERANCE
-                + "; a label is predicted when its probability is above 1/2");
-        details.put("labels", graph.numClasses());
-        details.put("standardise", "mean and standard deviation of the train nodes");
-        details.put("c_grid", grid.clone());
-        details.put("c_chosen", chosenC);
-        details.put("converged", allConverged);
-        details.put("splits", perSplit);
-        String cs = splits.size() == 1 ? "C " + g(chosenC[0]) : "C per split " + list(chosenC);
-        String note = String.format(Locale.ROOT,
-                "micro-F1 over %d labels, one-vs-rest L2 logistic regressions on train-standardised embeddings; %s chosen on "
-                        + "validation micro-F1 from %s; %d split%s%s", graph.numClasses(),
-                cs, list(grid), splits.size(), splits.size() == 1 ? "" : "s", allConverged ? "" : " (some solves hit the iteration cap)");
-        return summarise(Protocol.VAL, firstIterations, false, f1, note, details);
+        String note = String.format(Locale.ROOT, "%s; %s chosen on validation %s from %s; %d split%s%s", what, cs,
+                metric.equals("accuracy") ? "accuracy" : "micro-F1", list(grid), splits.size(), splits.size() == 1 ? "" : "s",
+                allConverged ? "" : " (some solves hit the iteration cap)");
+        return summarise(Protocol.VAL, firstIterations, false, scores, note, details);
     }
 
     /**

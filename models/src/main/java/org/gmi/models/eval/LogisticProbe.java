@@ -66,13 +66,10 @@ public final class LogisticProbe {
      * @throws IllegalArgumentException when the split has no train, validation or test nodes
      */
     public static Fit fit(float[] x, int d, int[] labels, int classes, Split split, double[] grid) {
+        requireParts(split);
         int[] train = split.train();
         int[] val = split.val();
         int[] test = split.test();
-        if (train.length == 0 || val.length == 0 || test.length == 0) {
-            throw new IllegalArgumentException("the honest probe needs train, validation and test nodes; the split has "
-                    + train.length + " / " + val.length + " / " + test.length);
-        }
         if (grid.length == 0) {
             throw new IllegalArgumentException("the regularisation grid is empty");
         }
@@ -120,6 +117,14 @@ public final class LogisticProbe {
             }
         }
         return new Fit(grid.clone(), valAcc, iterations, converged, chosen, pred, (double) correct / test.length);
+    }
+
+    /** Throws IllegalArgumentException when the split has no train, validation or test nodes. */
+    static void requireParts(Split split) {
+        if (split.train().length == 0 || split.val().length == 0 || split.test().length == 0) {
+            throw new IllegalArgumentException("the honest probe needs train, validation and test nodes; the split has "
+                    + split.train().length + " / " + split.val().length + " / " + split.test().length);
+        }
     }
 
     /** Mean and population standard deviation of each column over the rows {@code nodes}; 1 where it is 0. */

@@ -39,13 +39,10 @@ public final class MultiLabelProbe {
      * N x L binary label matrix.
      */
     public static Fit fit(float[] x, int d, CsrMatrix labels, Split split, double[] grid) {
+        LogisticProbe.requireParts(split);
         int[] train = split.train();
         int[] val = split.val();
         int[] test = split.test();
-        if (train.length == 0 || val.length == 0 || test.length == 0) {
-            throw new IllegalArgumentException("the honest probe needs train, validation and test nodes; the split has "
-                    + train.length + " / " + val.length + " / " + test.length);
-        }
         double[] mean = new double[d];
         double[] scale = new double[d];
         LogisticProbe.standardiser(x, d, train, mean, scale);
