@@ -1,10 +1,10 @@
 package org.gmi.models;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.gmi.engine.CsrMatrix;
 import org.gmi.graph.Graph;
+import org.gmi.graph.GraphStats;
 
 /**
  * The FLOP of one training epoch, counted from the shapes (multiply and add count 2):
@@ -27,7 +27,7 @@ public record EpochFlop(long total, Map<String, Long> parts) {
         long nnzX = g.features().nnz();
         CsrMatrix a = g.adjacency();
         long nnzA = a.nnz();
-        long nnzT = nnzA + n - selfLoops(a); // A + I (also Â)
+        long nnzT = nnzA + n - GraphStats.selfLoops(a); // A + I (also Â)
         long gemmNdd = 2 * n * d * d;
         long encoder;
         long disc = 0;
@@ -65,15 +65,5 @@ public record EpochFlop(long total, Map<String, Long> parts) {
         parts.put("reconstruction", rec);
         parts.put("backward", backward);
         return new EpochFlop(encoder + disc + rec + backward, parts);
-    }
-
-    private static long selfLoops(CsrMatrix a) {
-        long loops = 0;
-        for (int i = 0; i < a.rows; i++) {
-            if (Arrays.binarySearch(a.colIdx, a.rowPtr[i], a.rowPtr[i + 1], i) >= 0) {
-                loops++;
-            }
-        }
-        return loops;
     }
 }
