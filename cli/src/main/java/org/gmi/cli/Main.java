@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "gmi", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"GMI and DGI self-supervised graph embeddings in plain Java, on the CPU or an OpenCL device."},
-        subcommands = {TrainCommand.class, EmbedCommand.class, EvalCommand.class, DatasetsCommand.class, GenerateCommand.class, BenchCommand.class, DevicesCommand.class,
+        subcommands = {TrainCommand.class, EmbedCommand.class, EvalCommand.class, DatasetsCommand.class, GenerateCommand.class, ConvertCommand.class, BenchCommand.class, DevicesCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  gmi train --method gmi --dataset cora --out runs/cora-gmi",

@@ -15,7 +15,7 @@ import java.util.Arrays;
  *
  * Immutable by convention: kernels read the arrays and never write them.
  */
-public final class CsrMatrix {
+public final class CsrMatrix implements SparseRows {
     public final int rows;
     public final int cols;
     public final int[] rowPtr;
@@ -42,7 +42,45 @@ public final class CsrMatrix {
         return colIdx.length;
     }
 
+    @Override
+    public int rows() {
+        return rows;
+    }
+
+    @Override
+    public int cols() {
+        return cols;
+    }
+
+    @Override
+    public long entries() {
+        return colIdx.length;
+    }
+
+    @Override
+    public CsrMatrix toCsr() {
+        return this;
+    }
+
+    @Override
+    public CsrMatrix gather(int[] ids, int count) {
+        int[] ptr = new int[count + 1];
+        for (int i = 0; i < count; i++) {
+            ptr[i + 1] = ptr[i] + (rowPtr[ids[i] + 1] - rowPtr[ids[i]]);
+        }
+        int[] col = new int[ptr[count]];
+        float[] val = new float[col.length];
+        for (int i = 0; i < count; i++) {
+            int lo = rowPtr[ids[i]];
+            int len = ptr[i + 1] - ptr[i];
+            System.arraycopy(colIdx, lo, col, ptr[i], len);
+            System.arraycopy(values, lo, val, ptr[i], len);
+        }
+        return new CsrMatrix(count, cols, ptr, col, val);
+    }
+
     /** Rows [from, to) as a (to - from) x cols matrix, on copies of their entries. */
+    @Override
     public CsrMatrix rowRange(int from, int to) {
         if (from < 0 || to > rows || from > to) {
             throw new IndexOutOfBoundsException("rows [" + from + ", " + to + ") of a matrix of " + rows);

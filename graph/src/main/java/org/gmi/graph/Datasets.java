@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
 /**
  * One entry point for every dataset a user can name: a bundled name ({@code cora},
  * {@code citeseer}; any case), a folder of Planetoid {@code ind.NAME.*} files (or such a folder
- * plus {@code /ind.NAME} to pick one of several), a {@code .npz} file, or a folder with
- * {@code edges.csv}.
+ * plus {@code /ind.NAME} to pick one of several), a {@code .npz} file, a folder with
+ * {@code edges.csv}, or a folder in the binary layout of {@code gmi convert} ({@link BinaryGraph}).
  *
  * <p>Bundled data are the unmodified Planetoid files, on the classpath under
  * {@code org/gmi/graph/data/} with their {@code SOURCES.md}; every file is checked against the
@@ -80,13 +80,17 @@ public final class Datasets {
             DataFiles.requireRegularFile(p); // a FIFO or a device is refused unread
         }
         if (Files.isDirectory(p)) {
+            if (BinaryGraph.isBinaryGraph(p)) {
+                return BinaryGraph.load(p, opts);
+            }
             if (Files.exists(p.resolve(PlainLoader.EDGES), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 return PlainLoader.load(p, opts);
             }
             if (!PlanetoidLoader.namesIn(p).isEmpty()) {
                 return PlanetoidLoader.load(p);
             }
-            throw new GraphFormatException(p + ": neither edges.csv nor Planetoid ind.NAME.* files in this folder");
+            throw new GraphFormatException(p + ": neither edges.csv, nor Planetoid ind.NAME.* files, nor the graph.json of gmi "
+                    + "convert in this folder");
         }
         // folder/ind.NAME picks one Planetoid dataset of a folder holding several
         Path parent = p.toAbsolutePath().getParent();

@@ -2,6 +2,7 @@ package org.gmi.graph;
 
 import java.util.Arrays;
 import org.gmi.engine.CsrMatrix;
+import org.gmi.engine.SparseRows;
 
 /**
  * An attributed graph as loaded: immutable once built.
@@ -9,7 +10,10 @@ import org.gmi.engine.CsrMatrix;
  * <ul>
  *   <li>{@code adjacency}: A, N x N, symmetric and binary (values 1), duplicate edges merged,
  *       self loops kept where the data has them (DESIGN section 2).
- *   <li>{@code features}: the raw features, N x F, sparse; not yet row-normalised.
+ *   <li>{@code featureRows}: the raw features, N x F, sparse; not yet row-normalised. On the heap
+ *       (a {@link CsrMatrix}), or for a graph in the binary layout read through memory mapping
+ *       ({@link MappedCsr}): minibatch training reads the rows of its batches from there, and
+ *       {@link #features()} copies them onto the heap for what needs the whole matrix.
  *   <li>{@code labels}: one class id in [0, numClasses) per node, or -1 for an unlabelled node. On a
  *       multi-label graph, 0 for a labelled node (its labels are in {@code labelMatrix}) and -1 for an
  *       unlabelled one.
@@ -19,7 +23,7 @@ import org.gmi.engine.CsrMatrix;
  *   <li>{@code report}: what loading found and fixed (duplicates merged, self loops, isolated nodes).
  * </ul>
  */
-public record Graph(String name, CsrMatrix adjacency, CsrMatrix features, int[] labels, int numClasses,
+public record Graph(String name, CsrMatrix adjacency, SparseRows featureRows, int[] labels, int numClasses,
                     Split split, LoadReport report, CsrMatrix labelMatrix) {
 
     /** A graph with one class per node (or none). */
@@ -32,8 +36,8 @@ public record Graph(String name, CsrMatrix adjacency, CsrMatrix features, int[] 
         if (adjacency.rows != adjacency.cols) {
             throw new IllegalArgumentException("adjacency must be square, got " + adjacency.shape());
         }
-        if (features.rows != adjacency.rows) {
-            throw new IllegalArgumentException("features have " + features.rows + " rows for " + adjacency.rows + " nodes");
+        if (featureRows.rows() != adjacency.rows) {
+            throw new IllegalArgumentException("features have " + featureRows.rows() + " rows for " + adjacency.rows + " nodes");
         }
         if (labels.length != adjacency.rows) {
             throw new IllegalArgumentException(labels.length + " labels for " + adjacency.rows + " nodes");
@@ -44,6 +48,14 @@ public record Graph(String name, CsrMatrix adjacency, CsrMatrix features, int[] 
         }
     }
 
+    /**
+     * The features as one matrix on the heap: the matrix itself when it is there, else a copy of the
+     * mapped file, made once and kept (see {@link MappedCsr#toCsr}).
+     */
+    public CsrMatrix features() {
+        return featureRows.toCsr();
+    }
+
     /** Whether a node may hold several labels ({@link #labelMatrix}); the probe then scores micro-F1. */
     public boolean isMultiLabel() {
         return labelMatrix != null;
@@ -51,7 +63,7 @@ public record Graph(String name, CsrMatrix adjacency, CsrMatrix features, int[] 
 
     /** The same graph with another split. */
     public Graph withSplit(Split other) {
-        return new Graph(name, adjacency, features, labels, numClasses, other, report, labelMatrix);
+        return new Graph(name, adjacency, featureRows, labels, numClasses, other, report, labelMatrix);
     }
 
     public int numNodes() {
@@ -59,7 +71,7 @@ public record Graph(String name, CsrMatrix adjacency, CsrMatrix features, int[] 
     }
 
     public int numFeatures() {
-        return features.cols;
+        return featureRows.cols();
     }
 
     /** Undirected edges without self loops. */
@@ -120,8 +132,8 @@ public record Graph(String name, CsrMatrix adjacency, CsrMatrix features, int[] 
             sub[k] = labels[nodes[k]];
         }
         Split s = new Split(keep(split.train(), local), keep(split.val(), local), keep(split.test(), local), split.kind());
-        return new Graph(name, a, NeighbourSampler.rows(features, nodes, m), sub, numClasses, s, report,
-                labelMatrix == null ? null : NeighbourSampler.rows(labelMatrix, nodes, m));
+        return new Graph(name, a, featureRows.gather(nodes, m), sub, numClasses, s, report,
+                labelMatrix == null ? null : labelMatrix.gather(nodes, m));
     }
 
     /** The ids of {@code ids} that have a local number, renumbered. */

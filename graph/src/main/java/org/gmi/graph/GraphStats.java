@@ -31,7 +31,7 @@ public record GraphStats(String name, int nodes, long undirectedEdges, int featu
                 }
             }
         }
-        return new GraphStats(g.name(), g.numNodes(), g.numUndirectedEdges(), g.numFeatures(), g.features().nnz(),
+        return new GraphStats(g.name(), g.numNodes(), g.numUndirectedEdges(), g.numFeatures(), g.featureRows().entries(),
                 g.numClasses(), labelled, counts, isolatedNodes(g.adjacency()), selfLoops(g.adjacency()));
     }
 

@@ -146,21 +146,4 @@ public final class NeighbourSampler {
         }
         return n;
     }
-
-    /** The rows {@code ids} of {@code m}, in that order. */
-    public static CsrMatrix rows(CsrMatrix m, int[] ids, int count) {
-        int[] ptr = new int[count + 1];
-        for (int i = 0; i < count; i++) {
-            ptr[i + 1] = ptr[i] + (m.rowPtr[ids[i] + 1] - m.rowPtr[ids[i]]);
-        }
-        int[] col = new int[ptr[count]];
-        float[] val = new float[col.length];
-        for (int i = 0; i < count; i++) {
-            int lo = m.rowPtr[ids[i]];
-            int len = ptr[i + 1] - ptr[i];
-            System.arraycopy(m.colIdx, lo, col, ptr[i], len);
-            System.arraycopy(m.values, lo, val, ptr[i], len);
-        }
-        return new CsrMatrix(count, m.cols, ptr, col, val);
-    }
 }

@@ -54,7 +54,7 @@ public record BatchOperators(CsrMatrix features, CsrMatrix[] blocks, CsrMatrix s
             width[h] = h == 0 ? seeds : Math.max(padded(sizes[h]), widths[h]);
             widths[h] = width[h];
         }
-        CsrMatrix features = NeighbourSampler.rows(full.features(), batch.nodes(), total);
+        CsrMatrix features = Normalization.rowNormalizeFeatures(full.rawFeatures().gather(batch.nodes(), total));
         CsrMatrix propagation = rescaledRows(full.propagation(), batch, sizes[layers - 1], total);
         CsrMatrix[] blocks = new CsrMatrix[layers];
         for (int l = 0; l < layers; l++) {

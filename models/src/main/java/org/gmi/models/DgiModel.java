@@ -62,7 +62,7 @@ public final class DgiModel implements SelfSupervisedModel {
     /** DGI with a GCN encoder of {@code layers} (1 or 2) layers; the corruption runs through the same layers. */
     public DgiModel(GraphOperators ops, TrainConfig config, int layers) {
         this.ops = ops;
-        int f = ops.features().cols;
+        int f = ops.numFeatures();
         int d = config.hidden;
         SplittableRandom init = new SplittableRandom(config.seed);
         this.encoder = new GcnEncoder(f, d, layers, init);

@@ -24,7 +24,7 @@ public record EpochFlop(long total, Map<String, Long> parts) {
     public static EpochFlop count(Graph g, TrainConfig c, Method method, int layers) {
         long n = g.numNodes();
         long d = c.hidden;
-        long nnzX = g.features().nnz();
+        long nnzX = g.featureRows().entries();
         CsrMatrix a = g.adjacency();
         long nnzA = a.nnz();
         long nnzT = nnzA + n - GraphStats.selfLoops(a); // A + I (also Â)

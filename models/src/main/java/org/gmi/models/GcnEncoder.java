@@ -12,6 +12,8 @@ import org.gmi.autodiff.ops.PRelu;
 import org.gmi.autodiff.ops.SparseMatMul;
 import org.gmi.engine.CsrMatrix;
 import org.gmi.engine.Matrix;
+import org.gmi.engine.SparseRows;
+import org.gmi.graph.Normalization;
 
 /**
  * The GCN encoder shared by GMI and DGI, one or two layers, each {@code PReLU(Â Z W + b)}.
@@ -128,19 +130,21 @@ public final class GcnEncoder {
 
     /**
      * H for every node, computed layer by layer over chunks of {@code chunk} rows with the same ops as
-     * {@link #forward}: Z1 = X W1, then H1 = PReLU(Â Z1 + b1) [then H1 W2 and H2 = PReLU(Â H1 W2 + b2)].
+     * {@link #forward}: Z1 = X' W1 (each chunk's rows of the raw features {@code rawX} read, on the heap
+     * or from a mapped file, and divided by their sums as {@link Normalization#rowNormalizeFeatures}
+     * does), then H1 = PReLU(Â Z1 + b1) [then H1 W2 and H2 = PReLU(Â H1 W2 + b2)].
      * Every kernel computes an output row from its input rows alone, so the result has the bits of
      * {@link #forward}'s H; it holds two N x d buffers where the forward holds four per layer.
      */
-    public Matrix embedByChunks(CsrMatrix x, CsrMatrix adj, int chunk) {
-        int n = x.rows;
+    public Matrix embedByChunks(SparseRows rawX, CsrMatrix adj, int chunk) {
+        int n = rawX.rows();
         Tape tape = new Tape();
         Matrix first = new Matrix(n, hidden);   // Z1, then H1 W2
         Matrix second = new Matrix(n, hidden);  // H1, then H2
         for (int r0 = 0; r0 < n; r0 += chunk) {
             int r1 = Math.min(n, r0 + chunk);
             tape.clear();
-            store(firstProjection(tape, x.rowRange(r0, r1)), first, r0);
+            store(firstProjection(tape, Normalization.rowNormalizeFeatures(rawX.rowRange(r0, r1))), first, r0);
         }
         layerByChunks(tape, adj, Tensor.constant("Z1", first), b1, a1, second, chunk);
         if (layers == 2) {

@@ -123,7 +123,7 @@ public final class GmiModel implements SelfSupervisedModel {
 
     public GmiModel(GraphOperators ops, TrainConfig config, int layers) {
         this.ops = ops;
-        int f = ops.features().cols;
+        int f = ops.numFeatures();
         int d = config.hidden;
         SplittableRandom init = new SplittableRandom(config.seed);
         this.encoder = new GcnEncoder(f, d, layers, init);
@@ -151,7 +151,7 @@ public final class GmiModel implements SelfSupervisedModel {
         this.featureNegatives = new int[negatives][n];
         this.neighbourNegatives = new int[negatives][n];
         drawNonEdges(0);
-        float[] w = ReconstructionLoss.officialWeights(ops.target());
+        float[] w = ops.reconstructionWeights();
         this.w1 = w[0];
         this.w2 = w[1];
     }

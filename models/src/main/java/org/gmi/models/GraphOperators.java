@@ -1,27 +1,58 @@
 package org.gmi.models;
 
+import org.gmi.autodiff.ops.ReconstructionLoss;
 import org.gmi.engine.CsrMatrix;
+import org.gmi.engine.SparseRows;
 import org.gmi.graph.Graph;
+import org.gmi.graph.GraphStats;
 import org.gmi.graph.Normalization;
 
 /**
  * The constant matrices a model reads, built once per graph (DESIGN section 2).
  *
- * @param features      X, each row divided by its sum (sparse, N x F)
+ * @param features      X, each row divided by its sum (sparse, N x F); null for minibatch training
  * @param propagation   Â = D^-1/2 (A + I) D^-1/2
  * @param neighbourMean M = D^-1 A
- * @param target        the pattern of T = A + I (reconstruction target)
+ * @param target        the pattern of T = A + I (reconstruction target); null for minibatch training
+ * @param rawFeatures   the graph's own X, rows not normalised, on the heap or mapped
+ * @param targetEntries the entries of T, for the reconstruction's weights
  */
-public record GraphOperators(CsrMatrix features, CsrMatrix propagation, CsrMatrix neighbourMean, CsrMatrix target) {
+public record GraphOperators(CsrMatrix features, CsrMatrix propagation, CsrMatrix neighbourMean, CsrMatrix target,
+                             SparseRows rawFeatures, long targetEntries) {
+
+    /** Every operator, for full-batch training. */
     public static GraphOperators of(Graph g) {
+        CsrMatrix target = Normalization.reconstructionTarget(g.adjacency());
         return new GraphOperators(
                 Normalization.rowNormalizeFeatures(g.features()),
                 Normalization.gcnPropagation(g.adjacency()),
                 Normalization.neighbourMean(g.adjacency()),
-                Normalization.reconstructionTarget(g.adjacency()));
+                target, g.featureRows(), target.nnz());
+    }
+
+    /**
+     * The operators minibatch training cuts its batches from: Â and M. No whole X' (each batch
+     * normalises the feature rows it gathers, row by row as {@link #of} does, so the bits are the
+     * same) and no T (a batch takes the edges among its seeds from A), so the features stay where
+     * they are, mapped from a file when the graph was loaded from the binary layout.
+     */
+    public static GraphOperators forBatches(Graph g) {
+        CsrMatrix a = g.adjacency();
+        long targetEntries = (long) a.nnz() + a.rows - GraphStats.selfLoops(a);
+        return new GraphOperators(null, Normalization.gcnPropagation(a), Normalization.neighbourMean(a), null, g.featureRows(),
+                targetEntries);
     }
 
     public int numNodes() {
-        return features.rows;
+        return propagation.rows;
+    }
+
+    public int numFeatures() {
+        return rawFeatures.cols();
+    }
+
+    /** w1 and w2 of the reconstruction (see {@link ReconstructionLoss#officialWeights(long, long)}). */
+    public float[] reconstructionWeights() {
+        return ReconstructionLoss.officialWeights(numNodes(), targetEntries);
     }
 }

@@ -48,7 +48,7 @@ public record MemoryEstimate(long bytes, Map<String, Long> parts) {
             return ofMinibatch(graph, config, layers, threads, embedding);
         }
         Map<String, Long> parts = new LinkedHashMap<>();
-        training(parts, "", graph.numNodes(), graph.numFeatures(), graph.adjacency().nnz(), graph.features().nnz(), config,
+        training(parts, "", graph.numNodes(), graph.numFeatures(), graph.adjacency().nnz(), graph.featureRows().entries(), config,
                 layers, threads, checkpointing);
         parts.put("baseline", (long) BASELINE_MIB << 20);
         return total(parts);
@@ -57,8 +57,8 @@ public record MemoryEstimate(long bytes, Map<String, Long> parts) {
     /**
      * Minibatch training: what one batch needs as full-batch training would on a graph of its size (at
      * most B (1 + f1 + f1 f2) nodes, twice its sampled edges, the graph's mean feature count per node),
-     * beside the whole graph's matrices (raw A and X, and the operators the batches are cut from: X', Â,
-     * M and T), the sampler's index and the model's N-long index lists, and the layer-by-layer
+     * beside the whole graph's matrices (raw A, raw X unless it is mapped from a file, and the operators
+     * the batches are cut from: Â and M), the sampler's index and the model's N-long index lists, and the layer-by-layer
      * inference at the end (two N x d buffers) when {@code embedding}.
      */
     private static MemoryEstimate ofMinibatch(Graph graph, TrainConfig config, int layers, int threads, boolean embedding) {
@@ -74,13 +74,18 @@ public record MemoryEstimate(long bytes, Map<String, Long> parts) {
         long seeds = Math.min(config.batchSize, n);
         long nb = Math.min(n, bound * seeds);
         long aNnz = Math.min(graph.adjacency().nnz(), 2 * edges * seeds);
-        long xNnz = graph.features().nnz() * nb / Math.max(n, 1);
+        long xNnz = graph.featureRows().entries() * nb / Math.max(n, 1);
         Map<String, Long> parts = new LinkedHashMap<>();
         training(parts, "a batch: ", nb, graph.numFeatures(), aNnz, xNnz, config, layers, threads, false);
         long a = graph.adjacency().nnz();
-        long x = graph.features().nnz();
-        parts.put("the graph's raw A and X", csrBytes(a, n) + csrBytes(x, n));
-        parts.put("the whole graph's X', Â, M and T", csrBytes(x, n) + 2 * csrBytes(a + n, n) + csrBytes(a, n));
+        long x = graph.featureRows().entries();
+        if (graph.featureRows() instanceof org.gmi.engine.CsrMatrix) {
+            parts.put("the graph's raw A and X", csrBytes(a, n) + csrBytes(x, n));
+        } else {
+            parts.put("the graph's raw A (X stays in its mapped file)", csrBytes(a, n));
+        }
+        // Â is a new matrix with the diagonal added; M shares A's structure and has values of its own
+        parts.put("the whole graph's Â and M", csrBytes(a + n, n) + 4 * a);
         long perNode = 4 + (config.method == Method.GMI ? 8L * config.negatives : 8);
         parts.put("the sampler's index and the model's index lists", perNode * n);
         if (embedding) {

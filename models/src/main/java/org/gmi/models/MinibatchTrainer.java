@@ -11,6 +11,7 @@ import org.gmi.autodiff.Parameter;
 import org.gmi.autodiff.Tape;
 import org.gmi.engine.CsrMatrix;
 import org.gmi.engine.Matrix;
+import org.gmi.engine.SparseRows;
 import org.gmi.graph.Graph;
 import org.gmi.graph.NeighbourSampler;
 import org.gmi.models.PhaseTimes.Phase;
@@ -61,7 +62,7 @@ public final class MinibatchTrainer {
             batches--;
         }
 
-        GraphOperators ops = GraphOperators.of(graph);
+        GraphOperators ops = GraphOperators.forBatches(graph);
         SelfSupervisedModel model = Trainer.createModel(ops, config, layers);
         PhaseTimes phases = new PhaseTimes();
         model.setPhaseTimes(phases);
@@ -139,7 +140,7 @@ public final class MinibatchTrainer {
         SavedEncoder encoder = SavedEncoder.of(config.method, model.encoder(), Map.of());
         Matrix embeddings = null;
         if (embed) {
-            CsrMatrix x = ops.features();
+            SparseRows x = ops.rawFeatures();
             CsrMatrix propagation = ops.propagation();
             // the model, and through it M and T, can go before the two N x d buffers of the embedding come
             model = null;

@@ -88,9 +88,8 @@ public record SavedEncoder(Method method, Map<String, String> info, GcnEncoder e
             throw new IllegalArgumentException("graph " + graph.name() + " has " + graph.numFeatures()
                     + " feature columns, the encoder was trained on " + features());
         }
-        CsrMatrix x = Normalization.rowNormalizeFeatures(graph.features());
         CsrMatrix a = Normalization.gcnPropagation(graph.adjacency());
-        return encoder.embedByChunks(x, a, chunkRows(hidden()));
+        return encoder.embedByChunks(graph.featureRows(), a, chunkRows(hidden()));
     }
 
     /** Rows per chunk of the layer-by-layer embedding: about 4 M floats (16 MiB) per buffer. */

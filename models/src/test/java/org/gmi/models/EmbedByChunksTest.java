@@ -31,7 +31,7 @@ class EmbedByChunksTest {
             Parallel.setThreads(threads);
             try {
                 Matrix whole = encoder.forward(new Tape(), x, a).h().value();
-                Matrix chunked = encoder.embedByChunks(x, a, chunk);
+                Matrix chunked = encoder.embedByChunks(g.features(), a, chunk);
                 assertEquals(whole.rows, chunked.rows);
                 assertEquals(whole.cols, chunked.cols);
                 assertArrayEquals(whole.data, chunked.data, layers + " layers, chunks of " + chunk + ", " + threads + " threads");

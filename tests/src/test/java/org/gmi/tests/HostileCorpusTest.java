@@ -60,7 +60,7 @@ class HostileCorpusTest {
         EXPECTED.put("inf_feature", List.of("features.csv", "line 2", "non-finite value 'inf'"));
         EXPECTED.put("label_count", List.of("labels.csv", "4 labels", "3 rows"));
         EXPECTED.put("label_too_large", List.of("labels.csv", "line 2", "70000 out of range"));
-        EXPECTED.put("missing_edges", List.of("", "neither edges.csv nor Planetoid"));
+        EXPECTED.put("missing_edges", List.of("", "neither edges.csv, nor Planetoid"));
         EXPECTED.put("nan_feature", List.of("features.csv", "line 2", "non-finite value 'nan'"));
         EXPECTED.put("negative_id", List.of("edges.csv", "line 2", "negative node id -1"));
         EXPECTED.put("out_of_range", List.of("edges.csv", "line 3", "node id 5 out of range"));

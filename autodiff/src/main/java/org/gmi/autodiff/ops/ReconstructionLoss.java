@@ -45,8 +45,13 @@ public final class ReconstructionLoss extends FusedLoss {
 
     /** The weights of the official {@code reconstruct_loss}: E' = sum(T) / 2, w1 = (N^2 - E') / E', w2 = N^2 / (N^2 - E'). */
     public static float[] officialWeights(CsrMatrix target) {
-        double n2 = (double) target.rows * target.rows;
-        double e = target.nnz() / 2.0;
+        return officialWeights(target.rows, target.nnz());
+    }
+
+    /** The same weights from T's size and entry count alone (minibatch training builds no whole T). */
+    public static float[] officialWeights(long rows, long targetEntries) {
+        double n2 = (double) rows * rows;
+        double e = targetEntries / 2.0;
         return new float[] {(float) ((n2 - e) / e), (float) (n2 / (n2 - e))};
     }
 

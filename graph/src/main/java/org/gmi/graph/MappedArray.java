@@ -1,0 +1,154 @@
+package org.gmi.graph;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A file of little-endian numbers of one width (int32, int64 or float32), read through memory
+ * mapping: the operating system pages it in as it is read, so the array may be larger than the
+ * Java heap. A mapping holds at most 2 GiB, so the file is mapped in chunks of {@link #CHUNK_BYTES};
+ * a chunk holds whole elements, and reads that cross a chunk boundary are split. Read-only and safe
+ * to read from several threads (every read is absolute).
+ */
+final class MappedArray {
+    /** Bytes per mapped chunk: a multiple of every element width. */
+    static final int CHUNK_BYTES = 1 << 30;
+
+    private final Path file;
+    private final int width;
+    /** Elements per chunk. */
+    private final int perChunk;
+    private final long length;
+    private final ByteBuffer[] chunks;
+    private final IntBuffer[] ints;
+    private final LongBuffer[] longs;
+    private final FloatBuffer[] floats;
+
+    private MappedArray(Path file, int width, long length, ByteBuffer[] chunks, int chunkBytes) {
+        this.file = file;
+        this.width = width;
+        this.perChunk = chunkBytes / width;
+        this.length = length;
+        this.chunks = chunks;
+        this.ints = width == 4 ? new IntBuffer[chunks.length] : null;
+        this.floats = width == 4 ? new FloatBuffer[chunks.length] : null;
+        this.longs = width == 8 ? new LongBuffer[chunks.length] : null;
+        for (int c = 0; c < chunks.length; c++) {
+            if (width == 4) {
+                ints[c] = chunks[c].asIntBuffer();
+                floats[c] = chunks[c].asFloatBuffer();
+            } else {
+                longs[c] = chunks[c].asLongBuffer();
+            }
+        }
+    }
+
+    /**
+     * Maps {@code file}, which must hold exactly {@code length} elements of {@code width} bytes;
+     * a file of another size is refused naming it, before anything is read.
+     */
+    static MappedArray map(Path file, int width, long length) {
+        return map(file, width, length, CHUNK_BYTES);
+    }
+
+    /** As {@link #map(Path, int, long)}, in chunks of {@code chunkBytes} (a multiple of 8; small ones for tests). */
+    static MappedArray map(Path file, int width, long length, int chunkBytes) {
+        if (chunkBytes <= 0 || chunkBytes % 8 != 0) {
+            throw new IllegalArgumentException("chunks of " + chunkBytes + " bytes; a positive multiple of 8");
+        }
+        long bytes = Math.multiplyExact(length, (long) width);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size != bytes) {
+                throw new GraphFormatException(file + ": " + size + " bytes, but graph.json makes it " + length + " "
+                        + (width * 8) + "-bit values (" + bytes + " bytes)");
+            }
+            int n = (int) ((bytes + chunkBytes - 1) / chunkBytes);
+            ByteBuffer[] chunks = new ByteBuffer[n];
+            for (int c = 0; c < n; c++) {
+                long at = (long) c * chunkBytes;
+                chunks[c] = ch.map(FileChannel.MapMode.READ_ONLY, at, Math.min(chunkBytes, bytes - at)).order(ByteOrder.LITTLE_ENDIAN);
+            }
+            return new MappedArray(file, width, length, chunks, chunkBytes);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new GraphFormatException(file + ": no such file");
+        } catch (IOException e) {
+            throw new GraphFormatException(file + ": cannot map (" + DataFiles.oneLine(e) + ")", e);
+        }
+    }
+
+    Path file() {
+        return file;
+    }
+
+    long length() {
+        return length;
+    }
+
+    int getInt(long i) {
+        return ints[(int) (i / perChunk)].get((int) (i % perChunk));
+    }
+
+    float getFloat(long i) {
+        return floats[(int) (i / perChunk)].get((int) (i % perChunk));
+    }
+
+    long getLong(long i) {
+        return longs[(int) (i / perChunk)].get((int) (i % perChunk));
+    }
+
+    /** Elements [from, from + len) into {@code dst[off ..]}. */
+    void getInts(long from, int[] dst, int off, int len) {
+        while (len > 0) {
+            int c = (int) (from / perChunk);
+            int at = (int) (from % perChunk);
+            int n = Math.min(len, perChunk - at);
+            ints[c].get(at, dst, off, n);
+            from += n;
+            off += n;
+            len -= n;
+        }
+    }
+
+    /** Elements [from, from + len) into {@code dst[off ..]}. */
+    void getFloats(long from, float[] dst, int off, int len) {
+        while (len > 0) {
+            int c = (int) (from / perChunk);
+            int at = (int) (from % perChunk);
+            int n = Math.min(len, perChunk - at);
+            floats[c].get(at, dst, off, n);
+            from += n;
+            off += n;
+            len -= n;
+        }
+    }
+
+    /** Elements [from, from + len) into {@code dst[off ..]}. */
+    void getLongs(long from, long[] dst, int off, int len) {
+        while (len > 0) {
+            int c = (int) (from / perChunk);
+            int at = (int) (from % perChunk);
+            int n = Math.min(len, perChunk - at);
+            longs[c].get(at, dst, off, n);
+            from += n;
+            off += n;
+            len -= n;
+        }
+    }
+
+    /** The CRC-32 of the file's bytes (the checksum graph.json lists), read chunk by chunk. */
+    long crc32() {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        for (ByteBuffer c : chunks) {
+            crc.update(c.duplicate().clear());
+        }
+        return crc.getValue();
+    }
+}
