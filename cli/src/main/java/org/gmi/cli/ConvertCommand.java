@@ -53,11 +53,13 @@ final class ConvertCommand extends GmiCommand {
     protected int run() throws IOException {
         long start = System.nanoTime();
         PrintWriter err = err();
+        List<Path> every = BinaryGraph.allFiles().stream().map(out::resolve).toList();
+        // before loading, which may take minutes; checked again once the folder is locked
+        requireNoEarlierOutputs(out, force, every);
         Graph graph = DatasetOptions.load(dataset, SplitOptions.DEFAULT);
         DatasetOptions.printSummary(graph, err);
         double loadSeconds = (System.nanoTime() - start) / 1e9;
 
-        List<Path> every = BinaryGraph.allFiles().stream().map(out::resolve).toList();
         OutputLock lock = OutputLock.acquire(out, "--out");
         try (AtomicOutputs outputs = new AtomicOutputs(lock)) {
             requireNoEarlierOutputs(out, force, every);

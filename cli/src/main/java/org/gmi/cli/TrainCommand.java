@@ -220,7 +220,8 @@ final class TrainCommand extends GmiCommand {
             model.requireFanouts(config, depth);
             String whyReconstruction = model.resolveReconstruction(trainingGraph, method);
             config.reconstruction = model.reconstruction;
-            Map<String, String> runConfig = checkpointConfig(config, graph);
+            // the graph's fingerprint reads the features on the heap: only a run with checkpoints needs it
+            Map<String, String> runConfig = resumed != null || checkpointEvery > 0 ? checkpointConfig(config, graph) : null;
             TrainState startState = resumed == null ? null : checkResumable(resumed, runConfig);
             // the memory guard: before anything big is allocated
             MemoryEstimate estimate = MemoryEstimate.of(trainingGraph, config, threads, checkpointEvery > 0);
@@ -412,7 +413,7 @@ final class TrainCommand extends GmiCommand {
         }
         long suggestGib = Math.max(1, (long) Math.ceil(estimate.bytes() * 1.25 / (1L << 30)));
         String sampled = spec.findOption("--reconstruction") != null && method == Method.GMI
-                && model.reconstruction == ReconstructionMode.EXACT && model.gamma > 0
+                && model.reconstruction == ReconstructionMode.EXACT && model.gamma > 0 && model.batchSize == 0
                 ? ", use --reconstruction sampled (no per-thread N x d buffers)" : "";
         throw new BadInputException("not enough memory: this run needs about " + MemoryEstimate.size(estimate.bytes())
                 + " of Java heap, more than the " + MemoryEstimate.size(limit) + " this JVM may use (" + estimate.breakdown()

@@ -443,7 +443,7 @@ public final class BinaryGraph {
                         + "; a graph needs at least 2 nodes (a node's negatives are other nodes)");
             }
             int features = (int) count(file, j, "features", 1, Integer.MAX_VALUE);
-            int classes = (int) count(file, j, "classes", 1, DataFiles.MAX_LABEL + 1);
+            int classes = (int) count(file, j, "classes", 0, DataFiles.MAX_LABEL + 1);
             Object multi = j.get("multi_label");
             if (!(multi instanceof Boolean)) {
                 throw new GraphFormatException(file + ": \"multi_label\" must be true or false");

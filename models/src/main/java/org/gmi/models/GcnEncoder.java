@@ -128,6 +128,9 @@ public final class GcnEncoder {
         return h;
     }
 
+    /** Feature entries per chunk of the layer-by-layer embedding's first projection (on average). */
+    private static final long FEATURE_CHUNK_ENTRIES = 1 << 20;
+
     /**
      * H for every node, computed layer by layer over chunks of {@code chunk} rows with the same ops as
      * {@link #forward}: Z1 = X' W1 (each chunk's rows of the raw features {@code rawX} read, on the heap
@@ -141,8 +144,10 @@ public final class GcnEncoder {
         Tape tape = new Tape();
         Matrix first = new Matrix(n, hidden);   // Z1, then H1 W2
         Matrix second = new Matrix(n, hidden);  // H1, then H2
-        for (int r0 = 0; r0 < n; r0 += chunk) {
-            int r1 = Math.min(n, r0 + chunk);
+        // feature rows per chunk: also at most about FEATURE_CHUNK_ENTRIES entries on average, as X may be mapped and large
+        int xChunk = (int) Math.max(1, Math.min(chunk, FEATURE_CHUNK_ENTRIES * n / Math.max(1, rawX.entries())));
+        for (int r0 = 0; r0 < n; r0 += xChunk) {
+            int r1 = Math.min(n, r0 + xChunk);
             tape.clear();
             store(firstProjection(tape, Normalization.rowNormalizeFeatures(rawX.rowRange(r0, r1))), first, r0);
         }

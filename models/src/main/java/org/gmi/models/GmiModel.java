@@ -201,20 +201,25 @@ public final class GmiModel implements SelfSupervisedModel {
      */
     @Override
     public Loss forward(Tape tape, BatchOperators batch, long seed) {
-        if (variant == GmiVariant.ADAPTIVE) {
-            throw new IllegalArgumentException("GMI-adaptive weights a node's neighbours by their embeddings, which a minibatch "
-                    + "computes for its seeds only; use --variant mean with --batch-size");
-        }
-        if (sampled) {
-            throw new IllegalArgumentException("minibatch training computes the reconstruction exactly over each batch's seed "
-                    + "pairs; use --reconstruction exact (or auto) with --batch-size");
-        }
+        requireBatchable(variant, sampled);
         phases.start(Phase.ENCODER);
         Tensor z1 = encoder.firstProjection(tape, batch.features());
         Tensor h = encoder.propagate(tape, batch.blocks(), z1, "");
         int b = batch.seeds();
         return loss(tape, h, z1, batch.seedFeatures(), batch.neighbourMean(), batch.target(),
                 new NegativeSampler(seed, samplerMode), new int[negatives][b], new int[negatives][b]);
+    }
+
+    /** Refuses what a minibatch cannot compute: GMI-adaptive, and the sampled reconstruction. */
+    static void requireBatchable(GmiVariant variant, boolean sampledReconstruction) {
+        if (variant == GmiVariant.ADAPTIVE) {
+            throw new IllegalArgumentException("GMI-adaptive weights a node's neighbours by their embeddings, which a minibatch "
+                    + "computes for its seeds only; use --variant mean with --batch-size");
+        }
+        if (sampledReconstruction) {
+            throw new IllegalArgumentException("minibatch training computes the reconstruction exactly over each batch's seed "
+                    + "pairs; use --reconstruction exact (or auto) with --batch-size");
+        }
     }
 
     /**

@@ -62,6 +62,9 @@ public final class MinibatchTrainer {
             batches--;
         }
 
+        if (config.method == Method.GMI) {
+            GmiModel.requireBatchable(config.variant, config.gamma > 0 && config.reconstruction == ReconstructionMode.SAMPLED);
+        }
         GraphOperators ops = GraphOperators.forBatches(graph);
         SelfSupervisedModel model = Trainer.createModel(ops, config, layers);
         PhaseTimes phases = new PhaseTimes();

@@ -60,6 +60,15 @@ class HostileCorpusTest {
         EXPECTED.put("inf_feature", List.of("features.csv", "line 2", "non-finite value 'inf'"));
         EXPECTED.put("label_count", List.of("labels.csv", "4 labels", "3 rows"));
         EXPECTED.put("label_too_large", List.of("labels.csv", "line 2", "70000 out of range"));
+        EXPECTED.put("layout_asymmetric", List.of("adjacency.indices.i32", "the edge 3 -> 1 has no reverse"));
+        EXPECTED.put("layout_bad_checksum", List.of("features.values.f32", "CRC-32", "convert the dataset again"));
+        EXPECTED.put("layout_column_out_of_range", List.of("adjacency.indices.i32", "row 0", "column 7, outside [0, 4)"));
+        EXPECTED.put("layout_huge_claim", List.of("adjacency.indptr.i64", "40 bytes", "2000000001 64-bit values"));
+        EXPECTED.put("layout_nan_feature", List.of("features.values.f32", "row 1", "non-finite value NaN"));
+        EXPECTED.put("layout_offsets_decrease", List.of("features.indptr.i64", "offset 2 is 1", "never decrease"));
+        EXPECTED.put("layout_split_overlap", List.of("split.test.i32", "node 1", "another part of the split"));
+        EXPECTED.put("layout_truncated", List.of("adjacency.indices.i32", "21 bytes", "6 32-bit values"));
+        EXPECTED.put("layout_wrong_version", List.of("graph.json", "layout version 9", "reads version 1"));
         EXPECTED.put("missing_edges", List.of("", "neither edges.csv, nor Planetoid"));
         EXPECTED.put("nan_feature", List.of("features.csv", "line 2", "non-finite value 'nan'"));
         EXPECTED.put("negative_id", List.of("edges.csv", "line 2", "negative node id -1"));
