@@ -16,7 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code gmi} command: train, embed, eval, datasets, generate, bench and devices, plus the commands other
+ * The {@code gmi} command: train, embed, eval, datasets, generate, convert, bench and devices, plus the commands other
  * modules on the class path provide as {@link Subcommand} services (gmi-study: study, plot). The only class that exits the JVM: everything below returns an exit
  * code or throws, and {@link ExitCodes} turns what is thrown into a code and one line on stderr.
  *

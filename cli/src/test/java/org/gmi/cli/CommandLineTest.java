@@ -26,7 +26,7 @@ class CommandLineTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"train", "embed", "eval", "datasets", "generate", "bench", "devices"})
+    @ValueSource(strings = {"train", "embed", "eval", "datasets", "generate", "convert", "bench", "devices"})
     void helpOfEachCommandMentionsEveryFlag(String command) {
         Cli.assertHelpMentionsEveryFlag(command);
     }
@@ -47,7 +47,7 @@ class CommandLineTest {
     void noCommandIsAUsageError() {
         Cli r = Cli.run();
         assertEquals(2, r.code());
-        assertEquals(List.of("gmi: error: no command given; try 'gmi --help' (commands: train, embed, eval, datasets, generate, bench, devices)"), r.errLines());
+        assertEquals(List.of("gmi: error: no command given; try 'gmi --help' (commands: train, embed, eval, datasets, generate, convert, bench, devices)"), r.errLines());
     }
 
     static Stream<Arguments> badTrainFlags() {

@@ -38,7 +38,7 @@ class StudyCommandLineTest {
     void gmiListsTheStudyCommandsBesideItsOwn() {
         Cli r = Cli.run();
         assertEquals(2, r.code());
-        assertEquals(List.of("gmi: error: no command given; try 'gmi --help' (commands: train, embed, eval, datasets, generate, bench, devices, study, plot)"),
+        assertEquals(List.of("gmi: error: no command given; try 'gmi --help' (commands: train, embed, eval, datasets, generate, convert, bench, devices, study, plot)"),
                 r.errLines());
     }
 
