@@ -145,7 +145,7 @@ public final class MinibatchTrainer {
         if (embed) {
             SparseRows x = ops.rawFeatures();
             CsrMatrix propagation = ops.propagation();
-            // the model, and through it M and T, can go before the two N x d buffers of the embedding come
+            // the model, and through it M, can go before the two N x d buffers of the embedding come
             model = null;
             ops = null;
             embeddings = encoder.encoder().embedByChunks(x, propagation, SavedEncoder.chunkRows(config.hidden));
