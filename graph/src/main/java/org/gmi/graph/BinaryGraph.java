@@ -250,8 +250,7 @@ public final class BinaryGraph {
         CsrMatrix labelMatrix = null;
         if (m.multiLabel) {
             validateRows(yPtr, yIdx, null, m.nodes, m.classes, "label");
-            CsrMatrix y = new MappedCsr(m.nodes, m.classes, yPtr, yIdx, null).rowRange(0, m.nodes);
-            labelMatrix = y;
+            labelMatrix = new MappedCsr(m.nodes, m.classes, yPtr, yIdx, null).rowRange(0, m.nodes);
         }
         Split split;
         if (m.splitKind != null) {
@@ -279,40 +278,18 @@ public final class BinaryGraph {
         return new Graph(m.name, adjacency, features, labels, m.classes, split, report, labelMatrix);
     }
 
-    /** A onto the heap, checked: offsets, sorted columns in range, symmetric. */
+    /**
+     * A onto the heap: its offsets and columns checked as every matrix of the layout is
+     * ({@link #validateRows}, block by block on the mapped files), then its symmetry.
+     */
     private static CsrMatrix adjacency(MappedArray ptrFile, MappedArray idxFile, int n) {
         long entries = idxFile.length();
         DataFiles.requireAllocatable(idxFile.file().toString(), entries + " int32 columns", 4 * entries);
-        int[] ptr = new int[n + 1];
-        long[] block = new long[BLOCK_ROWS + 1];
-        for (int r0 = 0; r0 <= n; r0 += BLOCK_ROWS + 1) {
-            int len = Math.min(BLOCK_ROWS + 1, n + 1 - r0);
-            ptrFile.getLongs(r0, block, 0, len);
-            for (int i = 0; i < len; i++) {
-                long v = block[i];
-                int row = r0 + i;
-                if ((row == 0 && v != 0) || v < 0 || v > entries || (row > 0 && v < ptr[row - 1])) {
-                    throw new GraphFormatException(ptrFile.file() + ": offset " + row + " is " + v + "; offsets start at 0, never "
-                            + "decrease and end at the " + entries + " entries graph.json lists");
-                }
-                ptr[row] = (int) v;
-            }
-        }
-        if (ptr[n] != entries) {
-            throw new GraphFormatException(ptrFile.file() + ": the last offset is " + ptr[n] + ", not the " + entries
-                    + " entries graph.json lists");
-        }
-        int[] col = new int[(int) entries];
-        idxFile.getInts(0, col, 0, col.length);
-        for (int i = 0; i < n; i++) {
-            for (int k = ptr[i]; k < ptr[i + 1]; k++) {
-                int c = col[k];
-                if (c < 0 || c >= n || (k > ptr[i] && col[k - 1] >= c)) {
-                    throw new GraphFormatException(idxFile.file() + ": row " + i + " has the column " + c + (c < 0 || c >= n
-                            ? ", outside [0, " + n + ")" : " after " + col[k - 1] + "; columns rise strictly within a row"));
-                }
-            }
-        }
+        validateRows(ptrFile, idxFile, null, n, n, "adjacency");
+        // no values file: a binary matrix, its values 1
+        CsrMatrix a = new MappedCsr(n, n, ptrFile, idxFile, null).rowRange(0, n);
+        int[] ptr = a.rowPtr;
+        int[] col = a.colIdx;
         // symmetric: visiting rows in order, entry (i, j) meets its mirror (j, i) as the next unvisited entry of row j
         int[] cursor = Arrays.copyOf(ptr, n);
         for (int i = 0; i < n; i++) {
@@ -328,9 +305,7 @@ public final class BinaryGraph {
                 cursor[j]++;
             }
         }
-        float[] ones = new float[col.length];
-        Arrays.fill(ones, 1f);
-        return new CsrMatrix(n, n, ptr, col, ones);
+        return a;
     }
 
     private static GraphFormatException asymmetric(MappedArray idxFile, int i, int j) {

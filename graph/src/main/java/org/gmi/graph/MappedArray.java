@@ -22,7 +22,6 @@ final class MappedArray {
     static final int CHUNK_BYTES = 1 << 30;
 
     private final Path file;
-    private final int width;
     /** Elements per chunk. */
     private final int perChunk;
     private final long length;
@@ -33,7 +32,6 @@ final class MappedArray {
 
     private MappedArray(Path file, int width, long length, ByteBuffer[] chunks, int chunkBytes) {
         this.file = file;
-        this.width = width;
         this.perChunk = chunkBytes / width;
         this.length = length;
         this.chunks = chunks;
@@ -96,47 +94,37 @@ final class MappedArray {
         return ints[(int) (i / perChunk)].get((int) (i % perChunk));
     }
 
-    float getFloat(long i) {
-        return floats[(int) (i / perChunk)].get((int) (i % perChunk));
-    }
-
     long getLong(long i) {
         return longs[(int) (i / perChunk)].get((int) (i % perChunk));
     }
 
     /** Elements [from, from + len) into {@code dst[off ..]}. */
     void getInts(long from, int[] dst, int off, int len) {
-        while (len > 0) {
-            int c = (int) (from / perChunk);
-            int at = (int) (from % perChunk);
-            int n = Math.min(len, perChunk - at);
-            ints[c].get(at, dst, off, n);
-            from += n;
-            off += n;
-            len -= n;
-        }
+        byChunk(from, off, len, (c, at, o, n) -> ints[c].get(at, dst, o, n));
     }
 
     /** Elements [from, from + len) into {@code dst[off ..]}. */
     void getFloats(long from, float[] dst, int off, int len) {
-        while (len > 0) {
-            int c = (int) (from / perChunk);
-            int at = (int) (from % perChunk);
-            int n = Math.min(len, perChunk - at);
-            floats[c].get(at, dst, off, n);
-            from += n;
-            off += n;
-            len -= n;
-        }
+        byChunk(from, off, len, (c, at, o, n) -> floats[c].get(at, dst, o, n));
     }
 
     /** Elements [from, from + len) into {@code dst[off ..]}. */
     void getLongs(long from, long[] dst, int off, int len) {
+        byChunk(from, off, len, (c, at, o, n) -> longs[c].get(at, dst, o, n));
+    }
+
+    /** A bulk read of n elements from chunk c, at index {@code at} there, into the destination at {@code off}. */
+    private interface ChunkRead {
+        void read(int c, int at, int off, int n);
+    }
+
+    /** Splits elements [from, from + len) at chunk boundaries, one {@code read} per chunk touched. */
+    private void byChunk(long from, int off, int len, ChunkRead read) {
         while (len > 0) {
             int c = (int) (from / perChunk);
             int at = (int) (from % perChunk);
             int n = Math.min(len, perChunk - at);
-            longs[c].get(at, dst, off, n);
+            read.read(c, at, off, n);
             from += n;
             off += n;
             len -= n;
