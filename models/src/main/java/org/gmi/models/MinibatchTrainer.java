@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import org.gmi.autodiff.Adam;
 import org.gmi.autodiff.Parameter;
 import org.gmi.autodiff.Tape;
@@ -48,6 +49,37 @@ public final class MinibatchTrainer {
      * embeddings (null), for {@code gmi bench}, which times the epochs alone.
      */
     public static TrainResult train(Graph graph, TrainConfig config, TrainingListener listener, boolean embed) {
+        return train(graph, config, listener, embed, LocalGradients::new);
+    }
+
+    /**
+     * The gradient of one batch's loss at the parameters' current values, written into the parameters'
+     * gradients: by the trainer's own model ({@link LocalGradients}), or by a cluster (gmi-spark).
+     */
+    public interface BatchGradients extends AutoCloseable {
+        /**
+         * Sets every parameter's gradient to that of the loss over {@code seeds}, batch {@code batch}
+         * (0-based) of {@code epoch}, at the parameters' current values; returns the loss and its terms.
+         */
+        StepLoss compute(int epoch, int batch, int[] seeds);
+
+        @Override
+        default void close() {}
+    }
+
+    /** What a training step's gradient came with: the batch's loss and its unweighted terms. */
+    public record StepLoss(double value, Map<String, Double> terms) {}
+
+    /** What a {@link BatchGradients} is made from: the driver's model, whose parameters Adam updates. */
+    public record Context(Graph graph, TrainConfig config, GraphOperators ops, SelfSupervisedModel model, int[] fanouts,
+                          PhaseTimes phases) {}
+
+    /**
+     * As {@link #train(Graph, TrainConfig, TrainingListener, boolean)}, each batch's gradient from
+     * {@code gradients}: the loop, Adam, early stopping and the embedding stay here.
+     */
+    public static TrainResult train(Graph graph, TrainConfig config, TrainingListener listener, boolean embed,
+                                    Function<Context, BatchGradients> gradients) {
         config.validate();
         if (config.batchSize < 1) {
             throw new IllegalArgumentException("minibatch training needs --batch-size >= 1, got " + config.batchSize);
@@ -71,8 +103,7 @@ public final class MinibatchTrainer {
         model.setPhaseTimes(phases);
         List<Parameter> params = model.parameters();
         Adam adam = new Adam(params, config.lr, 0.9, 0.999, 1e-8, 0.0);
-        NeighbourSampler sampler = new NeighbourSampler(graph.adjacency());
-        Tape tape = new Tape();
+        BatchGradients step = gradients.apply(new Context(graph, config, ops, model, fanouts, phases));
 
         float[][] best = snapshot(params);
         double bestLoss = Double.POSITIVE_INFINITY;
@@ -82,8 +113,6 @@ public final class MinibatchTrainer {
         double[] seconds = new double[config.epochs];
         Map<String, List<Double>> terms = new LinkedHashMap<>();
         int[] order = new int[n];
-        // the largest padded node count per hop so far: batch shapes settle, and the tape's buffers with them
-        int[] widths = new int[layers + 1];
         int epoch = 0;
         boolean finished = false;
         while (!finished) {
@@ -97,19 +126,11 @@ public final class MinibatchTrainer {
             for (int k = 0; k < batches; k++) {
                 phases.start(Phase.SAMPLING);
                 int[] seeds = Arrays.copyOfRange(order, k * b, k == batches - 1 ? n : (k + 1) * b);
-                SplittableRandom rng = new SplittableRandom(EpochSeeds.of(config.seed, EpochSeeds.BATCH, epoch, k));
-                BatchOperators batch = BatchOperators.of(ops, sampler.sample(seeds, fanouts, rng), widths);
-                phases.start(Phase.OPTIMISER);
-                adam.zeroGrad();
-                tape.clear();
-                SelfSupervisedModel.Loss loss = model.forward(tape, batch, rng.nextLong());
-                double value = loss.total().scalar();
+                StepLoss loss = step.compute(epoch, k, seeds);
+                double value = loss.value();
                 Trainer.checkFinite(epoch, value, loss.terms());
-                phases.start(Phase.BACKWARD);
-                tape.backward(loss.total());
                 phases.start(Phase.OPTIMISER);
                 adam.step();
-                tape.clear();
                 phases.stop();
                 lossSum += value * seeds.length;
                 for (Map.Entry<String, Double> t : loss.terms().entrySet()) {
@@ -136,7 +157,7 @@ public final class MinibatchTrainer {
             listener.onEpoch(new EpochReport(epoch, config.epochs, value, epochTerms, seconds[epoch - 1], bestEpoch, sinceBest,
                     config.patience, phases.secondsByPhase()));
         }
-        tape.release();
+        step.close();
         for (int k = 0; k < params.size(); k++) {
             params.get(k).setValue(new Matrix(params.get(k).rows(), params.get(k).cols(), best[k]));
         }
@@ -152,6 +173,75 @@ public final class MinibatchTrainer {
         }
         return new TrainResult(embeddings, epoch, bestEpoch, Arrays.copyOf(losses, epoch), Trainer.termArrays(terms),
                 Arrays.copyOf(seconds, epoch), encoder);
+    }
+
+    /**
+     * One batch's gradient on this machine: sample the seeds' neighbourhoods, cut the operators along
+     * them, run the model's forward and backward on its own tape. Its draws come from
+     * {@code EpochSeeds.of(seed, BATCH, epoch, batch)}, or from {@code rngSeed} when given one.
+     */
+    public static final class LocalGradients implements BatchGradients {
+        private final GraphOperators ops;
+        private final SelfSupervisedModel model;
+        private final int[] fanouts;
+        private final long seed;
+        private final PhaseTimes phases;
+        private final NeighbourSampler sampler;
+        private final Tape tape = new Tape();
+        // the largest padded node count per hop so far: batch shapes settle, and the tape's buffers with them
+        private final int[] widths;
+
+        public LocalGradients(Context c) {
+            this(c.graph().adjacency(), c.ops(), c.model(), c.fanouts(), c.config().seed, c.phases());
+        }
+
+        public LocalGradients(CsrMatrix adjacency, GraphOperators ops, SelfSupervisedModel model, int[] fanouts, long seed,
+                              PhaseTimes phases) {
+            this.ops = ops;
+            this.model = model;
+            this.fanouts = fanouts;
+            this.seed = seed;
+            this.phases = phases;
+            this.sampler = new NeighbourSampler(adjacency);
+            this.widths = new int[fanouts.length + 1];
+        }
+
+        @Override
+        public StepLoss compute(int epoch, int batch, int[] seeds) {
+            return compute(seeds, EpochSeeds.of(seed, EpochSeeds.BATCH, epoch, batch));
+        }
+
+        /** The gradient of the loss over {@code seeds}, every draw from {@code rngSeed}. */
+        public StepLoss compute(int[] seeds, long rngSeed) {
+            phases.start(Phase.SAMPLING);
+            SplittableRandom rng = new SplittableRandom(rngSeed);
+            BatchOperators batch = BatchOperators.of(ops, sampler.sample(seeds, fanouts, rng), widths);
+            phases.start(Phase.OPTIMISER);
+            for (Parameter p : model.parameters()) {
+                p.zeroGrad();
+            }
+            tape.clear();
+            SelfSupervisedModel.Loss loss = model.forward(tape, batch, rng.nextLong());
+            double value = loss.total().scalar();
+            Map<String, Double> terms = loss.terms();
+            if (Double.isFinite(value)) {
+                phases.start(Phase.BACKWARD);
+                tape.backward(loss.total());
+            }
+            tape.clear();
+            phases.stop();
+            return new StepLoss(value, terms);
+        }
+
+        /** The model whose parameters' gradients {@link #compute} sets. */
+        public SelfSupervisedModel model() {
+            return model;
+        }
+
+        @Override
+        public void close() {
+            tape.release();
+        }
     }
 
     /** order = a uniformly random permutation of 0..n-1 (Fisher-Yates from the identity). */

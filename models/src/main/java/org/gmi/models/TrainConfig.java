@@ -10,7 +10,7 @@ import org.gmi.graph.NegativeSampler;
  * Everything that decides a training run. Defaults are the official code's (DESIGN section 2).
  * Mutable on purpose: the CLI fills it from flags, then {@link #validate()} checks it once.
  */
-public final class TrainConfig {
+public final class TrainConfig implements java.io.Serializable {
     public Method method = Method.GMI;
     /** Encoder depth; 0 means the default (GMI: 2 for Cora, 1 otherwise; DGI: 1, as both papers). */
     public int layers = 0;

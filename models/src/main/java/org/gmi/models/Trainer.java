@@ -116,7 +116,7 @@ public final class Trainer {
     }
 
     /** The model the config names, on the operators of a graph, with an encoder of {@code layers} layers. */
-    static SelfSupervisedModel createModel(GraphOperators ops, TrainConfig config, int layers) {
+    public static SelfSupervisedModel createModel(GraphOperators ops, TrainConfig config, int layers) {
         return switch (config.method) {
             case GMI -> new GmiModel(ops, config, layers);
             case DGI -> new DgiModel(ops, config, layers);
@@ -346,7 +346,7 @@ public final class Trainer {
         return out;
     }
 
-    static void checkFinite(int epoch, double loss, Map<String, Double> terms) {
+    public static void checkFinite(int epoch, double loss, Map<String, Double> terms) {
         for (Map.Entry<String, Double> t : terms.entrySet()) {
             if (!Double.isFinite(t.getValue())) {
                 throw new NumericalFailureException(epoch, t.getKey(), t.getValue());
