@@ -1,0 +1,87 @@
+package org.gmi.spark;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.gmi.autodiff.Parameter;
+import org.gmi.models.MinibatchTrainer;
+import org.gmi.models.MinibatchTrainer.StepLoss;
+
+/**
+ * One training step as one Spark job: the driver broadcasts the parameters, each of the
+ * {@code parts} partitions computes the gradient of its slice of the batch ({@link StepTask}), and
+ * {@code treeAggregate} sums them ({@link GradientSum}: exactly, whatever order the tasks finish in)
+ * into the driver model's gradients, on which the {@link MinibatchTrainer} takes its Adam step.
+ */
+final class SparkGradients implements MinibatchTrainer.BatchGradients {
+    private final JavaSparkContext sc;
+    private final StepTask.Run run;
+    private final List<Parameter> params;
+    private final JavaRDD<Integer> parts;
+    private final StepTimes times;
+
+    SparkGradients(JavaSparkContext sc, String graphFolder, MinibatchTrainer.Context context, int partitions, int threads,
+                   StepTimes times) {
+        this.sc = sc;
+        this.run = new StepTask.Run(UUID.randomUUID().toString(), graphFolder, context.config(), context.fanouts(),
+                context.fanouts().length, threads, partitions);
+        this.params = context.model().parameters();
+        this.parts = sc.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions);
+        this.times = times;
+    }
+
+    @Override
+    public StepLoss compute(int epoch, int batch, int[] seeds) {
+        long t0 = System.nanoTime();
+        float[][] values = new float[params.size()][];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = params.get(i).value().data.clone();
+        }
+        Broadcast<float[][]> shared = sc.broadcast(values);
+        StepTask.Run r = run;
+        int partitions = r.parts();
+        long t1 = System.nanoTime();
+        GradientSum sum;
+        try {
+            sum = parts.treeAggregate(GradientSum.empty(partitions),
+                    (acc, part) -> GradientSum.merge(acc, StepTask.run(r, shared.value(), epoch, batch, seeds, part)),
+                    GradientSum::merge);
+        } finally {
+            shared.destroy();
+        }
+        long t2 = System.nanoTime();
+        if (sum.contributions() != partitions) {
+            throw new IllegalStateException("step " + batch + " of epoch " + epoch + " summed " + sum.contributions()
+                    + " partitions' gradients, not " + partitions);
+        }
+        float[][] grads = sum.gradients();
+        for (int i = 0; i < grads.length; i++) {
+            Parameter p = params.get(i);
+            p.zeroGrad();
+            System.arraycopy(grads[i], 0, p.grad().data, 0, grads[i].length);
+        }
+        // the batch's loss: its partitions' losses weighted by their seed counts, summed in partition order
+        double loss = 0;
+        Map<String, Double> terms = new LinkedHashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            double w = (double) StepTask.slice(seeds, p, partitions).length / seeds.length;
+            loss += w * sum.loss[p];
+            for (int t = 0; t < sum.termNames.size(); t++) {
+                terms.merge(sum.termNames.get(t), w * sum.terms[p][t], Double::sum);
+            }
+        }
+        times.add(t1 - t0, t2 - t1, System.nanoTime() - t2);
+        return new StepLoss(loss, terms);
+    }
+
+    @Override
+    public void close() {
+        // the executors' state goes with their JVMs when the application ends; a local-mode executor is this JVM
+        StepTask.close(run.id());
+    }
+}

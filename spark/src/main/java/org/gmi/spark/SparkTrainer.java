@@ -1,0 +1,73 @@
+package org.gmi.spark;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.gmi.graph.Graph;
+import org.gmi.models.MinibatchTrainer;
+import org.gmi.models.TrainConfig;
+import org.gmi.models.TrainResult;
+import org.gmi.models.TrainingListener;
+
+/**
+ * Synchronous data-parallel minibatch training of GMI and DGI on Apache Spark.
+ *
+ * <p>The epoch loop is {@link MinibatchTrainer}'s: the same order of seed nodes, the same batches,
+ * Adam on the driver, the same early stopping. Only each batch's gradient is computed elsewhere: the
+ * batch's seeds are cut into {@code partitions} slices, one Spark task per slice samples its
+ * neighbourhoods from the graph (read by every executor from {@code graphFolder}, the binary layout of
+ * {@code gmi convert}) and runs this project's forward and backward; the slices' gradients, weighted by
+ * their seed counts, are summed exactly ({@link GradientSum}). With one partition a run is bit for bit
+ * the single-machine minibatch run with the same seed and thread count; with P partitions it is the
+ * same training with each batch's negatives and readouts drawn within its P slices.
+ */
+public final class SparkTrainer {
+    private SparkTrainer() {}
+
+    /** The JVM options a driver or executor on JDK 21+ needs for Spark and for this project's kernels. */
+    public static final String JVM_OPTIONS = "--add-modules jdk.incubator.vector"
+            + " --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED"
+            + " --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED"
+            + " --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED";
+
+    /** A Spark context for a training run on {@code master} (local[N] or spark://HOST:PORT). */
+    public static JavaSparkContext open(String master, String appName) {
+        SparkConf conf = new SparkConf().setAppName(appName).set("spark.ui.enabled", "false")
+                .set("spark.executor.extraJavaOptions", JVM_OPTIONS)
+                // a step's job is small and frequent: no speculative copies, retries with the same seeds
+                .set("spark.speculation", "false");
+        if (!conf.contains("spark.master")) {
+            conf.setMaster(master);
+        }
+        return new JavaSparkContext(conf);
+    }
+
+    /**
+     * Trains {@code config} (a minibatch config: {@code batchSize > 0}) on {@code graph}, the graph read
+     * from {@code graphFolder} (a binary layout every executor can read), in {@code partitions} slices per
+     * batch, each task's kernels on {@code threads} threads.
+     */
+    public static TrainResult train(JavaSparkContext sc, Path graphFolder, Graph graph, TrainConfig config, int partitions,
+                                    int threads, TrainingListener listener, StepTimes times) {
+        if (config.batchSize < 1) {
+            throw new IllegalArgumentException("training on Spark is minibatch training: give --batch-size");
+        }
+        if (partitions < 1 || partitions > GradientSum.MAX_PARTS) {
+            throw new IllegalArgumentException("--partitions must be between 1 and " + GradientSum.MAX_PARTS + ", got " + partitions);
+        }
+        int smallest = Math.min(config.batchSize, graph.numNodes());
+        if (smallest / partitions < 2) {
+            throw new IllegalArgumentException("--batch-size " + config.batchSize + " over " + partitions + " partitions leaves "
+                    + "fewer than 2 seeds in a partition (negatives are drawn among a partition's seeds); use --batch-size "
+                    + 2 * partitions + " or more, or fewer --partitions");
+        }
+        if (!Files.isRegularFile(graphFolder.resolve("graph.json"))) {
+            throw new IllegalArgumentException(graphFolder + " is not a graph in the binary layout (no graph.json): "
+                    + "write one with 'gmi convert DATASET --out " + graphFolder + "'");
+        }
+        String folder = graphFolder.toAbsolutePath().toString();
+        return MinibatchTrainer.train(graph, config, listener, true,
+                context -> new SparkGradients(sc, folder, context, partitions, threads, times));
+    }
+}

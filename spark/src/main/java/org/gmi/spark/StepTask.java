@@ -1,0 +1,109 @@
+package org.gmi.spark;
+
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.gmi.autodiff.Parameter;
+import org.gmi.engine.Parallel;
+import org.gmi.graph.BinaryGraph;
+import org.gmi.graph.Graph;
+import org.gmi.graph.SplitOptions;
+import org.gmi.models.EpochSeeds;
+import org.gmi.models.GraphOperators;
+import org.gmi.models.MinibatchTrainer.LocalGradients;
+import org.gmi.models.MinibatchTrainer.StepLoss;
+import org.gmi.models.PhaseTimes;
+import org.gmi.models.TrainConfig;
+import org.gmi.models.Trainer;
+
+/**
+ * What one Spark task of a training step computes, on an executor: the gradient of partition
+ * {@code part}'s share of the batch's seeds at the broadcast parameters.
+ *
+ * <p>A task is a pure function of (run, parameters, epoch, batch, partition): its seeds are a fixed
+ * slice of the batch, its draws come from {@link #partSeed}, so a task retried, or run by another
+ * executor, computes the same gradient bit for bit. The graph (the binary layout, mapped: an executor
+ * reads the pages its partitions' neighbourhoods touch) and one model per concurrently running task
+ * are kept per executor JVM for the run, keyed by its {@link Run#id}.
+ */
+final class StepTask {
+    private StepTask() {}
+
+    /** What every task of a run needs, sent once with each task (a few hundred bytes). */
+    record Run(String id, String graphFolder, TrainConfig config, int[] fanouts, int layers, int threads, int parts)
+            implements Serializable {}
+
+    /** A run's state on one executor: the graph's operators and idle models, one per task running at once. */
+    private record Local(Graph graph, GraphOperators ops, ConcurrentLinkedQueue<LocalGradients> idle) {}
+
+    private static final Map<String, Local> RUNS = new ConcurrentHashMap<>();
+
+    /**
+     * The draws' seed of partition {@code part} of {@code parts} in batch {@code batch} of {@code epoch}:
+     * with one partition, exactly the single-machine batch's ({@code EpochSeeds.of(seed, BATCH, epoch, batch)}).
+     */
+    static long partSeed(long seed, int epoch, int batch, int part, int parts) {
+        long batchSeed = EpochSeeds.of(seed, EpochSeeds.BATCH, epoch, batch);
+        return parts == 1 ? batchSeed : EpochSeeds.mix64(batchSeed + EpochSeeds.GOLDEN * (part + 1L));
+    }
+
+    /** Partition {@code part}'s slice of a batch's seeds: the p-th of {@code parts} nearly equal runs. */
+    static int[] slice(int[] seeds, int part, int parts) {
+        return Arrays.copyOfRange(seeds, (int) ((long) seeds.length * part / parts), (int) ((long) seeds.length * (part + 1) / parts));
+    }
+
+    /** The gradient of partition {@code part}'s loss, weighted by its share of the batch's seeds. */
+    static GradientSum run(Run run, float[][] values, int epoch, int batch, int[] seeds, int part) {
+        Local local = RUNS.computeIfAbsent(run.id(), id -> open(run));
+        LocalGradients step = local.idle().poll();
+        if (step == null) {
+            step = new LocalGradients(local.graph().adjacency(), local.ops(),
+                    Trainer.createModel(local.ops(), run.config(), run.layers()), run.fanouts(), run.config().seed, new PhaseTimes());
+        }
+        try {
+            List<Parameter> params = step.model().parameters();
+            for (int i = 0; i < params.size(); i++) {
+                System.arraycopy(values[i], 0, params.get(i).value().data, 0, values[i].length);
+            }
+            int[] mine = slice(seeds, part, run.parts());
+            StepLoss loss = step.compute(mine, partSeed(run.config().seed, epoch, batch, part, run.parts()));
+            // the batch's loss is the seed-weighted mean of its partitions' losses, and so is its gradient
+            float weight = (float) ((double) mine.length / seeds.length);
+            float[][] grads = new float[params.size()][];
+            for (int i = 0; i < grads.length; i++) {
+                grads[i] = params.get(i).grad().data.clone();
+                if (weight != 1f) {
+                    for (int j = 0; j < grads[i].length; j++) {
+                        grads[i][j] *= weight;
+                    }
+                }
+            }
+            List<String> names = new ArrayList<>(loss.terms().keySet());
+            double[] terms = loss.terms().values().stream().mapToDouble(Double::doubleValue).toArray();
+            return GradientSum.of(run.parts(), part, grads, loss.value(), names, terms);
+        } finally {
+            local.idle().add(step);
+        }
+    }
+
+    /** Drops a finished run's state from this JVM. */
+    static void close(String runId) {
+        Local local = RUNS.remove(runId);
+        if (local != null) {
+            for (LocalGradients step; (step = local.idle().poll()) != null; ) {
+                step.close();
+            }
+        }
+    }
+
+    private static Local open(Run run) {
+        Parallel.setThreads(run.threads());
+        Graph graph = BinaryGraph.load(Path.of(run.graphFolder()), SplitOptions.defaults());
+        return new Local(graph, GraphOperators.forBatches(graph), new ConcurrentLinkedQueue<>());
+    }
+}

@@ -1,0 +1,113 @@
+package org.gmi.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.gmi.engine.Parallel;
+import org.gmi.graph.BinaryGraph;
+import org.gmi.graph.Datasets;
+import org.gmi.graph.Graph;
+import org.gmi.graph.SplitOptions;
+import org.gmi.models.Method;
+import org.gmi.models.MinibatchTrainer;
+import org.gmi.models.TrainConfig;
+import org.gmi.models.TrainResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Spark's local mode against single-machine minibatch training on Cora in the binary layout: one
+ * partition is the same run bit for bit; two partitions are reproducible whatever order their tasks
+ * finish in. One Spark context (local[2]) serves every test.
+ */
+class SparkTrainerTest {
+    @TempDir
+    static Path dir;
+    static Path folder;
+    static Graph graph;
+    static JavaSparkContext sc;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        folder = dir.resolve("cora");
+        Files.createDirectories(folder);
+        Graph cora = Datasets.load("cora");
+        BinaryGraph.write(cora, folder::resolve);
+        graph = BinaryGraph.load(folder, SplitOptions.defaults());
+        sc = SparkTrainer.open("local[2]", "SparkTrainerTest");
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (sc != null) {
+            sc.stop();
+        }
+    }
+
+    static TrainConfig config(Method method) {
+        TrainConfig c = new TrainConfig();
+        c.method = method;
+        c.hidden = 32;
+        c.epochs = 3;
+        c.batchSize = 600;
+        c.seed = 7;
+        c.layers = 1;
+        return c;
+    }
+
+    @Test
+    void onePartitionIsSingleMachineMinibatchTrainingBitForBit() {
+        Parallel.setThreads(1);
+        for (Method method : Method.values()) {
+            TrainResult single = MinibatchTrainer.train(graph, config(method), r -> {});
+            TrainResult spark = SparkTrainer.train(sc, folder, graph, config(method), 1, 1, r -> {}, new StepTimes());
+            assertArrayEquals(single.loss(), spark.loss(), method + " losses");
+            assertEquals(single.terms().keySet(), spark.terms().keySet());
+            single.terms().forEach((name, v) -> assertArrayEquals(v, spark.terms().get(name), method + " " + name));
+            assertArrayEquals(single.embeddings().data, spark.embeddings().data, method + " embeddings");
+        }
+    }
+
+    @Test
+    void twoPartitionsAreReproducibleAndDrawTheirOwnSlices() {
+        Parallel.setThreads(1);
+        StepTimes times = new StepTimes();
+        TrainResult first = SparkTrainer.train(sc, folder, graph, config(Method.GMI), 2, 1, r -> {}, times);
+        TrainResult second = SparkTrainer.train(sc, folder, graph, config(Method.GMI), 2, 1, r -> {}, new StepTimes());
+        assertArrayEquals(first.loss(), second.loss());
+        assertArrayEquals(first.embeddings().data, second.embeddings().data);
+        // 2708 nodes in batches of 600: 5 batches per epoch (the last of 308), 3 epochs, one job each
+        assertEquals(15, times.steps());
+        TrainResult single = MinibatchTrainer.train(graph, config(Method.GMI), r -> {});
+        assertFalse(Arrays.equals(single.loss(), first.loss()), "two partitions draw their own negatives");
+        // the same training nonetheless: the first epoch's loss is close to single-machine's
+        assertEquals(single.loss()[0], first.loss()[0], 0.05 * Math.abs(single.loss()[0]));
+        for (double l : first.loss()) {
+            assertTrue(Double.isFinite(l));
+        }
+    }
+
+    @Test
+    void refusesWhatItCannotTrain() {
+        TrainConfig full = config(Method.GMI);
+        full.batchSize = 0;
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> SparkTrainer.train(sc, folder, graph, full, 1, 1, r -> {}, new StepTimes())).getMessage().contains("--batch-size"));
+        TrainConfig small = config(Method.GMI);
+        small.batchSize = 5;
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> SparkTrainer.train(sc, folder, graph, small, 3, 1, r -> {}, new StepTimes())).getMessage().contains("--partitions"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> SparkTrainer.train(sc, dir, graph, config(Method.GMI), 1, 1, r -> {}, new StepTimes())).getMessage()
+                .contains("gmi convert"));
+    }
+}
