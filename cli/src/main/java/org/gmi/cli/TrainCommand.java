@@ -116,6 +116,21 @@ final class TrainCommand extends GmiCommand {
                     + "and the graph must match it."})
     Path resume;
 
+    @Option(names = "--engine", paramLabel = "local|spark",
+            description = {"Where training runs: local (this JVM, default) or spark (data-parallel minibatch training on "
+                    + "Apache Spark: needs --batch-size and a graph converted with 'gmi convert', see docs/spark.md)."})
+    String engine = "local";
+
+    @Option(names = "--master", paramLabel = "URL",
+            description = "--engine spark: the Spark master, local[N] or spark://HOST:PORT (default: spark.master when "
+                    + "launched by spark-submit, else local[*]).")
+    String master;
+
+    @Option(names = "--partitions", paramLabel = "P",
+            description = "--engine spark: Spark tasks per batch, each computing the gradient of 1/P of its seeds "
+                    + "(default: Spark's default parallelism, the cores of the executors).")
+    int partitions = 0;
+
     @Mixin
     DeviceOptions deviceOptions;
 
@@ -152,6 +167,20 @@ final class TrainCommand extends GmiCommand {
                 + "checkpoints yet; drop --checkpoint-every and --resume, or --batch-size");
         data.validate();
         probe.validate(spec);
+        require(engine.equals("local") || engine.equals("spark"), "--engine must be local or spark, got '" + engine + "'");
+        boolean onSpark = engine.equals("spark");
+        require(onSpark || (master == null && partitions == 0), "--master and --partitions apply to --engine spark");
+        Path graphFolder = null;
+        if (onSpark) {
+            require(model.batchSize > 0, "--engine spark trains in minibatches: give --batch-size (e.g. 512)");
+            require(checkpointEvery == 0 && resume == null && inductive == null,
+                    "--engine spark has no --checkpoint-every, --resume or --inductive yet");
+            require(partitions >= 0, "--partitions must be >= 1 (0: Spark's default parallelism), got " + partitions);
+            graphFolder = Path.of(data.dataset);
+            require(Files.isRegularFile(graphFolder.resolve(org.gmi.graph.BinaryGraph.MANIFEST)), "--engine spark reads the graph "
+                    + "from a folder every executor can read: '" + data.dataset + "' is not one; write it with 'gmi convert "
+                    + data.dataset + " --out DIR' and pass --dataset DIR");
+        }
         if (inductive != null) {
             require(inductive > 0 && inductive < 1, "--inductive must be a fraction strictly between 0 and 1, got " + inductive);
             require(checkpointEvery == 0 && resume == null, "--inductive: an inductive run has no checkpoints; drop "
@@ -267,7 +296,8 @@ final class TrainCommand extends GmiCommand {
             t0 = System.nanoTime();
             TrainResult result;
             try {
-                result = Trainer.train(trainingGraph, config, progress, checkpoints, backend);
+                result = onSpark ? trainingEngine("spark").train(graphFolder, trainingGraph, config, master, partitions, threads,
+                        progress, err) : Trainer.train(trainingGraph, config, progress, checkpoints, backend);
             } catch (NumericalFailureException e) {
                 String kept = lastCheckpoint[0] > 0
                         ? "; the last good checkpoint (epoch " + lastCheckpoint[0] + ") is kept in " + checkpointFolder
@@ -318,6 +348,17 @@ final class TrainCommand extends GmiCommand {
             }
             return ExitCodes.OK;
         }
+    }
+
+    /** The engine of that name on the class path (gmi-spark's "spark"). */
+    private static TrainingEngine trainingEngine(String name) {
+        for (TrainingEngine e : java.util.ServiceLoader.load(TrainingEngine.class)) {
+            if (e.name().equals(name)) {
+                return e;
+            }
+        }
+        throw new BadInputException("--engine " + name + ": gmi-" + name + " is not on the class path; ./gmi adds it when "
+                + "--engine " + name + " is given (or run the gmi-" + name + " jar with spark-submit)");
     }
 
     /**

@@ -1,0 +1,28 @@
+package org.gmi.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import org.gmi.graph.Graph;
+import org.gmi.models.TrainConfig;
+import org.gmi.models.TrainResult;
+import org.gmi.models.TrainingListener;
+
+/**
+ * An engine that trains elsewhere than in this JVM ({@code gmi train --engine NAME}), found as a
+ * service on the class path: gmi-spark's {@code spark}. The single-machine commands never load one.
+ */
+public interface TrainingEngine {
+    /** The name {@code --engine} takes. */
+    String name();
+
+    /**
+     * Trains {@code config} (minibatch) on {@code graph}, which every worker reads from
+     * {@code graphFolder} (the binary layout), and returns the result with the embeddings of every node.
+     *
+     * @param master     where to run (for Spark: local[N] or spark://HOST:PORT), or null for the engine's default
+     * @param partitions how many workers share each batch, or 0 for the engine's default
+     * @param err        where the engine reports what it does
+     */
+    TrainResult train(Path graphFolder, Graph graph, TrainConfig config, String master, int partitions, int threads,
+                      TrainingListener listener, PrintWriter err);
+}

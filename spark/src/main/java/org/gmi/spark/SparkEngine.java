@@ -1,0 +1,39 @@
+package org.gmi.spark;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.gmi.cli.TrainingEngine;
+import org.gmi.graph.Graph;
+import org.gmi.models.TrainConfig;
+import org.gmi.models.TrainResult;
+import org.gmi.models.TrainingListener;
+
+/** {@code gmi train --engine spark}: opens a Spark context on the master, trains ({@link SparkTrainer}), stops it. */
+public final class SparkEngine implements TrainingEngine {
+    @Override
+    public String name() {
+        return "spark";
+    }
+
+    @Override
+    public TrainResult train(Path graphFolder, Graph graph, TrainConfig config, String master, int partitions, int threads,
+                             TrainingListener listener, PrintWriter err) {
+        String url = master != null ? master : System.getProperty("spark.master", "local[*]");
+        JavaSparkContext sc = SparkTrainer.open(url, "gmi train " + config.method.name() + " " + graph.name());
+        try {
+            int parts = partitions > 0 ? partitions : sc.defaultParallelism();
+            err.printf("spark: master %s, %d partitions per batch (%d seed nodes each), graph read from %s%n", sc.master(), parts,
+                    config.batchSize / parts, graphFolder.toAbsolutePath());
+            err.flush();
+            StepTimes times = new StepTimes();
+            TrainResult result = SparkTrainer.train(sc, graphFolder, graph, config, parts, threads, listener, times);
+            err.printf("spark: %d steps: %.1f s preparing the parameters' broadcast, %.1f s in jobs (tasks and the gradients' "
+                            + "aggregation), %.1f s applying the sums%n", times.steps(), times.broadcastSeconds(), times.jobSeconds(),
+                    times.applySeconds());
+            return result;
+        } finally {
+            sc.stop();
+        }
+    }
+}
