@@ -1,0 +1,71 @@
+package org.gmi.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.gmi.cli.Cli;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code gmi train --engine spark} end to end, in local mode, against the same run on this machine. */
+class SparkCommandTest {
+    @TempDir
+    Path dir;
+
+    private static List<String> train(String method, Path data, Path out, String... extra) {
+        List<String> args = new ArrayList<>(List.of("train", "--method", method, "--dataset", data.toString(), "--hidden", "16",
+                "--epochs", "3", "--batch-size", "700", "--threads", "1", "--seed", "3", "--out", out.toString()));
+        args.addAll(List.of(extra));
+        return args;
+    }
+
+    @Test
+    void localOneIsTheSingleMachineRunByteForByte() throws Exception {
+        Path cora = dir.resolve("cora-bin");
+        Cli c = Cli.run("convert", "cora", "--out", cora.toString());
+        assertEquals(0, c.code(), c.toString());
+        for (String method : List.of("gmi", "dgi")) {
+            Path local = dir.resolve(method + "-local");
+            Path spark = dir.resolve(method + "-spark");
+            Cli a = Cli.run(train(method, cora, local).toArray(String[]::new));
+            assertEquals(0, a.code(), a.toString());
+            Cli b = Cli.run(train(method, cora, spark, "--engine", "spark", "--master", "local[1]", "--partitions", "1")
+                    .toArray(String[]::new));
+            assertEquals(0, b.code(), b.toString());
+            assertTrue(b.err().contains("spark: master local[1], 1 partitions per batch"), b.toString());
+            assertArrayEquals(Files.readAllBytes(local.resolve("embeddings.npy")), Files.readAllBytes(spark.resolve("embeddings.npy")));
+            assertArrayEquals(Files.readAllBytes(local.resolve("encoder.gmi")), Files.readAllBytes(spark.resolve("encoder.gmi")));
+            // the same probe on the same embeddings: the same accuracy line
+            assertEquals(a.out(), b.out());
+        }
+    }
+
+    @Test
+    void badFlagsGetOneLineAndNoOutputs() {
+        Path out = dir.resolve("x");
+        Cli notConverted = Cli.run(train("gmi", Path.of("cora"), out, "--engine", "spark").toArray(String[]::new));
+        assertEquals(2, notConverted.code(), notConverted.toString());
+        assertTrue(notConverted.err().contains("gmi convert cora --out DIR"), notConverted.toString());
+        Cli noEngine = Cli.run(train("gmi", Path.of("cora"), out, "--master", "local[2]").toArray(String[]::new));
+        assertTrue(noEngine.err().contains("--master and --partitions apply to --engine spark"), noEngine.toString());
+        Cli unknown = Cli.run(train("gmi", Path.of("cora"), out, "--engine", "flink").toArray(String[]::new));
+        assertTrue(unknown.err().contains("--engine must be local or spark"), unknown.toString());
+        List<String> full = new ArrayList<>(train("gmi", Path.of("cora"), out, "--engine", "spark"));
+        int b = full.indexOf("--batch-size");
+        full.remove(b + 1);
+        full.remove(b);
+        Cli noBatch = Cli.run(full.toArray(String[]::new));
+        assertTrue(noBatch.err().contains("--engine spark trains in minibatches"), noBatch.toString());
+        for (Cli r : List.of(noEngine, unknown, noBatch)) {
+            assertEquals(2, r.code(), r.toString());
+            assertEquals(1, r.errLines().size(), r.toString());
+        }
+        assertFalse(Files.exists(out.resolve("embeddings.npy")));
+    }
+}
