@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# spark-cluster.sh: a real Spark standalone cluster on this machine, from the project's own jars (no
+# Spark download): one master and WORKERS workers, each a separate JVM, executors launched by the
+# workers as Spark does on real machines.
+#
+#   scripts/spark-cluster.sh start               master on spark://127.0.0.1:7077, workers 1..WORKERS
+#   scripts/spark-cluster.sh train ARGS...       ./gmi train --engine spark --master spark://127.0.0.1:7077 ARGS
+#   scripts/spark-cluster.sh kill-worker N       SIGKILL worker N (its executor exits with it)
+#   scripts/spark-cluster.sh stop                stop every JVM this script started
+#   scripts/spark-cluster.sh demo                start, train GMI on Cora, stop
+#
+# Environment: WORKERS (default 2), WORKER_CORES (default 1), WORKER_MEMORY (default 2g),
+# SPARK_PORT (default 7077). Logs and pids: spark/target/cluster/. The executors' heap is
+# spark.executor.memory (JAVA_OPTS="-Dspark.executor.memory=4g ./..."; default 1g).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+# shellcheck source=scripts/find-jdk.sh
+source "$ROOT/scripts/find-jdk.sh"
+WORKERS=${WORKERS:-2}
+WORKER_CORES=${WORKER_CORES:-1}
+WORKER_MEMORY=${WORKER_MEMORY:-2g}
+PORT=${SPARK_PORT:-7077}
+MASTER="spark://127.0.0.1:$PORT"
+STATE="$ROOT/spark/target/cluster"
+# SPARK_HOME as the workers' launcher needs it: jars/ (Spark's and this project's) and a RELEASE file
+SPARK_HOME_DIR="$ROOT/spark/target/spark-home"
+
+export SPARK_LOCAL_IP=127.0.0.1 SPARK_SCALA_VERSION=2.13 SPARK_HOME="$SPARK_HOME_DIR"
+OPENS=()
+for pkg in java.lang java.lang.invoke java.nio sun.nio.ch java.util sun.util.calendar; do
+    OPENS+=("--add-opens=java.base/$pkg=ALL-UNNAMED")
+done
+
+build() {
+    if [[ ! -f $ROOT/spark/target/gmi-spark.jar || ${GMI_SKIP_BUILD:-0} != 1 ]]; then
+        echo "spark-cluster: building gmi-spark..." >&2
+        (cd "$ROOT" && ./mvnw -B -q -ntp -DskipTests install -pl cli,study,spark -am) >&2
+    fi
+    rm -rf "$SPARK_HOME_DIR"
+    mkdir -p "$SPARK_HOME_DIR/jars"
+    ln -s "$ROOT"/spark/target/lib/*.jar "$ROOT/spark/target/gmi-spark.jar" "$SPARK_HOME_DIR/jars/"
+    : >"$SPARK_HOME_DIR/RELEASE"
+}
+
+# start_jvm NAME CLASS ARGS...: a daemon JVM whose pid goes to $STATE/NAME.pid
+start_jvm() {
+    local name=$1
+    shift
+    nohup "$GMI_JAVA" "${OPENS[@]}" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx512m \
+        -Dlog4j2.configurationFile="$STATE/log4j2-daemons.properties" -cp "$SPARK_HOME_DIR/jars/*" "$@" \
+        >"$STATE/$name.log" 2>&1 &
+    echo $! >"$STATE/$name.pid"
+}
+
+wait_for() {
+    local file=$1 pattern=$2 what=$3 i
+    for ((i = 0; i < 120; i++)); do
+        grep -q "$pattern" "$file" 2>/dev/null && return 0
+        sleep 0.5
+    done
+    echo "spark-cluster: $what did not start; see $file" >&2
+    exit 1
+}
+
+start() {
+    stop quiet
+    build
+    mkdir -p "$STATE"
+    # the daemons log at INFO (gmi-spark's own log4j2.properties, for the driver, says only warnings)
+    printf '%s\n' 'rootLogger.level = info' 'rootLogger.appenderRef.stderr.ref = console' 'appender.console.type = Console' \
+        'appender.console.name = console' 'appender.console.target = SYSTEM_ERR' 'appender.console.layout.type = PatternLayout' \
+        'appender.console.layout.pattern = %d{HH:mm:ss.SSS} %p %c{1}: %m%n%ex' >"$STATE/log4j2-daemons.properties"
+    start_jvm master org.apache.spark.deploy.master.Master --host 127.0.0.1 --port "$PORT" --webui-port 0
+    wait_for "$STATE/master.log" "Starting Spark master" "the master"
+    local w
+    for ((w = 1; w <= WORKERS; w++)); do
+        start_jvm "worker$w" org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --cores "$WORKER_CORES" \
+            --memory "$WORKER_MEMORY" --webui-port 0 --work-dir "$STATE/work$w" "$MASTER"
+    done
+    for ((w = 1; w <= WORKERS; w++)); do
+        wait_for "$STATE/worker$w.log" "Successfully registered with master" "worker $w"
+    done
+    echo "spark-cluster: master $MASTER, $WORKERS workers of $WORKER_CORES core(s) and $WORKER_MEMORY (logs in $STATE)" >&2
+}
+
+stop() {
+    local f pid
+    for f in "$STATE"/*.pid; do
+        [[ -f $f ]] || continue
+        pid=$(cat "$f")
+        # the worker's executors are its children
+        pkill -TERM -P "$pid" 2>/dev/null || true
+        kill "$pid" 2>/dev/null || true
+        rm -f "$f"
+    done
+    [[ ${1:-} == quiet ]] || echo "spark-cluster: stopped" >&2
+}
+
+kill_worker() {
+    local f="$STATE/worker$1.pid" pid
+    [[ -f $f ]] || { echo "spark-cluster: no worker $1 running" >&2; exit 2; }
+    pid=$(cat "$f")
+    kill -KILL "$pid"
+    rm -f "$f"
+    echo "spark-cluster: worker $1 (pid $pid) killed with SIGKILL" >&2
+}
+
+train() {
+    GMI_SKIP_BUILD=1 "$ROOT/gmi" train --engine spark --master "$MASTER" "$@"
+}
+
+case ${1:-} in
+    start) start ;;
+    stop) stop ;;
+    kill-worker) kill_worker "${2:?worker number}" ;;
+    train) shift; train "$@" ;;
+    demo)
+        start
+        trap stop EXIT
+        GMI_SKIP_BUILD=1 "$ROOT/gmi" convert cora --out "$STATE/cora" --force >/dev/null
+        train --method gmi --dataset "$STATE/cora" --batch-size 512 --epochs 20 --threads 1 --out "$STATE/demo-gmi" --force
+        ;;
+    *) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac
