@@ -8,6 +8,7 @@
 #   scripts/spark-cluster.sh kill-worker N       SIGKILL worker N (its executor exits with it)
 #   scripts/spark-cluster.sh stop                stop every JVM this script started
 #   scripts/spark-cluster.sh demo                start, train GMI on Cora, stop
+#   scripts/spark-cluster.sh fault-demo          start, train twice, kill a worker in the second run, compare
 #
 # Environment: WORKERS (default 2), WORKER_CORES (default 1), WORKER_MEMORY (default 2g),
 # SPARK_PORT (default 7077). Logs and pids: spark/target/cluster/. The executors' heap is
@@ -120,5 +121,25 @@ case ${1:-} in
         GMI_SKIP_BUILD=1 "$ROOT/gmi" convert cora --out "$STATE/cora" --force >/dev/null
         train --method gmi --dataset "$STATE/cora" --batch-size 512 --epochs 20 --threads 1 --out "$STATE/demo-gmi" --force
         ;;
-    *) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    fault-demo)
+        # the same training twice on the cluster, the second with worker 1 killed (SIGKILL) mid-run
+        start
+        trap stop EXIT
+        GMI_SKIP_BUILD=1 "$ROOT/gmi" convert cora --out "$STATE/cora" --force >/dev/null
+        args=(--method gmi --dataset "$STATE/cora" --batch-size 512 --partitions 2 --epochs 12 --patience 100 --threads 1 --no-eval)
+        train "${args[@]}" --out "$STATE/undisturbed" --force 2>"$STATE/undisturbed.log"
+        train "${args[@]}" --out "$STATE/disturbed" --force 2>"$STATE/disturbed.log" &
+        run=$!
+        wait_for "$STATE/disturbed.log" "epoch  *4/" "the disturbed run's fourth epoch"
+        kill_worker 1
+        wait "$run" || { echo "spark-cluster: the run with a worker killed failed; see $STATE/disturbed.log" >&2; exit 1; }
+        grep -E "^trained|^spark:" "$STATE/disturbed.log" >&2
+        if cmp -s "$STATE/undisturbed/embeddings.npy" "$STATE/disturbed/embeddings.npy"; then
+            echo "spark-cluster: worker 1 killed after epoch 4: the run completed with embeddings identical to the undisturbed run's"
+        else
+            echo "spark-cluster: the embeddings differ from the undisturbed run's" >&2
+            exit 1
+        fi
+        ;;
+    *) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -57,8 +57,19 @@ final class StepTask {
         return Arrays.copyOfRange(seeds, (int) ((long) seeds.length * part / parts), (int) ((long) seeds.length * (part + 1) / parts));
     }
 
+    /** Tests' fault injection: a task for which it answers true fails on its first attempt. */
+    interface Fault {
+        boolean failFirstAttempt(int epoch, int batch, int part);
+    }
+
+    static volatile Fault fault = (epoch, batch, part) -> false;
+
     /** The gradient of partition {@code part}'s loss, weighted by its share of the batch's seeds. */
     static GradientSum run(Run run, float[][] values, int epoch, int batch, int[] seeds, int part) {
+        org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+        if (task != null && task.attemptNumber() == 0 && fault.failFirstAttempt(epoch, batch, part)) {
+            throw new IllegalStateException("injected failure of epoch " + epoch + ", batch " + batch + ", partition " + part);
+        }
         Local local = RUNS.computeIfAbsent(run.id(), id -> open(run));
         LocalGradients step = local.idle().poll();
         if (step == null) {

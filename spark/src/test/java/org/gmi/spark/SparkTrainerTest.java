@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Spark's local mode against single-machine minibatch training on Cora in the binary layout: one
  * partition is the same run bit for bit; two partitions are reproducible whatever order their tasks
- * finish in. One Spark context (local[2]) serves every test.
+ * finish in and whichever of their tasks fail and are retried. One Spark context serves every test.
  */
 class SparkTrainerTest {
     @TempDir
@@ -43,7 +43,8 @@ class SparkTrainerTest {
         Graph cora = Datasets.load("cora");
         BinaryGraph.write(cora, folder::resolve);
         graph = BinaryGraph.load(folder, SplitOptions.defaults());
-        sc = SparkTrainer.open("local[2]", "SparkTrainerTest");
+        // two threads, a task tried up to 4 times
+        sc = SparkTrainer.open("local[2,4]", "SparkTrainerTest");
     }
 
     @AfterAll
@@ -98,6 +99,28 @@ class SparkTrainerTest {
         assertEquals(halves.loss()[0], first.loss()[0], 0.05 * Math.abs(halves.loss()[0]));
         for (double l : first.loss()) {
             assertTrue(Double.isFinite(l));
+        }
+    }
+
+    @Test
+    void aFailedTaskIsRetriedWithTheSameSeeds() {
+        Parallel.setThreads(1);
+        TrainResult undisturbed = SparkTrainer.train(sc, folder, graph, config(Method.DGI), 2, 1, r -> {}, new StepTimes());
+        java.util.concurrent.atomic.AtomicInteger injected = new java.util.concurrent.atomic.AtomicInteger();
+        StepTask.fault = (epoch, batch, part) -> {
+            boolean fail = (epoch == 2 && batch == 1 && part == 1) || (epoch == 3 && batch == 4 && part == 0);
+            if (fail) {
+                injected.incrementAndGet();
+            }
+            return fail;
+        };
+        try {
+            TrainResult retried = SparkTrainer.train(sc, folder, graph, config(Method.DGI), 2, 1, r -> {}, new StepTimes());
+            assertEquals(2, injected.get(), "both injected failures happened");
+            assertArrayEquals(undisturbed.loss(), retried.loss());
+            assertArrayEquals(undisturbed.embeddings().data, retried.embeddings().data);
+        } finally {
+            StepTask.fault = (epoch, batch, part) -> false;
         }
     }
 
