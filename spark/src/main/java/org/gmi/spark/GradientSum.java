@@ -32,6 +32,8 @@ final class GradientSum implements Serializable {
     final double[][] terms;
     List<String> termNames;
     private int contributions;
+    /** The longest time one task spent computing its gradient (the step waits for the slowest). */
+    long slowestTaskNanos;
     /** The one contribution's gradients while there is one, else null. */
     private float[][] single;
     /** The fixed-point sum once there are two or more, else null. */
@@ -60,6 +62,12 @@ final class GradientSum implements Serializable {
         return s;
     }
 
+    /** This contribution, its task having computed for {@code nanos}. */
+    GradientSum computedIn(long nanos) {
+        slowestTaskNanos = nanos;
+        return this;
+    }
+
     /** Both sums together; neither is changed. */
     static GradientSum merge(GradientSum a, GradientSum b) {
         if (b.contributions == 0) {
@@ -76,6 +84,7 @@ final class GradientSum implements Serializable {
         }
         s.termNames = a.termNames != null ? a.termNames : b.termNames;
         s.contributions = a.contributions + b.contributions;
+        s.slowestTaskNanos = Math.max(a.slowestTaskNanos, b.slowestTaskNanos);
         long[][] x = a.fixed();
         long[][] y = b.fixed();
         long[][] sum = new long[x.length][];

@@ -28,9 +28,10 @@ public final class SparkEngine implements TrainingEngine {
             err.flush();
             StepTimes times = new StepTimes();
             TrainResult result = SparkTrainer.train(sc, graphFolder, graph, config, parts, threads, listener, times);
-            err.printf("spark: %d steps: %.1f s preparing the parameters' broadcast, %.1f s in jobs (tasks and the gradients' "
-                            + "aggregation), %.1f s applying the sums%n", times.steps(), times.broadcastSeconds(), times.jobSeconds(),
-                    times.applySeconds());
+            err.printf("spark: %d steps: %.1f s preparing the parameters' broadcast, %.1f s in jobs (of which the slowest task "
+                            + "computing its gradient %.1f s; the rest is Spark's scheduling, shipping and aggregation), %.1f s "
+                            + "applying the sums%n", times.steps(), times.broadcastSeconds(), times.jobSeconds(),
+                    times.slowestTaskSeconds(), times.applySeconds());
             return result;
         } finally {
             sc.stop();

@@ -75,7 +75,7 @@ final class SparkGradients implements MinibatchTrainer.BatchGradients {
                 terms.merge(sum.termNames.get(t), w * sum.terms[p][t], Double::sum);
             }
         }
-        times.add(t1 - t0, t2 - t1, System.nanoTime() - t2);
+        times.add(t1 - t0, t2 - t1, sum.slowestTaskNanos, System.nanoTime() - t2);
         return new StepLoss(loss, terms);
     }
 

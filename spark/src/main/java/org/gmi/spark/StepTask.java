@@ -70,6 +70,7 @@ final class StepTask {
         if (task != null && task.attemptNumber() == 0 && fault.failFirstAttempt(epoch, batch, part)) {
             throw new IllegalStateException("injected failure of epoch " + epoch + ", batch " + batch + ", partition " + part);
         }
+        long t0 = System.nanoTime();
         Local local = RUNS.computeIfAbsent(run.id(), id -> open(run));
         LocalGradients step = local.idle().poll();
         if (step == null) {
@@ -96,7 +97,7 @@ final class StepTask {
             }
             List<String> names = new ArrayList<>(loss.terms().keySet());
             double[] terms = loss.terms().values().stream().mapToDouble(Double::doubleValue).toArray();
-            return GradientSum.of(run.parts(), part, grads, loss.value(), names, terms);
+            return GradientSum.of(run.parts(), part, grads, loss.value(), names, terms).computedIn(System.nanoTime() - t0);
         } finally {
             local.idle().add(step);
         }
