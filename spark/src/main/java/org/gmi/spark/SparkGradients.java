@@ -11,6 +11,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.gmi.autodiff.Parameter;
 import org.gmi.models.MinibatchTrainer;
 import org.gmi.models.MinibatchTrainer.StepLoss;
+import org.gmi.models.PhaseTimes;
 
 /**
  * One training step as one Spark job: the driver broadcasts the parameters, each of the
@@ -24,6 +25,7 @@ final class SparkGradients implements MinibatchTrainer.BatchGradients {
     private final List<Parameter> params;
     private final JavaRDD<Integer> parts;
     private final StepTimes times;
+    private final PhaseTimes phases;
 
     SparkGradients(JavaSparkContext sc, String graphFolder, MinibatchTrainer.Context context, int partitions, int threads,
                    StepTimes times) {
@@ -33,10 +35,13 @@ final class SparkGradients implements MinibatchTrainer.BatchGradients {
         this.params = context.model().parameters();
         this.parts = sc.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions);
         this.times = times;
+        this.phases = context.phases();
     }
 
     @Override
     public StepLoss compute(int epoch, int batch, int[] seeds) {
+        // the driver's phases are its Adam steps; the jobs' time is reported by StepTimes
+        phases.stop();
         long t0 = System.nanoTime();
         float[][] values = new float[params.size()][];
         for (int i = 0; i < values.length; i++) {
