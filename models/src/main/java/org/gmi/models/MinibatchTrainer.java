@@ -158,6 +158,8 @@ public final class MinibatchTrainer {
                     config.patience, phases.secondsByPhase()));
         }
         step.close();
+        // it holds the model and the operators, which the embedding below must be able to free
+        step = null;
         for (int k = 0; k < params.size(); k++) {
             params.get(k).setValue(new Matrix(params.get(k).rows(), params.get(k).cols(), best[k]));
         }
