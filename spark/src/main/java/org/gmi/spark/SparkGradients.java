@@ -30,8 +30,8 @@ final class SparkGradients implements MinibatchTrainer.BatchGradients {
     SparkGradients(JavaSparkContext sc, String graphFolder, MinibatchTrainer.Context context, int partitions, int threads,
                    StepTimes times) {
         this.sc = sc;
-        this.run = new StepTask.Run(UUID.randomUUID().toString(), graphFolder, context.config(), context.fanouts(),
-                context.fanouts().length, threads, partitions);
+        this.run = new StepTask.Run(UUID.randomUUID().toString(), graphFolder, context.config(), context.fanouts(), threads,
+                partitions);
         this.params = context.model().parameters();
         this.parts = sc.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions);
         this.times = times;
@@ -74,7 +74,8 @@ final class SparkGradients implements MinibatchTrainer.BatchGradients {
         double loss = 0;
         Map<String, Double> terms = new LinkedHashMap<>();
         for (int p = 0; p < partitions; p++) {
-            double w = (double) StepTask.slice(seeds, p, partitions).length / seeds.length;
+            int size = StepTask.sliceStart(seeds.length, p + 1, partitions) - StepTask.sliceStart(seeds.length, p, partitions);
+            double w = (double) size / seeds.length;
             loss += w * sum.loss[p];
             for (int t = 0; t < sum.termNames.size(); t++) {
                 terms.merge(sum.termNames.get(t), w * sum.terms[p][t], Double::sum);

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.gmi.graph.BinaryGraph;
 import org.gmi.graph.Graph;
 import org.gmi.models.MinibatchTrainer;
 import org.gmi.models.TrainConfig;
@@ -62,8 +63,8 @@ public final class SparkTrainer {
                     + "fewer than 2 seeds in a partition (negatives are drawn among a partition's seeds); use --batch-size "
                     + 2 * partitions + " or more, or fewer --partitions");
         }
-        if (!Files.isRegularFile(graphFolder.resolve("graph.json"))) {
-            throw new IllegalArgumentException(graphFolder + " is not a graph in the binary layout (no graph.json): "
+        if (!Files.isRegularFile(graphFolder.resolve(BinaryGraph.MANIFEST))) {
+            throw new IllegalArgumentException(graphFolder + " is not a graph in the binary layout (no " + BinaryGraph.MANIFEST + "): "
                     + "write one with 'gmi convert DATASET --out " + graphFolder + "'");
         }
         String folder = graphFolder.toAbsolutePath().toString();

@@ -35,7 +35,7 @@ final class StepTask {
     private StepTask() {}
 
     /** What every task of a run needs, sent once with each task (a few hundred bytes). */
-    record Run(String id, String graphFolder, TrainConfig config, int[] fanouts, int layers, int threads, int parts)
+    record Run(String id, String graphFolder, TrainConfig config, int[] fanouts, int threads, int parts)
             implements Serializable {}
 
     /** A run's state on one executor: the graph's operators and idle models, one per task running at once. */
@@ -54,7 +54,12 @@ final class StepTask {
 
     /** Partition {@code part}'s slice of a batch's seeds: the p-th of {@code parts} nearly equal runs. */
     static int[] slice(int[] seeds, int part, int parts) {
-        return Arrays.copyOfRange(seeds, (int) ((long) seeds.length * part / parts), (int) ((long) seeds.length * (part + 1) / parts));
+        return Arrays.copyOfRange(seeds, sliceStart(seeds.length, part, parts), sliceStart(seeds.length, part + 1, parts));
+    }
+
+    /** Where slice {@code part} of {@code parts} of a batch of {@code n} seeds starts (slice {@code parts}: n). */
+    static int sliceStart(int n, int part, int parts) {
+        return (int) ((long) n * part / parts);
     }
 
     /** Tests' fault injection: a task for which it answers true fails on its first attempt. */
@@ -75,7 +80,7 @@ final class StepTask {
         LocalGradients step = local.idle().poll();
         if (step == null) {
             step = new LocalGradients(local.graph().adjacency(), local.ops(),
-                    Trainer.createModel(local.ops(), run.config(), run.layers()), run.fanouts(), run.config().seed, new PhaseTimes());
+                    Trainer.createModel(local.ops(), run.config(), run.fanouts().length), run.fanouts(), run.config().seed, new PhaseTimes());
         }
         try {
             List<Parameter> params = step.model().parameters();
