@@ -81,7 +81,7 @@ public final class ModelOptions {
     @Option(names = "--batch-size", paramLabel = "B",
             description = {"Train in minibatches of B seed nodes, each with its sampled neighbourhood (--fanout), so that "
                     + "memory is bounded by the batch, not the graph; 0 (default) trains on the whole graph at once. "
-                    + "CPU only, without checkpoints."})
+                    + "CPU only."})
     int batchSize = DEFAULTS.batchSize;
 
     @Option(names = "--fanout", paramLabel = "F1,F2", split = ",",

@@ -60,15 +60,16 @@ final class TrainCommand extends GmiCommand {
     /** Flags that change the training's mathematics (or its bits: threads): a resumed run must match the checkpoint. */
     static final List<String> TRAINING_FLAGS = List.of("method", "layers", "hidden", "negatives", "alpha", "beta",
             "gamma", "lr", "epochs", "patience", "seed", "sampler", "reconstruction", "recon_negatives", "variant", "jsd_on",
-            "threads", "device");
+            "threads", "device", "batch_size", "fanout", "partitions");
     /**
      * Training flags added after checkpoints were first written, with the value every older
      * checkpoint was trained with: such a checkpoint resumes as if it recorded them.
      */
     static final Map<String, String> LATER_TRAINING_FLAGS = Map.of("reconstruction", "exact", "recon_negatives", "5",
-            "variant", "mean", "jsd_on", "probabilities", "device", DeviceOptions.CPU);
+            "variant", "mean", "jsd_on", "probabilities", "device", DeviceOptions.CPU, "batch_size", "0");
     /** Flags a resumed run takes from the checkpoint when not given, and may change. */
-    static final List<String> CARRIED_FLAGS = List.of("dataset", "train_frac", "val_frac", "split_seed", "checkpoint_every");
+    static final List<String> CARRIED_FLAGS = List.of("dataset", "train_frac", "val_frac", "split_seed", "checkpoint_every",
+            "engine", "master");
     /** The checkpoint's key for the fingerprint of the graph it was trained on. */
     static final String GRAPH_KEY = "graph";
     /** The labels and the split(s) the evaluation used, beside the embeddings (docs/outputs.md). */
@@ -112,7 +113,7 @@ final class TrainCommand extends GmiCommand {
             description = {"Continue the run checkpointed in DIR/checkpoint and write its outputs into DIR. Flags left out "
                     + "are taken from the checkpoint; flags that change the training (method, layers, hidden, negatives, "
                     + "alpha, beta, gamma, lr, epochs, patience, seed, sampler, reconstruction, recon-negatives, variant, jsd-on, "
-                    + "threads, device) "
+                    + "threads, device, batch-size, fanout, partitions) "
                     + "and the graph must match it."})
     Path resume;
 
@@ -163,8 +164,6 @@ final class TrainCommand extends GmiCommand {
         }
         require(threads >= 1, "--threads must be >= 1, got " + threads);
         require(checkpointEvery >= 0, "--checkpoint-every must be >= 0 (0: no checkpoints), got " + checkpointEvery);
-        require(model.batchSize == 0 || (checkpointEvery == 0 && resume == null), "--batch-size: minibatch training has no "
-                + "checkpoints yet; drop --checkpoint-every and --resume, or --batch-size");
         data.validate();
         probe.validate(spec);
         require(engine.equals("local") || engine.equals("spark"), "--engine must be local or spark, got '" + engine + "'");
@@ -173,9 +172,10 @@ final class TrainCommand extends GmiCommand {
         Path graphFolder = null;
         if (onSpark) {
             require(model.batchSize > 0, "--engine spark trains in minibatches: give --batch-size (e.g. 512)");
-            require(checkpointEvery == 0 && resume == null && inductive == null,
-                    "--engine spark has no --checkpoint-every, --resume or --inductive yet");
+            require(inductive == null, "--engine spark has no --inductive yet");
             require(partitions >= 0, "--partitions must be >= 1 (0: Spark's default parallelism), got " + partitions);
+            require(checkpointEvery == 0 || partitions > 0, "--engine spark with --checkpoint-every needs --partitions P: a "
+                    + "resumed run must cut its batches into the same P slices, whatever the cluster's parallelism then");
             graphFolder = Path.of(data.dataset);
             require(Files.isRegularFile(graphFolder.resolve(org.gmi.graph.BinaryGraph.MANIFEST)), "--engine spark reads the graph "
                     + "from a folder every executor can read: '" + data.dataset + "' is not one; write it with 'gmi convert "
@@ -297,7 +297,7 @@ final class TrainCommand extends GmiCommand {
             TrainResult result;
             try {
                 result = onSpark ? trainingEngine("spark").train(graphFolder, trainingGraph, config, master, partitions, threads,
-                        progress, err) : Trainer.train(trainingGraph, config, progress, checkpoints, backend);
+                        progress, checkpoints, err) : Trainer.train(trainingGraph, config, progress, checkpoints, backend);
             } catch (NumericalFailureException e) {
                 String kept = lastCheckpoint[0] > 0
                         ? "; the last good checkpoint (epoch " + lastCheckpoint[0] + ") is kept in " + checkpointFolder
@@ -437,6 +437,14 @@ final class TrainCommand extends GmiCommand {
         m.put("val_frac", Double.toString(data.valFrac));
         m.put("split_seed", Long.toString(data.splitSeed));
         m.put("checkpoint_every", Integer.toString(checkpointEvery));
+        m.putIfAbsent("batch_size", "0");
+        m.put("engine", engine);
+        if (engine.equals("spark")) {
+            m.put("partitions", Integer.toString(partitions));
+            if (master != null) {
+                m.put("master", master);
+            }
+        }
         return m;
     }
 
@@ -503,6 +511,9 @@ final class TrainCommand extends GmiCommand {
         }
         if (t == long.class || t == Long.class) {
             return Long.parseLong(s);
+        }
+        if (t == int[].class) {
+            return java.util.Arrays.stream(s.split(",")).mapToInt(Integer::parseInt).toArray();
         }
         if (t == double.class || t == Double.class) {
             return Double.parseDouble(s);

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import org.gmi.graph.Graph;
 import org.gmi.models.TrainConfig;
 import org.gmi.models.TrainResult;
+import org.gmi.models.Trainer;
 import org.gmi.models.TrainingListener;
 
 /**
@@ -21,8 +22,9 @@ public interface TrainingEngine {
      *
      * @param master     where to run (for Spark: local[N] or spark://HOST:PORT), or null for the engine's default
      * @param partitions how many workers share each batch, or 0 for the engine's default
+     * @param checkpoints where the run's checkpoints go and the state it resumes from ({@link Trainer#train})
      * @param err        where the engine reports what it does
      */
     TrainResult train(Path graphFolder, Graph graph, TrainConfig config, String master, int partitions, int threads,
-                      TrainingListener listener, PrintWriter err);
+                      TrainingListener listener, Trainer.Checkpointing checkpoints, PrintWriter err);
 }

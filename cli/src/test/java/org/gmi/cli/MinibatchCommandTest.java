@@ -48,7 +48,6 @@ class MinibatchCommandTest {
         "--variant adaptive|--variant adaptive: GMI-adaptive weights neighbours by their embeddings, which a minibatch computes for its seeds only; use --variant mean with --batch-size",
         "--reconstruction sampled|--reconstruction sampled: minibatch training computes the reconstruction exactly over each batch's B x B seed pairs; drop --reconstruction or --batch-size",
         "--fanout 5,5|--fanout gives 2 fan-outs for an encoder of 1 layer; give one per layer",
-        "--checkpoint-every 1|--batch-size: minibatch training has no checkpoints yet; drop --checkpoint-every and --resume, or --batch-size",
         "--device opencl|--batch-size: minibatch training runs on the CPU; drop --device"})
     void whatMinibatchesCannotDoIsRefusedWithOneLine(String flags, String message) throws Exception {
         Path out = dir.resolve("refused");

@@ -33,7 +33,9 @@ import org.gmi.models.PhaseTimes.Phase;
  * and thread count alone.
  *
  * <p>The epoch's loss is the mean of its batches' losses weighted by their seed counts; early stopping
- * keeps the parameters at the end of the epoch with the lowest one. The embeddings are then computed
+ * keeps the parameters at the end of the epoch with the lowest one. Checkpoints are taken at the end of
+ * an epoch and hold what the full-batch trainer's hold ({@link TrainState}): the parameters, Adam's
+ * moments, the best epoch's parameters and the history. The embeddings are then computed
  * for the whole graph layer by layer ({@link GcnEncoder#embedByChunks}), as {@code gmi embed} computes them.
  */
 public final class MinibatchTrainer {
@@ -42,6 +44,12 @@ public final class MinibatchTrainer {
     /** Trains {@code config.method} on {@code graph} in minibatches of {@code config.batchSize} seed nodes. */
     public static TrainResult train(Graph graph, TrainConfig config, TrainingListener listener) {
         return train(graph, config, listener, true);
+    }
+
+    /** As {@link #train(Graph, TrainConfig, TrainingListener)}, checkpointing and resuming as asked. */
+    public static TrainResult train(Graph graph, TrainConfig config, TrainingListener listener,
+                                    Trainer.Checkpointing checkpoints) {
+        return train(graph, config, listener, true, LocalGradients::new, checkpoints);
     }
 
     /**
@@ -80,6 +88,17 @@ public final class MinibatchTrainer {
      */
     public static TrainResult train(Graph graph, TrainConfig config, TrainingListener listener, boolean embed,
                                     Function<Context, BatchGradients> gradients) {
+        return train(graph, config, listener, embed, gradients, Trainer.Checkpointing.NONE);
+    }
+
+    /**
+     * As {@link #train(Graph, TrainConfig, TrainingListener, boolean, Function)}, a checkpoint after every
+     * {@code checkpoints.every()}-th epoch and when training ends, resuming from
+     * {@code checkpoints.resumeFrom()} when given. An epoch's draws depend on (seed, epoch, batch) alone,
+     * so a resumed run computes, with the same thread count, bit for bit what the uninterrupted run does.
+     */
+    public static TrainResult train(Graph graph, TrainConfig config, TrainingListener listener, boolean embed,
+                                    Function<Context, BatchGradients> gradients, Trainer.Checkpointing checkpoints) {
         config.validate();
         if (config.batchSize < 1) {
             throw new IllegalArgumentException("minibatch training needs --batch-size >= 1, got " + config.batchSize);
@@ -103,7 +122,6 @@ public final class MinibatchTrainer {
         model.setPhaseTimes(phases);
         List<Parameter> params = model.parameters();
         Adam adam = new Adam(params, config.lr, 0.9, 0.999, 1e-8, 0.0);
-        BatchGradients step = gradients.apply(new Context(graph, config, ops, model, fanouts, phases));
 
         float[][] best = snapshot(params);
         double bestLoss = Double.POSITIVE_INFINITY;
@@ -112,10 +130,21 @@ public final class MinibatchTrainer {
         double[] losses = new double[config.epochs];
         double[] seconds = new double[config.epochs];
         Map<String, List<Double>> terms = new LinkedHashMap<>();
-        int[] order = new int[n];
         int epoch = 0;
         boolean finished = false;
-        while (!finished) {
+        TrainState resume = checkpoints.resumeFrom();
+        if (resume != null) {
+            Trainer.restore(resume, params, adam, best, config, batches);
+            bestLoss = resume.bestLoss();
+            bestEpoch = resume.bestEpoch();
+            sinceBest = resume.sinceBest();
+            epoch = resume.epochsDone();
+            finished = resume.finished();
+            Trainer.restoreHistory(resume, losses, seconds, terms);
+        }
+        BatchGradients step = gradients.apply(new Context(graph, config, ops, model, fanouts, phases));
+        int[] order = new int[n];
+        while (!finished && epoch < config.epochs) {
             long t0 = System.nanoTime();
             epoch++;
             phases.reset();
@@ -156,6 +185,13 @@ public final class MinibatchTrainer {
             finished = stop || epoch == config.epochs;
             listener.onEpoch(new EpochReport(epoch, config.epochs, value, epochTerms, seconds[epoch - 1], bestEpoch, sinceBest,
                     config.patience, phases.secondsByPhase()));
+            if (checkpoints.every() > 0 && (finished || epoch % checkpoints.every() == 0)) {
+                TrainState state = Trainer.snapshot(epoch, finished, params, adam, best, bestLoss, bestEpoch, sinceBest,
+                        losses, terms, seconds);
+                if (state.isFinite()) {
+                    Trainer.save(checkpoints.sink(), state);
+                }
+            }
         }
         step.close();
         // it holds the model and the operators, which the embedding below must be able to free

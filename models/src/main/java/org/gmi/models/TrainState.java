@@ -68,7 +68,8 @@ public record TrainState(int epochsDone, boolean finished, String[] names, int[]
      * values, moments and snapshots that are not finite, a negative second moment, a loss history
      * that is not finite, a best epoch whose loss is not the best loss or that is missing after
      * some epochs, epochs since the best that do not count from it, a finished run of no epochs, an
-     * Adam step count other than one per epoch (the stopping epoch takes none). A checksum proves
+     * Adam step count neither one per epoch (the stopping epoch taking none: full batch) nor the same
+     * number above one per epoch (minibatch); {@link #stepsInconsistency} checks it against the run. A checksum proves
      * that the bytes are the ones written, not that what they say makes sense.
      */
     public String inconsistency() {
@@ -112,10 +113,25 @@ public record TrainState(int epochsDone, boolean finished, String[] names, int[]
         if (sinceBest != epochsDone - bestEpoch) {
             return sinceBest + " epochs since the best epoch " + bestEpoch + " of " + epochsDone;
         }
-        if (adamSteps != epochsDone && !(finished && adamSteps == epochsDone - 1)) {
+        boolean fullBatch = adamSteps == epochsDone || (finished && adamSteps == epochsDone - 1);
+        boolean minibatch = epochsDone > 0 && adamSteps > epochsDone && adamSteps % epochsDone == 0;
+        if (!fullBatch && !minibatch) {
             return adamSteps + " Adam steps for " + epochsDone + " epochs" + (finished ? " (finished)" : "");
         }
         return null;
+    }
+
+    /**
+     * What makes this state's Adam step count impossible for a run of {@code stepsPerEpoch} steps an
+     * epoch, or null: a full-batch run ({@code stepsPerEpoch} 0) takes one step an epoch and none at
+     * the epoch it stops; a minibatch run takes every batch's step, the stopping epoch's included.
+     */
+    public String stepsInconsistency(int stepsPerEpoch) {
+        boolean ok = stepsPerEpoch == 0
+                ? adamSteps == epochsDone || (finished && adamSteps == epochsDone - 1)
+                : adamSteps == (long) epochsDone * stepsPerEpoch;
+        return ok ? null : adamSteps + " Adam steps for " + epochsDone + " epochs" + (stepsPerEpoch == 0 ? ""
+                : " of " + stepsPerEpoch + " batches") + (finished ? " (finished)" : "");
     }
 
     /**

@@ -84,13 +84,13 @@ public final class Trainer {
                                     Backend backend) {
         config.validate();
         if (config.batchSize > 0) {
-            if (!backend.isCpu() || checkpoints.every() > 0 || checkpoints.resumeFrom() != null) {
-                throw new IllegalArgumentException("minibatch training (--batch-size) runs on the CPU, without checkpoints");
+            if (!backend.isCpu()) {
+                throw new IllegalArgumentException("minibatch training (--batch-size) runs on the CPU");
             }
             if (worthWarmingUp(graph, config)) {
                 backend.warmUp();
             }
-            return MinibatchTrainer.train(graph, config, listener);
+            return MinibatchTrainer.train(graph, config, listener, checkpoints);
         }
         SelfSupervisedModel model = createModel(graph, config);
         if (worthWarmingUp(graph, config)) {
@@ -179,21 +179,13 @@ public final class Trainer {
         boolean finished = false;
         TrainState resume = checkpoints.resumeFrom();
         if (resume != null) {
-            restore(resume, params, adam, best, config);
+            restore(resume, params, adam, best, config, 0);
             bestLoss = resume.bestLoss();
             bestEpoch = resume.bestEpoch();
             sinceBest = resume.sinceBest();
             epoch = resume.epochsDone();
             finished = resume.finished();
-            System.arraycopy(resume.loss(), 0, losses, 0, epoch);
-            System.arraycopy(resume.epochSeconds(), 0, seconds, 0, epoch);
-            for (Map.Entry<String, double[]> t : resume.terms().entrySet()) {
-                List<Double> list = new ArrayList<>();
-                for (double v : t.getValue()) {
-                    list.add(v);
-                }
-                terms.put(t.getKey(), list);
-            }
+            restoreHistory(resume, losses, seconds, terms);
         }
         // the parameters move to the backend (nothing moves on the CPU) and the best epoch's copy is kept there too
         DeviceMatrix[] bestKept = new DeviceMatrix[params.size()];
@@ -269,6 +261,19 @@ public final class Trainer {
                 Arrays.copyOf(seconds, epoch), SavedEncoder.of(config.method, model.encoder(), Map.of()));
     }
 
+    /** The per-epoch records of the epochs {@code s} has done, into the run's arrays and term lists. */
+    static void restoreHistory(TrainState s, double[] losses, double[] seconds, Map<String, List<Double>> terms) {
+        System.arraycopy(s.loss(), 0, losses, 0, s.epochsDone());
+        System.arraycopy(s.epochSeconds(), 0, seconds, 0, s.epochsDone());
+        for (Map.Entry<String, double[]> t : s.terms().entrySet()) {
+            List<Double> list = new ArrayList<>();
+            for (double v : t.getValue()) {
+                list.add(v);
+            }
+            terms.put(t.getKey(), list);
+        }
+    }
+
     /** best[k] = the backend's copy of the best epoch's parameter k. */
     private static void readBest(Backend backend, DeviceMatrix[] bestKept, float[][] best) {
         for (int k = 0; k < best.length; k++) {
@@ -277,7 +282,7 @@ public final class Trainer {
     }
 
     /** The state after {@code epoch} epochs, copied (training goes on changing the live arrays). */
-    private static TrainState snapshot(int epoch, boolean finished, List<Parameter> params, Adam adam, float[][] best,
+    static TrainState snapshot(int epoch, boolean finished, List<Parameter> params, Adam adam, float[][] best,
                                        double bestLoss, int bestEpoch, int sinceBest, double[] losses,
                                        Map<String, List<Double>> terms, double[] seconds) {
         int p = params.size();
@@ -300,8 +305,12 @@ public final class Trainer {
                 sinceBest, Arrays.copyOf(losses, epoch), termArrays(terms), Arrays.copyOf(seconds, epoch));
     }
 
-    /** Loads a state into the parameters, Adam and the best snapshot, after checking that it fits the model. */
-    private static void restore(TrainState s, List<Parameter> params, Adam adam, float[][] best, TrainConfig config) {
+    /**
+     * Loads a state into the parameters, Adam and the best snapshot, after checking that it fits the
+     * model and a run of {@code stepsPerEpoch} Adam steps an epoch (0: full batch).
+     */
+    static void restore(TrainState s, List<Parameter> params, Adam adam, float[][] best, TrainConfig config,
+                        int stepsPerEpoch) {
         if (s.names().length != params.size()) {
             throw new CheckpointFormatException("the checkpoint holds " + s.names().length + " parameters, the model has "
                     + params.size() + " (another method or layer count?)");
@@ -318,6 +327,9 @@ public final class Trainer {
             throw new CheckpointFormatException("the checkpoint is at epoch " + s.epochsDone() + ", beyond --epochs " + config.epochs);
         }
         String problem = s.inconsistency() != null ? s.inconsistency() : s.inconsistencyWith(config.epochs, config.patience);
+        if (problem == null) {
+            problem = s.stepsInconsistency(stepsPerEpoch);
+        }
         if (problem != null) {
             throw new CheckpointFormatException("the checkpoint is inconsistent: " + problem);
         }
@@ -329,7 +341,7 @@ public final class Trainer {
         adam.restore(s.adamSteps(), s.firstMoments(), s.secondMoments());
     }
 
-    private static void save(CheckpointSink sink, TrainState state) {
+    static void save(CheckpointSink sink, TrainState state) {
         try {
             sink.save(state);
         } catch (RuntimeException e) {

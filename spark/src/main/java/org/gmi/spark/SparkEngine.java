@@ -7,6 +7,7 @@ import org.gmi.cli.TrainingEngine;
 import org.gmi.graph.Graph;
 import org.gmi.models.TrainConfig;
 import org.gmi.models.TrainResult;
+import org.gmi.models.Trainer;
 import org.gmi.models.TrainingListener;
 
 /** {@code gmi train --engine spark}: opens a Spark context on the master, trains ({@link SparkTrainer}), stops it. */
@@ -18,7 +19,7 @@ public final class SparkEngine implements TrainingEngine {
 
     @Override
     public TrainResult train(Path graphFolder, Graph graph, TrainConfig config, String master, int partitions, int threads,
-                             TrainingListener listener, PrintWriter err) {
+                             TrainingListener listener, Trainer.Checkpointing checkpoints, PrintWriter err) {
         String url = master != null ? master : System.getProperty("spark.master", "local[*]");
         JavaSparkContext sc = SparkTrainer.open(url, "gmi train " + config.method.name() + " " + graph.name());
         try {
@@ -27,7 +28,7 @@ public final class SparkEngine implements TrainingEngine {
                     config.batchSize / parts, graphFolder.toAbsolutePath());
             err.flush();
             StepTimes times = new StepTimes();
-            TrainResult result = SparkTrainer.train(sc, graphFolder, graph, config, parts, threads, listener, times);
+            TrainResult result = SparkTrainer.train(sc, graphFolder, graph, config, parts, threads, listener, checkpoints, times);
             err.printf("spark: %d steps: %.1f s preparing the parameters' broadcast, %.1f s in jobs (of which the slowest task "
                             + "computing its gradient %.1f s; the rest is Spark's scheduling, shipping and aggregation), %.1f s "
                             + "applying the sums%n", times.steps(), times.broadcastSeconds(), times.jobSeconds(),

@@ -9,6 +9,7 @@ import org.gmi.graph.Graph;
 import org.gmi.models.MinibatchTrainer;
 import org.gmi.models.TrainConfig;
 import org.gmi.models.TrainResult;
+import org.gmi.models.Trainer;
 import org.gmi.models.TrainingListener;
 
 /**
@@ -51,6 +52,17 @@ public final class SparkTrainer {
      */
     public static TrainResult train(JavaSparkContext sc, Path graphFolder, Graph graph, TrainConfig config, int partitions,
                                     int threads, TrainingListener listener, StepTimes times) {
+        return train(sc, graphFolder, graph, config, partitions, threads, listener, Trainer.Checkpointing.NONE, times);
+    }
+
+    /**
+     * As above, checkpointing and resuming as asked ({@link MinibatchTrainer}): the driver writes the
+     * checkpoints at the ends of epochs, so a stopped driver resumes from the last one; a run resumed
+     * with the same partitions and threads computes what the uninterrupted run computes, bit for bit.
+     */
+    public static TrainResult train(JavaSparkContext sc, Path graphFolder, Graph graph, TrainConfig config, int partitions,
+                                    int threads, TrainingListener listener, Trainer.Checkpointing checkpoints,
+                                    StepTimes times) {
         if (config.batchSize < 1) {
             throw new IllegalArgumentException("training on Spark is minibatch training: give --batch-size");
         }
@@ -69,6 +81,6 @@ public final class SparkTrainer {
         }
         String folder = graphFolder.toAbsolutePath().toString();
         return MinibatchTrainer.train(graph, config, listener, true,
-                context -> new SparkGradients(sc, folder, context, partitions, threads, times));
+                context -> new SparkGradients(sc, folder, context, partitions, threads, times), checkpoints);
     }
 }

@@ -62,17 +62,17 @@ final class StepTask {
         return (int) ((long) n * part / parts);
     }
 
-    /** Tests' fault injection: a task for which it answers true fails on its first attempt. */
+    /** Tests' fault injection: a task attempt (0 the first) for which it answers true fails. */
     interface Fault {
-        boolean failFirstAttempt(int epoch, int batch, int part);
+        boolean fails(int epoch, int batch, int part, int attempt);
     }
 
-    static volatile Fault fault = (epoch, batch, part) -> false;
+    static volatile Fault fault = (epoch, batch, part, attempt) -> false;
 
     /** The gradient of partition {@code part}'s loss, weighted by its share of the batch's seeds. */
     static GradientSum run(Run run, float[][] values, int epoch, int batch, int[] seeds, int part) {
         org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
-        if (task != null && task.attemptNumber() == 0 && fault.failFirstAttempt(epoch, batch, part)) {
+        if (task != null && fault.fails(epoch, batch, part, task.attemptNumber())) {
             throw new IllegalStateException("injected failure of epoch " + epoch + ", batch " + batch + ", partition " + part);
         }
         long t0 = System.nanoTime();

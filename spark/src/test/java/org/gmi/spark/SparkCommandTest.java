@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.gmi.cli.Cli;
+import org.gmi.models.Checkpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +47,43 @@ class SparkCommandTest {
         }
     }
 
+    /**
+     * A run whose job fails for good at epoch 3 (a task failing on every try) keeps its checkpoint of
+     * epoch 2; --resume, which takes the engine, master and partitions from it, ends byte for byte as
+     * the undisturbed run.
+     */
+    @Test
+    void aStoppedDriverResumesFromItsCheckpoint() throws Exception {
+        Path cora = dir.resolve("cora-resume");
+        assertEquals(0, Cli.run("convert", "cora", "--out", cora.toString()).code());
+        Path reference = dir.resolve("reference");
+        String[] spark = {"--engine", "spark", "--master", "local[2,2]", "--partitions", "2", "--no-eval"};
+        Cli a = Cli.run(train("gmi", cora, reference, spark).toArray(String[]::new));
+        assertEquals(0, a.code(), a.toString());
+
+        Path out = dir.resolve("stopped");
+        List<String> args = train("gmi", cora, out, spark);
+        args.addAll(List.of("--checkpoint-every", "1"));
+        StepTask.fault = (epoch, batch, part, attempt) -> epoch == 3 && batch == 2 && part == 1;
+        Cli stopped;
+        try {
+            stopped = Cli.run(args.toArray(String[]::new));
+        } finally {
+            StepTask.fault = (epoch, batch, part, attempt) -> false;
+        }
+        assertEquals(1, stopped.code(), stopped.toString());
+        assertFalse(Files.exists(out.resolve("embeddings.npy")), stopped.toString());
+        assertEquals(2, Checkpoint.read(out.resolve(Checkpoint.FOLDER)).state().epochsDone());
+
+        Cli resumed = Cli.run("train", "--resume", out.toString());
+        assertEquals(0, resumed.code(), resumed.toString());
+        assertTrue(resumed.err().contains("spark: master local[2,2], 2 partitions per batch"), resumed.toString());
+        assertTrue(resumed.err().contains("2 of 3 epochs done"), resumed.toString());
+        assertArrayEquals(Files.readAllBytes(reference.resolve("embeddings.npy")), Files.readAllBytes(out.resolve("embeddings.npy")));
+        assertArrayEquals(Files.readAllBytes(reference.resolve("encoder.gmi")), Files.readAllBytes(out.resolve("encoder.gmi")));
+        assertFalse(Files.exists(out.resolve(Checkpoint.FOLDER)), "the checkpoint goes once the outputs are in place");
+    }
+
     @Test
     void badFlagsGetOneLineAndNoOutputs() {
         Path out = dir.resolve("x");
@@ -62,7 +100,9 @@ class SparkCommandTest {
         full.remove(b);
         Cli noBatch = Cli.run(full.toArray(String[]::new));
         assertTrue(noBatch.err().contains("--engine spark trains in minibatches"), noBatch.toString());
-        for (Cli r : List.of(noEngine, unknown, noBatch)) {
+        Cli unsliced = Cli.run(train("gmi", Path.of("cora"), out, "--engine", "spark", "--checkpoint-every", "1").toArray(String[]::new));
+        assertTrue(unsliced.err().contains("--engine spark with --checkpoint-every needs --partitions P"), unsliced.toString());
+        for (Cli r : List.of(noEngine, unknown, noBatch, unsliced)) {
             assertEquals(2, r.code(), r.toString());
             assertEquals(1, r.errLines().size(), r.toString());
         }

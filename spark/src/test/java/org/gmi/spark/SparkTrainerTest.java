@@ -107,8 +107,8 @@ class SparkTrainerTest {
         Parallel.setThreads(1);
         TrainResult undisturbed = SparkTrainer.train(sc, folder, graph, config(Method.DGI), 2, 1, r -> {}, new StepTimes());
         java.util.concurrent.atomic.AtomicInteger injected = new java.util.concurrent.atomic.AtomicInteger();
-        StepTask.fault = (epoch, batch, part) -> {
-            boolean fail = (epoch == 2 && batch == 1 && part == 1) || (epoch == 3 && batch == 4 && part == 0);
+        StepTask.fault = (epoch, batch, part, attempt) -> {
+            boolean fail = attempt == 0 && ((epoch == 2 && batch == 1 && part == 1) || (epoch == 3 && batch == 4 && part == 0));
             if (fail) {
                 injected.incrementAndGet();
             }
@@ -120,7 +120,7 @@ class SparkTrainerTest {
             assertArrayEquals(undisturbed.loss(), retried.loss());
             assertArrayEquals(undisturbed.embeddings().data, retried.embeddings().data);
         } finally {
-            StepTask.fault = (epoch, batch, part) -> false;
+            StepTask.fault = (epoch, batch, part, attempt) -> false;
         }
     }
 

@@ -132,6 +132,48 @@ class CheckpointTest {
         assertFalse(plain.loss()[0] == plain.loss()[11], ctx + ": " + Arrays.toString(plain.loss()));
     }
 
+    static Stream<Arguments> minibatchCases() {
+        return Stream.of(Arguments.of(Method.GMI, 1, 1), Arguments.of(Method.GMI, 2, 2), Arguments.of(Method.DGI, 2, 1));
+    }
+
+    /**
+     * Minibatch training (90 nodes in batches of 32, so 3 Adam steps an epoch): every checkpoint, and
+     * the final one of an early-stopped run, resumes to the uninterrupted run's bits.
+     */
+    @ParameterizedTest(name = "minibatch {0} layers={1} threads={2}")
+    @MethodSource("minibatchCases")
+    void minibatchRunResumesFromEveryCheckpointBitIdentical(Method method, int layers, int threads) {
+        Parallel.setThreads(threads);
+        TrainConfig c = config(method, layers, NegativeSampler.Mode.UNIFORM);
+        c.batchSize = 32;
+        c.fanouts = layers == 1 ? new int[] {5} : new int[] {5, 3};
+        c.epochs = 8;
+        TrainResult plain = Trainer.train(GRAPH, c, TrainingListener.NONE);
+        List<TrainState> saved = new ArrayList<>();
+        String ctx = "minibatch " + method + " layers=" + layers + " threads=" + threads;
+        assertSameRun(plain, trainCheckpointed(c, 3, saved), ctx + " (checkpointing changes nothing)");
+        assertEquals(List.of(3, 6, 8), saved.stream().map(TrainState::epochsDone).toList(), ctx);
+        assertEquals(8 * 3, saved.get(2).adamSteps(), ctx + ": one Adam step per batch");
+        for (TrainState s : saved) {
+            assertSameRun(plain, Trainer.train(GRAPH, c, TrainingListener.NONE, new Trainer.Checkpointing(0, null, s)),
+                    ctx + ", resumed after epoch " + s.epochsDone());
+        }
+        assertFalse(plain.loss()[0] == plain.loss()[7], ctx + ": " + Arrays.toString(plain.loss()));
+
+        c.lr = 0.3; // overshoots: early stopping
+        c.patience = 1;
+        c.epochs = 30;
+        TrainResult stopped = Trainer.train(GRAPH, c, TrainingListener.NONE);
+        assertTrue(stopped.epochsRun() < 30, ctx + ": the run must stop early: " + Arrays.toString(stopped.loss()));
+        saved.clear();
+        assertSameRun(stopped, trainCheckpointed(c, 1, saved), ctx + ", early stopping, checkpoint every epoch");
+        assertTrue(saved.get(saved.size() - 1).finished(), ctx + ": the last checkpoint is the finished run's");
+        for (TrainState s : saved) {
+            assertSameRun(stopped, Trainer.train(GRAPH, c, TrainingListener.NONE, new Trainer.Checkpointing(0, null, s)),
+                    ctx + ", early stopping, resumed after epoch " + s.epochsDone());
+        }
+    }
+
     /** Early stopping: the stopping epoch takes no step; a checkpoint before it and the final one both resume exactly. */
     @Test
     void earlyStoppedRunResumesExactly() {
@@ -201,6 +243,27 @@ class CheckpointTest {
                 () -> Trainer.train(GRAPH, wider, TrainingListener.NONE, new Trainer.Checkpointing(0, null, saved.get(0))));
         assertTrue(e.getMessage().contains("gcn1.weight") && e.getMessage().contains("12x8") && e.getMessage().contains("12x9"),
                 e.getMessage());
+    }
+
+    /** A full-batch checkpoint (one Adam step an epoch) does not resume a minibatch run of 3 steps an epoch, nor the reverse. */
+    @Test
+    void aCheckpointOfAnotherBatchingIsRefused() {
+        List<TrainState> fullBatch = new ArrayList<>();
+        TrainConfig c = config(Method.GMI, 1, NegativeSampler.Mode.UNIFORM);
+        c.epochs = 4;
+        trainCheckpointed(c, 2, fullBatch);
+        TrainConfig minibatch = config(Method.GMI, 1, NegativeSampler.Mode.UNIFORM);
+        minibatch.epochs = 4;
+        minibatch.batchSize = 32;
+        minibatch.fanouts = new int[] {5};
+        CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> Trainer.train(GRAPH, minibatch,
+                TrainingListener.NONE, new Trainer.Checkpointing(0, null, fullBatch.get(0))));
+        assertTrue(e.getMessage().contains("2 Adam steps for 2 epochs of 3 batches"), e.getMessage());
+        List<TrainState> batched = new ArrayList<>();
+        trainCheckpointed(minibatch, 2, batched);
+        e = assertThrows(CheckpointFormatException.class,
+                () -> Trainer.train(GRAPH, c, TrainingListener.NONE, new Trainer.Checkpointing(0, null, batched.get(0))));
+        assertTrue(e.getMessage().contains("6 Adam steps for 2 epochs"), e.getMessage());
     }
 
     /** Truncated at any length, a flipped byte, another version, no file: refused, naming the file, never half-read. */
