@@ -297,7 +297,7 @@ final class TrainCommand extends GmiCommand {
             TrainResult result;
             try {
                 result = onSpark ? trainingEngine("spark").train(graphFolder, trainingGraph, config, master, partitions, threads,
-                        progress, checkpoints, err) : Trainer.train(trainingGraph, config, progress, checkpoints, backend);
+                        progress, checkpoints, embeddingsTemp, err) : Trainer.train(trainingGraph, config, progress, checkpoints, backend);
             } catch (NumericalFailureException e) {
                 String kept = lastCheckpoint[0] > 0
                         ? "; the last good checkpoint (epoch " + lastCheckpoint[0] + ") is kept in " + checkpointFolder
@@ -316,7 +316,10 @@ final class TrainCommand extends GmiCommand {
                 // the whole graph, the unseen nodes with it, through the encoder trained on the seen ones
                 embeddings = result.encoder().embed(graph);
             }
-            Npy.writeMatrix(embeddingsTemp, embeddings);
+            if (!onSpark) {
+                // a Spark run's executors have written it
+                Npy.writeMatrix(embeddingsTemp, embeddings);
+            }
             EncoderFile.writeFile(encoderTemp, result.encoder().withInfo(encoderInfo(trainingGraph)));
 
             // 4. evaluation

@@ -18,7 +18,9 @@ public interface TrainingEngine {
 
     /**
      * Trains {@code config} (minibatch) on {@code graph}, which every worker reads from
-     * {@code graphFolder} (the binary layout), and returns the result with the embeddings of every node.
+     * {@code graphFolder} (the binary layout); writes the embeddings of every node to {@code embeddingsFile}
+     * (a .npy, which the caller renames into place: on storage the workers write) and returns the result
+     * with them.
      *
      * @param master     where to run (for Spark: local[N] or spark://HOST:PORT), or null for the engine's default
      * @param partitions how many workers share each batch, or 0 for the engine's default
@@ -26,5 +28,5 @@ public interface TrainingEngine {
      * @param err        where the engine reports what it does
      */
     TrainResult train(Path graphFolder, Graph graph, TrainConfig config, String master, int partitions, int threads,
-                      TrainingListener listener, Trainer.Checkpointing checkpoints, PrintWriter err);
+                      TrainingListener listener, Trainer.Checkpointing checkpoints, Path embeddingsFile, PrintWriter err);
 }

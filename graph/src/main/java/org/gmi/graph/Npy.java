@@ -271,7 +271,7 @@ public final class Npy {
     }
 
     /** Magic, version, header length and the padded header dictionary of a float32 (rows, cols) array. */
-    static byte[] matrixHeader(int rows, int cols) {
+    public static byte[] matrixHeader(int rows, int cols) {
         String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + rows + ", " + cols + "), }";
         int prefix = MAGIC.length + 2 + 2;
         int total = prefix + dict.length() + 1;

@@ -87,6 +87,11 @@ public final class GcnEncoder {
         }
     }
 
+    /** The encoder of {@code saved} (names and shapes as {@link #parameters()}), e.g. parameters sent to a worker. */
+    public static GcnEncoder of(List<Parameter> saved) {
+        return new GcnEncoder(saved);
+    }
+
     private static final String[] NAMES_1 = {"gcn1.weight", "gcn1.bias", "gcn1.prelu"};
     private static final String[] NAMES_2 = {"gcn1.weight", "gcn1.bias", "gcn1.prelu", "gcn2.weight", "gcn2.bias", "gcn2.prelu"};
 
@@ -144,40 +149,76 @@ public final class GcnEncoder {
         Tape tape = new Tape();
         Matrix first = new Matrix(n, hidden);   // Z1, then H1 W2
         Matrix second = new Matrix(n, hidden);  // H1, then H2
-        // feature rows per chunk: also at most about FEATURE_CHUNK_ENTRIES entries on average, as X may be mapped and large
-        int xChunk = (int) Math.max(1, Math.min(chunk, FEATURE_CHUNK_ENTRIES * n / Math.max(1, rawX.entries())));
+        int xChunk = featureChunkRows(rawX, chunk);
         for (int r0 = 0; r0 < n; r0 += xChunk) {
             int r1 = Math.min(n, r0 + xChunk);
-            tape.clear();
-            store(firstProjection(tape, Normalization.rowNormalizeFeatures(rawX.rowRange(r0, r1))), first, r0);
+            store(projectFeatureRows(tape, rawX, r0, r1), first, r0);
         }
-        layerByChunks(tape, adj, Tensor.constant("Z1", first), b1, a1, second, chunk);
+        layerByChunks(tape, adj, 1, first, second, chunk);
         if (layers == 2) {
             for (int r0 = 0; r0 < n; r0 += chunk) {
                 int r1 = Math.min(n, r0 + chunk);
-                tape.clear();
-                Matrix rows = new Matrix(r1 - r0, hidden,
-                        java.util.Arrays.copyOfRange(second.data, r0 * hidden, r1 * hidden));
-                store(MatMul.apply(tape, "H1W2", Tensor.constant("H1", rows), w2), first, r0);
+                Matrix rows = new Matrix(r1 - r0, hidden, java.util.Arrays.copyOfRange(second.data, r0 * hidden, r1 * hidden));
+                store(projectHiddenRows(tape, rows), first, r0);
             }
-            layerByChunks(tape, adj, Tensor.constant("H1W2", first), b2, a2, second, chunk);
+            layerByChunks(tape, adj, 2, first, second, chunk);
         }
         tape.release();
         return second;
     }
 
-    /** out's rows = PReLU(Â in + b), chunk by chunk. */
-    private static void layerByChunks(Tape tape, CsrMatrix adj, Tensor in, Parameter bias, Parameter slope, Matrix out, int chunk) {
+    /**
+     * Rows per chunk of the first projection for a chunk of {@code chunk} rows elsewhere: also at most
+     * about {@code FEATURE_CHUNK_ENTRIES} feature entries on average, as X may be mapped and large.
+     */
+    public static int featureChunkRows(SparseRows rawX, int chunk) {
+        return (int) Math.max(1, Math.min(chunk, FEATURE_CHUNK_ENTRIES * rawX.rows() / Math.max(1, rawX.entries())));
+    }
+
+    /**
+     * Rows {@code r0..r1-1} of Z1 = X' W1, X' the raw feature rows divided by their sums. The result
+     * is the tape's buffer: valid until the tape is next cleared. Each of these row-wise steps computes
+     * an output row from its input rows alone, so any cut of the rows gives the same bits.
+     */
+    public Matrix projectFeatureRows(Tape tape, SparseRows rawX, int r0, int r1) {
+        tape.clear();
+        return firstProjection(tape, Normalization.rowNormalizeFeatures(rawX.rowRange(r0, r1))).value();
+    }
+
+    /**
+     * Rows of layer {@code layer}'s output (1 or 2): PReLU(adjRows in + b), where {@code adjRows} holds
+     * Â's rows and its columns index the rows of {@code in} (the layer's input, Z1 or H1 W2, whole or
+     * the rows those columns name). The tape's buffer, as {@link #projectFeatureRows}.
+     */
+    public Matrix propagateRows(Tape tape, int layer, CsrMatrix adjRows, Matrix in) {
+        if (layer < 1 || layer > layers) {
+            throw new IllegalArgumentException("layer " + layer + " of an encoder of " + layers);
+        }
+        tape.clear();
+        Parameter bias = layer == 1 ? b1 : b2;
+        Parameter slope = layer == 1 ? a1 : a2;
+        return PRelu.apply(tape, "H", AddBias.apply(tape, "ÂZ+b", SparseMatMul.apply(tape, "ÂZ", adjRows,
+                Tensor.constant("Z", in)), bias), slope).value();
+    }
+
+    /** Rows of H1 W2 from rows of H1 (a two-layer encoder). The tape's buffer, as {@link #projectFeatureRows}. */
+    public Matrix projectHiddenRows(Tape tape, Matrix h1Rows) {
+        if (layers != 2) {
+            throw new IllegalStateException("H1 W2: the encoder has one layer");
+        }
+        tape.clear();
+        return MatMul.apply(tape, "H1W2", Tensor.constant("H1", h1Rows), w2).value();
+    }
+
+    /** out's rows = layer {@code layer}'s output from the whole input {@code in}, chunk by chunk. */
+    private void layerByChunks(Tape tape, CsrMatrix adj, int layer, Matrix in, Matrix out, int chunk) {
         for (int r0 = 0; r0 < adj.rows; r0 += chunk) {
             int r1 = Math.min(adj.rows, r0 + chunk);
-            tape.clear();
-            Tensor h = PRelu.apply(tape, "H", AddBias.apply(tape, "ÂZ+b", SparseMatMul.apply(tape, "ÂZ", adj.rowRange(r0, r1), in), bias), slope);
-            store(h, out, r0);
+            store(propagateRows(tape, layer, adj.rowRange(r0, r1), in), out, r0);
         }
     }
 
-    private static void store(Tensor rows, Matrix into, int firstRow) {
-        Matrix v = rows.value();
+    private static void store(Matrix v, Matrix into, int firstRow) {
         System.arraycopy(v.data, 0, into.data, firstRow * into.cols, v.rows * v.cols);
     }
 

@@ -93,7 +93,7 @@ public record SavedEncoder(Method method, Map<String, String> info, GcnEncoder e
     }
 
     /** Rows per chunk of the layer-by-layer embedding: about 4 M floats (16 MiB) per buffer. */
-    static int chunkRows(int hidden) {
+    public static int chunkRows(int hidden) {
         return Math.max(256, (1 << 22) / Math.max(1, hidden));
     }
 }

@@ -15,4 +15,9 @@ import org.gmi.engine.Matrix;
  * @param encoder      the encoder with the best epoch's parameters (what {@code embeddings} came from)
  */
 public record TrainResult(Matrix embeddings, int epochsRun, int bestEpoch, double[] loss,
-                          Map<String, double[]> terms, double[] epochSeconds, SavedEncoder encoder) {}
+                          Map<String, double[]> terms, double[] epochSeconds, SavedEncoder encoder) {
+    /** The same run with {@code embeddings} (computed elsewhere than in the trainer: gmi-spark's jobs). */
+    public TrainResult withEmbeddings(Matrix embeddings) {
+        return new TrainResult(embeddings, epochsRun, bestEpoch, loss, terms, epochSeconds, encoder);
+    }
+}

@@ -19,7 +19,8 @@ public final class SparkEngine implements TrainingEngine {
 
     @Override
     public TrainResult train(Path graphFolder, Graph graph, TrainConfig config, String master, int partitions, int threads,
-                             TrainingListener listener, Trainer.Checkpointing checkpoints, PrintWriter err) {
+                             TrainingListener listener, Trainer.Checkpointing checkpoints, Path embeddingsFile,
+                             PrintWriter err) {
         String url = master != null ? master : System.getProperty("spark.master", "local[*]");
         JavaSparkContext sc = SparkTrainer.open(url, "gmi train " + config.method.name() + " " + graph.name());
         try {
@@ -28,11 +29,14 @@ public final class SparkEngine implements TrainingEngine {
                     config.batchSize / parts, graphFolder.toAbsolutePath());
             err.flush();
             StepTimes times = new StepTimes();
-            TrainResult result = SparkTrainer.train(sc, graphFolder, graph, config, parts, threads, listener, checkpoints, times);
+            TrainResult result = SparkTrainer.train(sc, graphFolder, graph, config, parts, threads, listener, checkpoints, times,
+                    embeddingsFile);
             err.printf("spark: %d steps: %.1f s preparing the parameters' broadcast, %.1f s in jobs (of which the slowest task "
                             + "computing its gradient %.1f s; the rest is Spark's scheduling, shipping and aggregation), %.1f s "
                             + "applying the sums%n", times.steps(), times.broadcastSeconds(), times.jobSeconds(),
                     times.slowestTaskSeconds(), times.applySeconds());
+            err.printf("spark: embeddings of %d nodes in %.1f s (%d jobs of %d tasks), written by the executors%n",
+                    graph.numNodes(), times.embeddingSeconds(), times.embeddingJobs(), times.embeddingTasks());
             return result;
         } finally {
             sc.stop();

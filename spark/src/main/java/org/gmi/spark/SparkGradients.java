@@ -3,7 +3,6 @@ package org.gmi.spark;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -27,11 +26,10 @@ final class SparkGradients implements MinibatchTrainer.BatchGradients {
     private final StepTimes times;
     private final PhaseTimes phases;
 
-    SparkGradients(JavaSparkContext sc, String graphFolder, MinibatchTrainer.Context context, int partitions, int threads,
-                   StepTimes times) {
+    SparkGradients(JavaSparkContext sc, StepTask.Run run, MinibatchTrainer.Context context, StepTimes times) {
         this.sc = sc;
-        this.run = new StepTask.Run(UUID.randomUUID().toString(), graphFolder, context.config(), context.fanouts(), threads,
-                partitions);
+        this.run = run;
+        int partitions = run.parts();
         this.params = context.model().parameters();
         this.parts = sc.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions);
         this.times = times;
@@ -85,9 +83,4 @@ final class SparkGradients implements MinibatchTrainer.BatchGradients {
         return new StepLoss(loss, terms);
     }
 
-    @Override
-    public void close() {
-        // the executors' state goes with their JVMs when the application ends; a local-mode executor is this JVM
-        StepTask.close(run.id());
-    }
 }

@@ -1,11 +1,15 @@
 package org.gmi.spark;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.UUID;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.gmi.graph.BinaryGraph;
 import org.gmi.graph.Graph;
+import org.gmi.graph.Npy;
 import org.gmi.models.MinibatchTrainer;
 import org.gmi.models.TrainConfig;
 import org.gmi.models.TrainResult;
@@ -48,21 +52,15 @@ public final class SparkTrainer {
     /**
      * Trains {@code config} (a minibatch config: {@code batchSize > 0}) on {@code graph}, the graph read
      * from {@code graphFolder} (a binary layout every executor can read), in {@code partitions} slices per
-     * batch, each task's kernels on {@code threads} threads.
-     */
-    public static TrainResult train(JavaSparkContext sc, Path graphFolder, Graph graph, TrainConfig config, int partitions,
-                                    int threads, TrainingListener listener, StepTimes times) {
-        return train(sc, graphFolder, graph, config, partitions, threads, listener, Trainer.Checkpointing.NONE, times);
-    }
-
-    /**
-     * As above, checkpointing and resuming as asked ({@link MinibatchTrainer}): the driver writes the
-     * checkpoints at the ends of epochs, so a stopped driver resumes from the last one; a run resumed
-     * with the same partitions and threads computes what the uninterrupted run computes, bit for bit.
+     * batch, each task's kernels on {@code threads} threads; checkpoints and resumes as
+     * {@code checkpoints} says ({@link MinibatchTrainer}: the driver writes them at the ends of epochs, so
+     * a stopped driver resumes from the last one, bit for bit with the same partitions and threads).
+     * The embeddings of every node are then computed by Spark jobs ({@link SparkEmbedding}) into
+     * {@code embeddingsFile}, a .npy on storage the executors write, and read back into the result.
      */
     public static TrainResult train(JavaSparkContext sc, Path graphFolder, Graph graph, TrainConfig config, int partitions,
                                     int threads, TrainingListener listener, Trainer.Checkpointing checkpoints,
-                                    StepTimes times) {
+                                    StepTimes times, Path embeddingsFile) {
         if (config.batchSize < 1) {
             throw new IllegalArgumentException("training on Spark is minibatch training: give --batch-size");
         }
@@ -79,8 +77,20 @@ public final class SparkTrainer {
             throw new IllegalArgumentException(graphFolder + " is not a graph in the binary layout (no " + BinaryGraph.MANIFEST + "): "
                     + "write one with 'gmi convert DATASET --out " + graphFolder + "'");
         }
-        String folder = graphFolder.toAbsolutePath().toString();
-        return MinibatchTrainer.train(graph, config, listener, true,
-                context -> new SparkGradients(sc, folder, context, partitions, threads, times), checkpoints);
+        config.validate();
+        int[] fanouts = config.fanoutsFor(config.layersFor(graph.name()));
+        StepTask.Run run = new StepTask.Run(UUID.randomUUID().toString(), graphFolder.toAbsolutePath().toString(), config,
+                fanouts, threads, partitions);
+        try {
+            TrainResult trained = MinibatchTrainer.train(graph, config, listener, false,
+                    context -> new SparkGradients(sc, run, context, times), checkpoints);
+            SparkEmbedding.write(sc, run, trained.encoder().encoder(), graph.numNodes(), embeddingsFile, partitions, times);
+            return trained.withEmbeddings(Npy.readMatrix(embeddingsFile));
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing the embeddings to " + embeddingsFile + ": " + e.getMessage(), e);
+        } finally {
+            // the executors' state goes with their JVMs when the application ends; a local-mode executor is this JVM
+            StepTask.close(run.id());
+        }
     }
 }

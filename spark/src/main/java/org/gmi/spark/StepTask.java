@@ -39,7 +39,7 @@ final class StepTask {
             implements Serializable {}
 
     /** A run's state on one executor: the graph's operators and idle models, one per task running at once. */
-    private record Local(Graph graph, GraphOperators ops, ConcurrentLinkedQueue<LocalGradients> idle) {}
+    record Local(Graph graph, GraphOperators ops, ConcurrentLinkedQueue<LocalGradients> idle) {}
 
     private static final Map<String, Local> RUNS = new ConcurrentHashMap<>();
 
@@ -76,7 +76,7 @@ final class StepTask {
             throw new IllegalStateException("injected failure of epoch " + epoch + ", batch " + batch + ", partition " + part);
         }
         long t0 = System.nanoTime();
-        Local local = RUNS.computeIfAbsent(run.id(), id -> open(run));
+        Local local = local(run);
         LocalGradients step = local.idle().poll();
         if (step == null) {
             step = new LocalGradients(local.graph().adjacency(), local.ops(),
@@ -106,6 +106,11 @@ final class StepTask {
         } finally {
             local.idle().add(step);
         }
+    }
+
+    /** The run's state in this JVM: the graph and its operators, loaded by the run's first task here. */
+    static Local local(Run run) {
+        return RUNS.computeIfAbsent(run.id(), id -> open(run));
     }
 
     /** Drops a finished run's state from this JVM. */

@@ -4,7 +4,7 @@ package org.gmi.spark;
  * Where a Spark training step's time goes, as the driver sees it: preparing the parameters' broadcast,
  * the job (tasks computing gradients, of which the slowest task's computing is also kept, and Spark's
  * scheduling, shipping and tree aggregation), and writing the sum
- * into the driver's gradients. Summed over the run, in seconds.
+ * into the driver's gradients. Summed over the run, in seconds; and the embedding's jobs after training.
  */
 public final class StepTimes {
     private long broadcastNanos;
@@ -12,6 +12,9 @@ public final class StepTimes {
     private long applyNanos;
     private long slowestTaskNanos;
     private long steps;
+    private long embeddingNanos;
+    private int embeddingJobs;
+    private int embeddingTasks;
 
     synchronized void add(long broadcast, long job, long slowestTask, long apply) {
         broadcastNanos += broadcast;
@@ -40,5 +43,25 @@ public final class StepTimes {
 
     public synchronized double applySeconds() {
         return applyNanos / 1e9;
+    }
+
+    synchronized void embedded(long nanos, int jobs, int tasks) {
+        embeddingNanos += nanos;
+        embeddingJobs += jobs;
+        embeddingTasks = tasks;
+    }
+
+    /** The embedding's jobs ({@link SparkEmbedding}), from the file's creation to the last task's rows. */
+    public synchronized double embeddingSeconds() {
+        return embeddingNanos / 1e9;
+    }
+
+    public synchronized int embeddingJobs() {
+        return embeddingJobs;
+    }
+
+    /** Tasks per embedding job. */
+    public synchronized int embeddingTasks() {
+        return embeddingTasks;
     }
 }

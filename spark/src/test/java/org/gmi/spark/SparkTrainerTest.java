@@ -9,16 +9,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.gmi.engine.CsrMatrix;
 import org.gmi.engine.Parallel;
 import org.gmi.graph.BinaryGraph;
 import org.gmi.graph.Datasets;
 import org.gmi.graph.Graph;
+import org.gmi.graph.Normalization;
+import org.gmi.graph.Npy;
 import org.gmi.graph.SplitOptions;
+import org.gmi.models.GcnEncoder;
 import org.gmi.models.Method;
 import org.gmi.models.MinibatchTrainer;
 import org.gmi.models.TrainConfig;
 import org.gmi.models.TrainResult;
+import org.gmi.models.Trainer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,6 +60,13 @@ class SparkTrainerTest {
         }
     }
 
+    private static int files;
+
+    /** A fresh .npy path for a run's embeddings. */
+    static Path embeddings() {
+        return dir.resolve("embeddings-" + ++files + ".npy");
+    }
+
     static TrainConfig config(Method method) {
         TrainConfig c = new TrainConfig();
         c.method = method;
@@ -70,7 +83,7 @@ class SparkTrainerTest {
         Parallel.setThreads(1);
         for (Method method : Method.values()) {
             TrainResult single = MinibatchTrainer.train(graph, config(method), r -> {});
-            TrainResult spark = SparkTrainer.train(sc, folder, graph, config(method), 1, 1, r -> {}, new StepTimes());
+            TrainResult spark = SparkTrainer.train(sc, folder, graph, config(method), 1, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings());
             assertArrayEquals(single.loss(), spark.loss(), method + " losses");
             assertEquals(single.terms().keySet(), spark.terms().keySet());
             single.terms().forEach((name, v) -> assertArrayEquals(v, spark.terms().get(name), method + " " + name));
@@ -82,8 +95,8 @@ class SparkTrainerTest {
     void twoPartitionsAreReproducibleAndDrawTheirOwnSlices() {
         Parallel.setThreads(1);
         StepTimes times = new StepTimes();
-        TrainResult first = SparkTrainer.train(sc, folder, graph, config(Method.GMI), 2, 1, r -> {}, times);
-        TrainResult second = SparkTrainer.train(sc, folder, graph, config(Method.GMI), 2, 1, r -> {}, new StepTimes());
+        TrainResult first = SparkTrainer.train(sc, folder, graph, config(Method.GMI), 2, 1, r -> {}, Trainer.Checkpointing.NONE, times, embeddings());
+        TrainResult second = SparkTrainer.train(sc, folder, graph, config(Method.GMI), 2, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings());
         assertArrayEquals(first.loss(), second.loss());
         assertArrayEquals(first.embeddings().data, second.embeddings().data);
         // 2708 nodes in batches of 600: 5 batches per epoch (the last of 308), 3 epochs, one job each
@@ -105,7 +118,7 @@ class SparkTrainerTest {
     @Test
     void aFailedTaskIsRetriedWithTheSameSeeds() {
         Parallel.setThreads(1);
-        TrainResult undisturbed = SparkTrainer.train(sc, folder, graph, config(Method.DGI), 2, 1, r -> {}, new StepTimes());
+        TrainResult undisturbed = SparkTrainer.train(sc, folder, graph, config(Method.DGI), 2, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings());
         java.util.concurrent.atomic.AtomicInteger injected = new java.util.concurrent.atomic.AtomicInteger();
         StepTask.fault = (epoch, batch, part, attempt) -> {
             boolean fail = attempt == 0 && ((epoch == 2 && batch == 1 && part == 1) || (epoch == 3 && batch == 4 && part == 0));
@@ -115,7 +128,7 @@ class SparkTrainerTest {
             return fail;
         };
         try {
-            TrainResult retried = SparkTrainer.train(sc, folder, graph, config(Method.DGI), 2, 1, r -> {}, new StepTimes());
+            TrainResult retried = SparkTrainer.train(sc, folder, graph, config(Method.DGI), 2, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings());
             assertEquals(2, injected.get(), "both injected failures happened");
             assertArrayEquals(undisturbed.loss(), retried.loss());
             assertArrayEquals(undisturbed.embeddings().data, retried.embeddings().data);
@@ -124,18 +137,68 @@ class SparkTrainerTest {
         }
     }
 
+    /**
+     * The embedding jobs write the bytes {@code Npy.writeMatrix} writes of {@code embedByChunks}'s
+     * result: one and two layers, 5 tasks of 3 to 5 chunks each (each chunk reading only the rows its
+     * columns name), and the same with one task and one chunk.
+     */
+    @Test
+    void theEmbeddingJobsWriteTheBitsOfTheSingleMachineEmbedding() throws Exception {
+        Parallel.setThreads(1);
+        for (int layers = 1; layers <= 2; layers++) {
+            GcnEncoder encoder = new GcnEncoder(graph.numFeatures(), 24, layers, new SplittableRandom(layers));
+            Path expected = dir.resolve("expected-" + layers + ".npy");
+            Npy.writeMatrix(expected, encoder.embedByChunks(graph.featureRows(),
+                    Normalization.gcnPropagation(graph.adjacency()), 1000));
+            TrainConfig c = config(Method.GMI);
+            c.layers = layers;
+            StepTask.Run run = new StepTask.Run("embedding-test-" + layers, folder.toAbsolutePath().toString(), c,
+                    c.fanoutsFor(layers), 1, 1);
+            try {
+                for (int[] cut : new int[][] {{5, 128}, {1, 4096}}) {
+                    Path written = embeddings();
+                    StepTimes times = new StepTimes();
+                    SparkEmbedding.write(sc, run, encoder, graph.numNodes(), written, cut[0], cut[1], times);
+                    assertArrayEquals(Files.readAllBytes(expected), Files.readAllBytes(written),
+                            layers + " layers, " + cut[0] + " tasks, chunks of " + cut[1]);
+                    assertEquals(1 + layers, times.embeddingJobs());
+                    assertEquals(cut[0], times.embeddingTasks());
+                    try (var left = Files.list(dir)) {
+                        assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith(".embedding-input")),
+                                "the scratch files are removed");
+                    }
+                }
+            } finally {
+                StepTask.close(run.id());
+            }
+        }
+    }
+
+    /** Rows of Â renumbered over the columns they hold: the same entries, in the same order. */
+    @Test
+    void gatheredRowsRenumberTheirColumnsInOrder() {
+        CsrMatrix a = new CsrMatrix(3, 10, new int[] {0, 2, 2, 5}, new int[] {3, 7, 0, 3, 9}, new float[] {1, 2, 3, 4, 5});
+        SparkEmbedding.Gathered g = SparkEmbedding.Gathered.of(a);
+        assertArrayEquals(new int[] {0, 3, 7, 9}, g.columns());
+        assertArrayEquals(new int[] {1, 2, 0, 1, 3}, g.rows().colIdx);
+        assertArrayEquals(a.values, g.rows().values);
+        assertArrayEquals(a.rowPtr, g.rows().rowPtr);
+        assertEquals(4, g.rows().cols);
+        g.rows().checkInvariants();
+    }
+
     @Test
     void refusesWhatItCannotTrain() {
         TrainConfig full = config(Method.GMI);
         full.batchSize = 0;
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> SparkTrainer.train(sc, folder, graph, full, 1, 1, r -> {}, new StepTimes())).getMessage().contains("--batch-size"));
+                () -> SparkTrainer.train(sc, folder, graph, full, 1, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings())).getMessage().contains("--batch-size"));
         TrainConfig small = config(Method.GMI);
         small.batchSize = 5;
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> SparkTrainer.train(sc, folder, graph, small, 3, 1, r -> {}, new StepTimes())).getMessage().contains("--partitions"));
+                () -> SparkTrainer.train(sc, folder, graph, small, 3, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings())).getMessage().contains("--partitions"));
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> SparkTrainer.train(sc, dir, graph, config(Method.GMI), 1, 1, r -> {}, new StepTimes())).getMessage()
+                () -> SparkTrainer.train(sc, dir, graph, config(Method.GMI), 1, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings())).getMessage()
                 .contains("gmi convert"));
     }
 }
