@@ -5,10 +5,14 @@
 #
 #   scripts/spark-cluster.sh start               master on spark://127.0.0.1:7077, workers 1..WORKERS
 #   scripts/spark-cluster.sh train ARGS...       ./gmi train --engine spark --master spark://127.0.0.1:7077 ARGS
+#   scripts/spark-cluster.sh submit ARGS...      the same through spark-submit's own launcher (SparkSubmit, client
+#                                                mode) and the gmi-spark jar's entry point, org.gmi.spark.SubmitMain
 #   scripts/spark-cluster.sh kill-worker N       SIGKILL worker N (its executor exits with it)
 #   scripts/spark-cluster.sh stop                stop every JVM this script started
 #   scripts/spark-cluster.sh demo                start, train GMI on Cora, stop
 #   scripts/spark-cluster.sh fault-demo          start, train twice, kill a worker in the second run, compare
+#   scripts/spark-cluster.sh resume-demo         start, train through spark-submit; train with checkpoints, kill the
+#                                                driver (SIGKILL) after epoch 6, gmi train --resume; compare
 #
 # Environment: WORKERS (default 2), WORKER_CORES (default 1), WORKER_MEMORY (default 2g),
 # SPARK_PORT (default 7077). Logs and pids: spark/target/cluster/. The executors' heap is
@@ -110,11 +114,23 @@ train() {
     GMI_SKIP_BUILD=1 "$ROOT/gmi" train --engine spark --master "$MASTER" "$@"
 }
 
+# spark-submit without a Spark distribution: the class the spark-submit script runs, in a JVM with the
+# flags a driver needs (a real installation puts them in spark-defaults.conf or SPARK_SUBMIT_OPTS)
+submit() {
+    [[ -f $SPARK_HOME_DIR/RELEASE ]] || build
+    local jars
+    jars=$(ls "$ROOT"/spark/target/lib/gmi-*.jar "$ROOT"/spark/target/lib/{ejml,fastutil,picocli}*.jar | paste -sd, -)
+    "$GMI_JAVA" "${OPENS[@]}" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx${GMI_XMX:-4g} \
+        -cp "$SPARK_HOME_DIR/jars/*" org.apache.spark.deploy.SparkSubmit --master "$MASTER" --deploy-mode client \
+        --class org.gmi.spark.SubmitMain --jars "$jars" "$ROOT/spark/target/gmi-spark.jar" train "$@"
+}
+
 case ${1:-} in
     start) start ;;
     stop) stop ;;
     kill-worker) kill_worker "${2:?worker number}" ;;
     train) shift; train "$@" ;;
+    submit) shift; submit "$@" ;;
     demo)
         start
         trap stop EXIT
@@ -141,5 +157,27 @@ case ${1:-} in
             exit 1
         fi
         ;;
-    *) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    resume-demo)
+        start
+        trap stop EXIT
+        GMI_SKIP_BUILD=1 "$ROOT/gmi" convert cora --out "$STATE/cora" --force >/dev/null
+        args=(--method gmi --dataset "$STATE/cora" --batch-size 512 --partitions 2 --epochs 16 --patience 100 --threads 1 --no-eval)
+        submit "${args[@]}" --out "$STATE/submitted" --force 2>"$STATE/submitted.log"
+        train "${args[@]}" --checkpoint-every 2 --out "$STATE/stopped" --force 2>"$STATE/stopped.log" &
+        run=$!
+        wait_for "$STATE/stopped.log" "epoch  *7/" "the checkpointed run's seventh epoch"
+        pkill -KILL -f -- "org.gmi.cli.Main train .*--out $STATE/stopped" || true
+        wait "$run" 2>/dev/null || true
+        echo "spark-cluster: driver killed with SIGKILL during epoch 7; resuming" >&2
+        GMI_SKIP_BUILD=1 "$ROOT/gmi" train --resume "$STATE/stopped" 2>"$STATE/resumed.log"
+        grep -E "^resuming|^trained|^spark:" "$STATE/resumed.log" >&2
+        if cmp -s "$STATE/submitted/embeddings.npy" "$STATE/stopped/embeddings.npy" \
+            && cmp -s "$STATE/submitted/encoder.gmi" "$STATE/stopped/encoder.gmi"; then
+            echo "spark-cluster: the resumed run's embeddings and encoder are identical to the spark-submit run's"
+        else
+            echo "spark-cluster: the resumed run's outputs differ from the spark-submit run's" >&2
+            exit 1
+        fi
+        ;;
+    *) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
