@@ -121,6 +121,14 @@ public final class DatasetOptions {
         }
     }
 
+    /**
+     * Whether {@code spec} is a URI with a scheme ({@code hdfs://...}, {@code file:/...}): a graph an
+     * engine reads from its storage ({@code --engine spark}), not a path here. A Windows drive is a path.
+     */
+    public static boolean isUri(String spec) {
+        return spec.matches("[A-Za-z][A-Za-z0-9+.-]+:.*") && !spec.matches("[A-Za-z]:[\\\\/].*");
+    }
+
     /** Whether {@code spec} names a dataset (bundled, or downloadable and not a path here) rather than a path. */
     static boolean isName(String spec) {
         return isBundled(spec) || (!pathExists(spec) && Downloads.find(spec).isPresent());

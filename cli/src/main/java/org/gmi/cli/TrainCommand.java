@@ -122,6 +122,9 @@ final class TrainCommand extends GmiCommand {
                     + "Apache Spark: needs --batch-size and a graph converted with 'gmi convert', see docs/spark.md)."})
     String engine = "local";
 
+    /** --engine spark with a URI for --dataset: the URI (the graph is loaded from the local copy in data.dataset). */
+    private String graphUri;
+
     @Option(names = "--master", paramLabel = "URL",
             description = "--engine spark: the Spark master, local[N] or spark://HOST:PORT (default: spark.master when "
                     + "launched by spark-submit, else local[*]).")
@@ -164,7 +167,6 @@ final class TrainCommand extends GmiCommand {
         }
         require(threads >= 1, "--threads must be >= 1, got " + threads);
         require(checkpointEvery >= 0, "--checkpoint-every must be >= 0 (0: no checkpoints), got " + checkpointEvery);
-        data.validate();
         probe.validate(spec);
         require(engine.equals("local") || engine.equals("spark"), "--engine must be local or spark, got '" + engine + "'");
         boolean onSpark = engine.equals("spark");
@@ -176,11 +178,23 @@ final class TrainCommand extends GmiCommand {
             require(partitions >= 0, "--partitions must be >= 1 (0: Spark's default parallelism), got " + partitions);
             require(checkpointEvery == 0 || partitions > 0, "--engine spark with --checkpoint-every needs --partitions P: a "
                     + "resumed run must cut its batches into the same P slices, whatever the cluster's parallelism then");
+            require(data.dataset != null, "missing required option: '--dataset=NAME|PATH'");
+            if (DatasetOptions.isUri(data.dataset)) {
+                // the executors copy it from the storage, and so does the driver, which loads it too
+                graphUri = data.dataset;
+                try {
+                    data.dataset = trainingEngine("spark").stage(graphUri).toString();
+                } catch (IOException | RuntimeException e) {
+                    throw new BadInputException("--dataset " + graphUri + ": " + e.getMessage(), e);
+                }
+                err.println("spark: graph " + graphUri + " copied to " + data.dataset);
+            }
             graphFolder = Path.of(data.dataset);
             require(Files.isRegularFile(graphFolder.resolve(org.gmi.graph.BinaryGraph.MANIFEST)), "--engine spark reads the graph "
-                    + "from a folder every executor can read: '" + data.dataset + "' is not one; write it with 'gmi convert "
-                    + data.dataset + " --out DIR' and pass --dataset DIR");
+                    + "from a folder every executor can read, or a Hadoop file system URI: '" + data.dataset + "' is neither; "
+                    + "write it with 'gmi convert " + data.dataset + " --out DIR' and pass --dataset DIR");
         }
+        data.validate();
         if (inductive != null) {
             require(inductive > 0 && inductive < 1, "--inductive must be a fraction strictly between 0 and 1, got " + inductive);
             require(checkpointEvery == 0 && resume == null, "--inductive: an inductive run has no checkpoints; drop "
@@ -296,7 +310,7 @@ final class TrainCommand extends GmiCommand {
             t0 = System.nanoTime();
             TrainResult result;
             try {
-                result = onSpark ? trainingEngine("spark").train(graphFolder, trainingGraph, config, master, partitions, threads,
+                result = onSpark ? trainingEngine("spark").train(graphUri != null ? graphUri : graphFolder.toString(), trainingGraph, config, master, partitions, threads,
                         progress, checkpoints, embeddingsTemp, err) : Trainer.train(trainingGraph, config, progress, checkpoints, backend);
             } catch (NumericalFailureException e) {
                 String kept = lastCheckpoint[0] > 0
@@ -331,7 +345,7 @@ final class TrainCommand extends GmiCommand {
 
             // 5. metrics.json, then both files into place
             PeakMemory.Reading peak = memory.read();
-            TrainingMetrics metrics = new TrainingMetrics(config, graph, data.dataset, threads, backend.name(),
+            TrainingMetrics metrics = new TrainingMetrics(config, graph, graphUri != null ? graphUri : data.dataset, threads, backend.name(),
                     DeviceOptions.peakMib(backend), RunInfo.flags(spec), result,
                     new TrainingMetrics.Timings(loadSeconds, trainSeconds, evalSeconds, (System.nanoTime() - start) / 1e9),
                     peak, estimate.mib(), startState == null ? null : startState.epochsDone(), inductiveJson, evaluation,
@@ -433,8 +447,8 @@ final class TrainCommand extends GmiCommand {
         m.put("threads", Integer.toString(threads));
         m.put("device", deviceOptions.device);
         m.put(GRAPH_KEY, fingerprint(graph));
-        m.put("dataset", data.dataset);
-        m.put("dataset_path", DatasetOptions.isName(data.dataset) ? data.dataset
+        m.put("dataset", graphUri != null ? graphUri : data.dataset);
+        m.put("dataset_path", graphUri != null ? graphUri : DatasetOptions.isName(data.dataset) ? data.dataset
                 : Path.of(data.dataset).toAbsolutePath().normalize().toString());
         m.put("train_frac", Double.toString(data.trainFrac));
         m.put("val_frac", Double.toString(data.valFrac));

@@ -17,8 +17,14 @@ public interface TrainingEngine {
     String name();
 
     /**
+     * A local folder holding the graph at {@code location}, a URI of a storage the engine reads
+     * ({@code hdfs://...}): copied here for the driver, which loads the graph too.
+     */
+    Path stage(String location) throws java.io.IOException;
+
+    /**
      * Trains {@code config} (minibatch) on {@code graph}, which every worker reads from
-     * {@code graphFolder} (the binary layout); writes the embeddings of every node to {@code embeddingsFile}
+     * {@code graphLocation} (the binary layout: a folder, or a URI the engine reads, {@link #stage}); writes the embeddings of every node to {@code embeddingsFile}
      * (a .npy, which the caller renames into place: on storage the workers write) and returns the result
      * with them.
      *
@@ -27,6 +33,6 @@ public interface TrainingEngine {
      * @param checkpoints where the run's checkpoints go and the state it resumes from ({@link Trainer#train})
      * @param err        where the engine reports what it does
      */
-    TrainResult train(Path graphFolder, Graph graph, TrainConfig config, String master, int partitions, int threads,
+    TrainResult train(String graphLocation, Graph graph, TrainConfig config, String master, int partitions, int threads,
                       TrainingListener listener, Trainer.Checkpointing checkpoints, Path embeddingsFile, PrintWriter err);
 }

@@ -18,7 +18,12 @@ public final class SparkEngine implements TrainingEngine {
     }
 
     @Override
-    public TrainResult train(Path graphFolder, Graph graph, TrainConfig config, String master, int partitions, int threads,
+    public Path stage(String location) throws java.io.IOException {
+        return GraphStaging.local(location);
+    }
+
+    @Override
+    public TrainResult train(String graphLocation, Graph graph, TrainConfig config, String master, int partitions, int threads,
                              TrainingListener listener, Trainer.Checkpointing checkpoints, Path embeddingsFile,
                              PrintWriter err) {
         String url = master != null ? master : System.getProperty("spark.master", "local[*]");
@@ -26,10 +31,10 @@ public final class SparkEngine implements TrainingEngine {
         try {
             int parts = partitions > 0 ? partitions : sc.defaultParallelism();
             err.printf("spark: master %s, %d partitions per batch (%d seed nodes each), graph read from %s%n", sc.master(), parts,
-                    config.batchSize / parts, graphFolder.toAbsolutePath());
+                    config.batchSize / parts, graphLocation);
             err.flush();
             StepTimes times = new StepTimes();
-            TrainResult result = SparkTrainer.train(sc, graphFolder, graph, config, parts, threads, listener, checkpoints, times,
+            TrainResult result = SparkTrainer.train(sc, graphLocation, graph, config, parts, threads, listener, checkpoints, times,
                     embeddingsFile);
             err.printf("spark: %d steps: %.1f s preparing the parameters' broadcast, %.1f s in jobs (of which the slowest task "
                             + "computing its gradient %.1f s; the rest is Spark's scheduling, shipping and aggregation), %.1f s "

@@ -22,7 +22,7 @@ import org.gmi.models.TrainingListener;
  * <p>The epoch loop is {@link MinibatchTrainer}'s: the same order of seed nodes, the same batches,
  * Adam on the driver, the same early stopping. Only each batch's gradient is computed elsewhere: the
  * batch's seeds are cut into {@code partitions} slices, one Spark task per slice samples its
- * neighbourhoods from the graph (read by every executor from {@code graphFolder}, the binary layout of
+ * neighbourhoods from the graph (read by every executor from {@code graphLocation}, the binary layout of
  * {@code gmi convert}) and runs this project's forward and backward; the slices' gradients, weighted by
  * their seed counts, are summed exactly ({@link GradientSum}). With one partition a run is bit for bit
  * the single-machine minibatch run with the same seed and thread count; with P partitions it is the
@@ -51,14 +51,15 @@ public final class SparkTrainer {
 
     /**
      * Trains {@code config} (a minibatch config: {@code batchSize > 0}) on {@code graph}, the graph read
-     * from {@code graphFolder} (a binary layout every executor can read), in {@code partitions} slices per
+     * from {@code graphLocation} (a binary layout every executor can read: a local or shared folder, or a
+     * Hadoop file system URI, {@link GraphStaging}), in {@code partitions} slices per
      * batch, each task's kernels on {@code threads} threads; checkpoints and resumes as
      * {@code checkpoints} says ({@link MinibatchTrainer}: the driver writes them at the ends of epochs, so
      * a stopped driver resumes from the last one, bit for bit with the same partitions and threads).
      * The embeddings of every node are then computed by Spark jobs ({@link SparkEmbedding}) into
      * {@code embeddingsFile}, a .npy on storage the executors write, and read back into the result.
      */
-    public static TrainResult train(JavaSparkContext sc, Path graphFolder, Graph graph, TrainConfig config, int partitions,
+    public static TrainResult train(JavaSparkContext sc, String graphLocation, Graph graph, TrainConfig config, int partitions,
                                     int threads, TrainingListener listener, Trainer.Checkpointing checkpoints,
                                     StepTimes times, Path embeddingsFile) {
         if (config.batchSize < 1) {
@@ -73,13 +74,18 @@ public final class SparkTrainer {
                     + "fewer than 2 seeds in a partition (negatives are drawn among a partition's seeds); use --batch-size "
                     + 2 * partitions + " or more, or fewer --partitions");
         }
-        if (!Files.isRegularFile(graphFolder.resolve(BinaryGraph.MANIFEST))) {
-            throw new IllegalArgumentException(graphFolder + " is not a graph in the binary layout (no " + BinaryGraph.MANIFEST + "): "
-                    + "write one with 'gmi convert DATASET --out " + graphFolder + "'");
+        String location = graphLocation;
+        if (!GraphStaging.isUri(graphLocation)) {
+            Path folder = Path.of(graphLocation);
+            if (!Files.isRegularFile(folder.resolve(BinaryGraph.MANIFEST))) {
+                throw new IllegalArgumentException(graphLocation + " is not a graph in the binary layout (no " + BinaryGraph.MANIFEST
+                        + "): write one with 'gmi convert DATASET --out " + graphLocation + "'");
+            }
+            location = folder.toAbsolutePath().toString();
         }
         config.validate();
         int[] fanouts = config.fanoutsFor(config.layersFor(graph.name()));
-        StepTask.Run run = new StepTask.Run(UUID.randomUUID().toString(), graphFolder.toAbsolutePath().toString(), config,
+        StepTask.Run run = new StepTask.Run(UUID.randomUUID().toString(), location, config,
                 fanouts, threads, partitions);
         try {
             TrainResult trained = MinibatchTrainer.train(graph, config, listener, false,

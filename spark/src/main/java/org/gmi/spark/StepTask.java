@@ -28,14 +28,15 @@ import org.gmi.models.Trainer;
  * <p>A task is a pure function of (run, parameters, epoch, batch, partition): its seeds are a fixed
  * slice of the batch, its draws come from {@link #partSeed}, so a task retried, or run by another
  * executor, computes the same gradient bit for bit. The graph (the binary layout, mapped: an executor
- * reads the pages its partitions' neighbourhoods touch) and one model per concurrently running task
+ * reads the pages its partitions' neighbourhoods touch; a Hadoop URI is first copied to the machine,
+ * {@link GraphStaging}) and one model per concurrently running task
  * are kept per executor JVM for the run, keyed by its {@link Run#id}.
  */
 final class StepTask {
     private StepTask() {}
 
     /** What every task of a run needs, sent once with each task (a few hundred bytes). */
-    record Run(String id, String graphFolder, TrainConfig config, int[] fanouts, int threads, int parts)
+    record Run(String id, String graphLocation, TrainConfig config, int[] fanouts, int threads, int parts)
             implements Serializable {}
 
     /** A run's state on one executor: the graph's operators and idle models, one per task running at once. */
@@ -125,7 +126,13 @@ final class StepTask {
 
     private static Local open(Run run) {
         Parallel.setThreads(run.threads());
-        Graph graph = BinaryGraph.load(Path.of(run.graphFolder()), SplitOptions.defaults());
+        Path folder;
+        try {
+            folder = GraphStaging.local(run.graphLocation());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("reading the graph from " + run.graphLocation() + ": " + e.getMessage(), e);
+        }
+        Graph graph = BinaryGraph.load(folder, SplitOptions.defaults());
         return new Local(graph, GraphOperators.forBatches(graph), new ConcurrentLinkedQueue<>());
     }
 }

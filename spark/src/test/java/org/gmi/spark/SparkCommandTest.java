@@ -45,6 +45,22 @@ class SparkCommandTest {
             // the same probe on the same embeddings: the same accuracy line
             assertEquals(a.out(), b.out());
         }
+        // the graph at a Hadoop URI (file: here): copied through Hadoop's FileSystem API, the same run
+        Path viaUri = dir.resolve("gmi-uri");
+        System.setProperty("spark.gmi.graphCache", dir.resolve("graph-cache").toString());
+        try {
+            String uri = "file:" + cora.toAbsolutePath();
+            Cli u = Cli.run(train("gmi", Path.of(uri), viaUri, "--engine", "spark", "--master", "local[1]", "--partitions", "1")
+                    .toArray(String[]::new));
+            assertEquals(0, u.code(), u.toString());
+            assertTrue(u.err().contains("spark: graph " + uri + " copied to " + dir.resolve("graph-cache")), u.toString());
+            assertArrayEquals(Files.readAllBytes(dir.resolve("gmi-local").resolve("embeddings.npy")),
+                    Files.readAllBytes(viaUri.resolve("embeddings.npy")));
+            assertTrue(Files.readString(viaUri.resolve("metrics.json")).contains("\"dataset_source\": \"" + uri + "\""),
+                    "metrics.json names the URI");
+        } finally {
+            System.clearProperty("spark.gmi.graphCache");
+        }
     }
 
     /**

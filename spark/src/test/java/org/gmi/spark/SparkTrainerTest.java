@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.gmi.engine.CsrMatrix;
@@ -49,6 +50,9 @@ class SparkTrainerTest {
         Graph cora = Datasets.load("cora");
         BinaryGraph.write(cora, folder::resolve);
         graph = BinaryGraph.load(folder, SplitOptions.defaults());
+        // a Hadoop file system of another scheme, and the cache its graphs are copied to
+        System.setProperty("spark.hadoop.fs." + SchemeFileSystem.SCHEME + ".impl", SchemeFileSystem.class.getName());
+        System.setProperty("spark.gmi.graphCache", dir.resolve("graph-cache").toString());
         // two threads, a task tried up to 4 times
         sc = SparkTrainer.open("local[2,4]", "SparkTrainerTest");
     }
@@ -58,6 +62,8 @@ class SparkTrainerTest {
         if (sc != null) {
             sc.stop();
         }
+        System.clearProperty("spark.hadoop.fs." + SchemeFileSystem.SCHEME + ".impl");
+        System.clearProperty("spark.gmi.graphCache");
     }
 
     private static int files;
@@ -83,7 +89,7 @@ class SparkTrainerTest {
         Parallel.setThreads(1);
         for (Method method : Method.values()) {
             TrainResult single = MinibatchTrainer.train(graph, config(method), r -> {});
-            TrainResult spark = SparkTrainer.train(sc, folder, graph, config(method), 1, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings());
+            TrainResult spark = SparkTrainer.train(sc, folder.toString(), graph, config(method), 1, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings());
             assertArrayEquals(single.loss(), spark.loss(), method + " losses");
             assertEquals(single.terms().keySet(), spark.terms().keySet());
             single.terms().forEach((name, v) -> assertArrayEquals(v, spark.terms().get(name), method + " " + name));
@@ -95,8 +101,8 @@ class SparkTrainerTest {
     void twoPartitionsAreReproducibleAndDrawTheirOwnSlices() {
         Parallel.setThreads(1);
         StepTimes times = new StepTimes();
-        TrainResult first = SparkTrainer.train(sc, folder, graph, config(Method.GMI), 2, 1, r -> {}, Trainer.Checkpointing.NONE, times, embeddings());
-        TrainResult second = SparkTrainer.train(sc, folder, graph, config(Method.GMI), 2, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings());
+        TrainResult first = SparkTrainer.train(sc, folder.toString(), graph, config(Method.GMI), 2, 1, r -> {}, Trainer.Checkpointing.NONE, times, embeddings());
+        TrainResult second = SparkTrainer.train(sc, folder.toString(), graph, config(Method.GMI), 2, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings());
         assertArrayEquals(first.loss(), second.loss());
         assertArrayEquals(first.embeddings().data, second.embeddings().data);
         // 2708 nodes in batches of 600: 5 batches per epoch (the last of 308), 3 epochs, one job each
@@ -118,7 +124,7 @@ class SparkTrainerTest {
     @Test
     void aFailedTaskIsRetriedWithTheSameSeeds() {
         Parallel.setThreads(1);
-        TrainResult undisturbed = SparkTrainer.train(sc, folder, graph, config(Method.DGI), 2, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings());
+        TrainResult undisturbed = SparkTrainer.train(sc, folder.toString(), graph, config(Method.DGI), 2, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings());
         java.util.concurrent.atomic.AtomicInteger injected = new java.util.concurrent.atomic.AtomicInteger();
         StepTask.fault = (epoch, batch, part, attempt) -> {
             boolean fail = attempt == 0 && ((epoch == 2 && batch == 1 && part == 1) || (epoch == 3 && batch == 4 && part == 0));
@@ -128,7 +134,7 @@ class SparkTrainerTest {
             return fail;
         };
         try {
-            TrainResult retried = SparkTrainer.train(sc, folder, graph, config(Method.DGI), 2, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings());
+            TrainResult retried = SparkTrainer.train(sc, folder.toString(), graph, config(Method.DGI), 2, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings());
             assertEquals(2, injected.get(), "both injected failures happened");
             assertArrayEquals(undisturbed.loss(), retried.loss());
             assertArrayEquals(undisturbed.embeddings().data, retried.embeddings().data);
@@ -187,18 +193,52 @@ class SparkTrainerTest {
         g.rows().checkInvariants();
     }
 
+    /**
+     * The graph at a Hadoop URI of another scheme than file: the executors read it through Hadoop's
+     * FileSystem API into the cache, once, and train what they train from the folder itself.
+     */
+    @Test
+    void aGraphOnAHadoopFileSystemIsCopiedOnceAndTrainsTheSame() throws Exception {
+        Parallel.setThreads(1);
+        TrainResult local = SparkTrainer.train(sc, folder.toString(), graph, config(Method.DGI), 2, 1, r -> {},
+                Trainer.Checkpointing.NONE, new StepTimes(), embeddings());
+        String uri = SchemeFileSystem.SCHEME + "://" + folder.toAbsolutePath();
+        TrainResult remote = SparkTrainer.train(sc, uri, graph, config(Method.DGI), 2, 1, r -> {},
+                Trainer.Checkpointing.NONE, new StepTimes(), embeddings());
+        assertArrayEquals(local.loss(), remote.loss());
+        assertArrayEquals(local.embeddings().data, remote.embeddings().data);
+        Path cache = dir.resolve("graph-cache");
+        List<Path> copies;
+        try (var entries = Files.list(cache)) {
+            copies = entries.toList();
+        }
+        assertEquals(1, copies.size(), "one copy of the graph: " + copies);
+        Path copy = copies.get(0);
+        assertTrue(copy.getFileName().toString().startsWith("graph-"), copy.toString());
+        try (var files = Files.list(folder)) {
+            for (Path f : files.toList()) {
+                assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(copy.resolve(f.getFileName())), f.toString());
+            }
+        }
+        // the driver asks for the same URI: the same copy
+        assertEquals(copy, GraphStaging.local(uri));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GraphStaging.local(SchemeFileSystem.SCHEME + "://" + dir.toAbsolutePath()));
+        assertTrue(e.getMessage().contains("not a graph in the binary layout"), e.getMessage());
+    }
+
     @Test
     void refusesWhatItCannotTrain() {
         TrainConfig full = config(Method.GMI);
         full.batchSize = 0;
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> SparkTrainer.train(sc, folder, graph, full, 1, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings())).getMessage().contains("--batch-size"));
+                () -> SparkTrainer.train(sc, folder.toString(), graph, full, 1, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings())).getMessage().contains("--batch-size"));
         TrainConfig small = config(Method.GMI);
         small.batchSize = 5;
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> SparkTrainer.train(sc, folder, graph, small, 3, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings())).getMessage().contains("--partitions"));
+                () -> SparkTrainer.train(sc, folder.toString(), graph, small, 3, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings())).getMessage().contains("--partitions"));
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> SparkTrainer.train(sc, dir, graph, config(Method.GMI), 1, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings())).getMessage()
+                () -> SparkTrainer.train(sc, dir.toString(), graph, config(Method.GMI), 1, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings())).getMessage()
                 .contains("gmi convert"));
     }
 }
