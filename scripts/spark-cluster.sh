@@ -125,6 +125,13 @@ submit() {
         --class org.gmi.spark.SubmitMain --jars "$jars" "$ROOT/spark/target/gmi-spark.jar" train "$@"
 }
 
+# the demos: the cluster, stopped when the script exits, and Cora in the binary layout in $STATE/cora
+start_with_cora() {
+    start
+    trap stop EXIT
+    GMI_SKIP_BUILD=1 "$ROOT/gmi" convert cora --out "$STATE/cora" --force >/dev/null
+}
+
 case ${1:-} in
     start) start ;;
     stop) stop ;;
@@ -132,16 +139,12 @@ case ${1:-} in
     train) shift; train "$@" ;;
     submit) shift; submit "$@" ;;
     demo)
-        start
-        trap stop EXIT
-        GMI_SKIP_BUILD=1 "$ROOT/gmi" convert cora --out "$STATE/cora" --force >/dev/null
+        start_with_cora
         train --method gmi --dataset "$STATE/cora" --batch-size 512 --epochs 20 --threads 1 --out "$STATE/demo-gmi" --force
         ;;
     fault-demo)
         # the same training twice on the cluster, the second with worker 1 killed (SIGKILL) mid-run
-        start
-        trap stop EXIT
-        GMI_SKIP_BUILD=1 "$ROOT/gmi" convert cora --out "$STATE/cora" --force >/dev/null
+        start_with_cora
         args=(--method gmi --dataset "$STATE/cora" --batch-size 512 --partitions 2 --epochs 12 --patience 100 --threads 1 --no-eval)
         train "${args[@]}" --out "$STATE/undisturbed" --force 2>"$STATE/undisturbed.log"
         train "${args[@]}" --out "$STATE/disturbed" --force 2>"$STATE/disturbed.log" &
@@ -158,9 +161,7 @@ case ${1:-} in
         fi
         ;;
     resume-demo)
-        start
-        trap stop EXIT
-        GMI_SKIP_BUILD=1 "$ROOT/gmi" convert cora --out "$STATE/cora" --force >/dev/null
+        start_with_cora
         args=(--method gmi --dataset "$STATE/cora" --batch-size 512 --partitions 2 --epochs 16 --patience 100 --threads 1 --no-eval)
         submit "${args[@]}" --out "$STATE/submitted" --force 2>"$STATE/submitted.log"
         train "${args[@]}" --checkpoint-every 2 --out "$STATE/stopped" --force 2>"$STATE/stopped.log" &

@@ -122,11 +122,12 @@ public final class DatasetOptions {
     }
 
     /**
-     * Whether {@code spec} is a URI with a scheme ({@code hdfs://...}, {@code file:/...}): a graph an
-     * engine reads from its storage ({@code --engine spark}), not a path here. A Windows drive is a path.
+     * Whether {@code spec} is a URI with a scheme of two letters or more ({@code hdfs://...},
+     * {@code file:/...}): a graph an engine reads from its storage ({@code --engine spark}), not a path
+     * here. A one-letter scheme would be a Windows drive: a path.
      */
     public static boolean isUri(String spec) {
-        return spec.matches("[A-Za-z][A-Za-z0-9+.-]+:.*") && !spec.matches("[A-Za-z]:[\\\\/].*");
+        return spec.matches("[A-Za-z][A-Za-z0-9+.-]+:.*");
     }
 
     /** Whether {@code spec} names a dataset (bundled, or downloadable and not a path here) rather than a path. */

@@ -310,8 +310,9 @@ final class TrainCommand extends GmiCommand {
             t0 = System.nanoTime();
             TrainResult result;
             try {
-                result = onSpark ? trainingEngine("spark").train(graphUri != null ? graphUri : graphFolder.toString(), trainingGraph, config, master, partitions, threads,
-                        progress, checkpoints, embeddingsTemp, err) : Trainer.train(trainingGraph, config, progress, checkpoints, backend);
+                result = onSpark ? trainingEngine("spark").train(graphUri != null ? graphUri : graphFolder.toString(),
+                        trainingGraph, config, master, partitions, threads, progress, checkpoints, embeddingsTemp, err)
+                        : Trainer.train(trainingGraph, config, progress, checkpoints, backend);
             } catch (NumericalFailureException e) {
                 String kept = lastCheckpoint[0] > 0
                         ? "; the last good checkpoint (epoch " + lastCheckpoint[0] + ") is kept in " + checkpointFolder
@@ -345,7 +346,8 @@ final class TrainCommand extends GmiCommand {
 
             // 5. metrics.json, then both files into place
             PeakMemory.Reading peak = memory.read();
-            TrainingMetrics metrics = new TrainingMetrics(config, graph, graphUri != null ? graphUri : data.dataset, threads, backend.name(),
+            TrainingMetrics metrics = new TrainingMetrics(config, graph, graphUri != null ? graphUri : data.dataset, threads,
+                    backend.name(),
                     DeviceOptions.peakMib(backend), RunInfo.flags(spec), result,
                     new TrainingMetrics.Timings(loadSeconds, trainSeconds, evalSeconds, (System.nanoTime() - start) / 1e9),
                     peak, estimate.mib(), startState == null ? null : startState.epochsDone(), inductiveJson, evaluation,

@@ -24,9 +24,9 @@ public interface TrainingEngine {
 
     /**
      * Trains {@code config} (minibatch) on {@code graph}, which every worker reads from
-     * {@code graphLocation} (the binary layout: a folder, or a URI the engine reads, {@link #stage}); writes the embeddings of every node to {@code embeddingsFile}
-     * (a .npy, which the caller renames into place: on storage the workers write) and returns the result
-     * with them.
+     * {@code graphLocation} (the binary layout: a folder, or a URI the engine reads, {@link #stage});
+     * writes the embeddings of every node to {@code embeddingsFile} (a .npy, which the caller renames
+     * into place: on storage the workers write) and returns the result with them.
      *
      * @param master     where to run (for Spark: local[N] or spark://HOST:PORT), or null for the engine's default
      * @param partitions how many workers share each batch, or 0 for the engine's default

@@ -85,12 +85,20 @@ public final class SparkTrainer {
         }
         config.validate();
         int[] fanouts = config.fanoutsFor(config.layersFor(graph.name()));
-        StepTask.Run run = new StepTask.Run(UUID.randomUUID().toString(), location, config,
-                fanouts, threads, partitions);
+        StepTask.Run run = new StepTask.Run(UUID.randomUUID().toString(), location, config, fanouts, threads, partitions);
         try {
             TrainResult trained = MinibatchTrainer.train(graph, config, listener, false,
                     context -> new SparkGradients(sc, run, context, times), checkpoints);
-            SparkEmbedding.write(sc, run, trained.encoder().encoder(), graph.numNodes(), embeddingsFile, partitions, times);
+            try {
+                SparkEmbedding.write(sc, run, trained.encoder().encoder(), graph.numNodes(), embeddingsFile, partitions, times);
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                // a job that failed (Spark throws its checked SparkException undeclared)
+                throw new IllegalStateException("the executors failed to compute or write the embeddings into "
+                        + embeddingsFile.toAbsolutePath().getParent() + " (the output folder must be on storage every executor "
+                        + "writes): " + e.getMessage(), e);
+            }
             return trained.withEmbeddings(Npy.readMatrix(embeddingsFile));
         } catch (IOException e) {
             throw new UncheckedIOException("writing the embeddings to " + embeddingsFile + ": " + e.getMessage(), e);
