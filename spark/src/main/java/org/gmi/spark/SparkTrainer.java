@@ -39,8 +39,11 @@ public final class SparkTrainer {
 
     /** A Spark context for a training run on {@code master} (local[N] or spark://HOST:PORT). */
     public static JavaSparkContext open(String master, String appName) {
-        SparkConf conf = new SparkConf().setAppName(appName).set("spark.ui.enabled", "false")
-                .set("spark.executor.extraJavaOptions", JVM_OPTIONS)
+        SparkConf conf = new SparkConf();
+        // the executors' options the cluster or the user set (spark-defaults.conf, -Dspark...) are kept after ours
+        String executorOptions = (JVM_OPTIONS + " " + conf.get("spark.executor.extraJavaOptions", "")).strip();
+        conf.setAppName(appName).set("spark.ui.enabled", "false")
+                .set("spark.executor.extraJavaOptions", executorOptions)
                 // a step's job is small and frequent: no speculative copies, retries with the same seeds
                 .set("spark.speculation", "false");
         if (!conf.contains("spark.master")) {
