@@ -48,10 +48,13 @@ public final class DgiModel implements SelfSupervisedModel {
     private final Parameter bias;
     private final long seed;
     private NegativeSampler shuffler;
-    /** The corruption's row permutation, refilled at each forward. */
-    private final int[] perm;
-    /** Every score reads the one summary row: K = 1 list of zeros. */
-    private final int[][] toSummary;
+    /**
+     * The full-batch forward's corruption, a row permutation refilled at each forward, and its one
+     * list of zeros (every score reads the one summary row): N long each, allocated by the first one,
+     * as minibatch training never needs them.
+     */
+    private int[] perm;
+    private int[][] toSummary;
     private PhaseTimes phases = new PhaseTimes();
 
     /** DGI with its papers' one-layer encoder. */
@@ -70,8 +73,6 @@ public final class DgiModel implements SelfSupervisedModel {
         this.bias = Parameter.zeros("disc.bias", 1, 1);
         this.seed = config.seed;
         this.shuffler = new NegativeSampler(EpochSeeds.of(seed, EpochSeeds.CORRUPTION, 0));
-        this.perm = new int[ops.numNodes()];
-        this.toSummary = new int[][] {new int[ops.numNodes()]};
     }
 
     @Override
@@ -95,6 +96,10 @@ public final class DgiModel implements SelfSupervisedModel {
     @Override
     public Loss forward(Tape tape) {
         int n = ops.numNodes();
+        if (perm == null) {
+            perm = new int[n];
+            toSummary = new int[][] {new int[n]};
+        }
         phases.start(Phase.ENCODER);
         shuffler.permutation(n, perm);
         Tensor z = encoder.firstProjection(tape, ops.features());

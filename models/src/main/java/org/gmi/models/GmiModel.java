@@ -112,9 +112,13 @@ public final class GmiModel implements SelfSupervisedModel {
     private ReconstructionPlan reconstructionPlan;
     /** The sampled reconstruction's non-edge columns, {@code nonEdges[i*k + t]}; refilled at each startEpoch. */
     private final int[] nonEdges;
-    /** The K negative lists of D1 and of D2, refilled at each forward (the ops read them until backward). */
-    private final int[][] featureNegatives;
-    private final int[][] neighbourNegatives;
+    /**
+     * The K negative lists of D1 and of D2 of the full-batch forward, N long each, refilled at each
+     * forward (the ops read them until backward); allocated by the first one, as minibatch training,
+     * whose lists are its batch's length, never needs them.
+     */
+    private int[][] featureNegatives;
+    private int[][] neighbourNegatives;
     /** The positive pairs: the identity. */
     private static final int[][] IDENTITY = {null};
     private PhaseTimes phases = new PhaseTimes();
@@ -148,8 +152,6 @@ public final class GmiModel implements SelfSupervisedModel {
         }
         this.reconNegatives = config.reconNegatives;
         this.nonEdges = sampled ? new int[n * config.reconNegatives] : null;
-        this.featureNegatives = new int[negatives][n];
-        this.neighbourNegatives = new int[negatives][n];
         drawNonEdges(0);
         float[] w = ops.reconstructionWeights();
         this.w1 = w[0];
@@ -188,6 +190,10 @@ public final class GmiModel implements SelfSupervisedModel {
 
     @Override
     public Loss forward(Tape tape) {
+        if (featureNegatives == null) {
+            featureNegatives = new int[negatives][ops.numNodes()];
+            neighbourNegatives = new int[negatives][ops.numNodes()];
+        }
         phases.start(Phase.ENCODER);
         GcnEncoder.Output enc = encoder.forward(tape, ops.features(), ops.propagation());
         return loss(tape, enc.h(), enc.z1(), ops.features(), ops.neighbourMean(), ops.target(), negativeSampler,

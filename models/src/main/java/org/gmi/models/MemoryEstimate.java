@@ -58,7 +58,7 @@ public record MemoryEstimate(long bytes, Map<String, Long> parts) {
      * Minibatch training: what one batch needs as full-batch training would on a graph of its size (at
      * most B (1 + f1 + f1 f2) nodes, twice its sampled edges, the graph's mean feature count per node),
      * beside the whole graph's matrices (raw A, raw X unless it is mapped from a file, and the operators
-     * the batches are cut from: Â and M), the sampler's index and the model's N-long index lists, and the layer-by-layer
+     * the batches are cut from: Â and M), the neighbour sampler's index, and the layer-by-layer
      * inference at the end (two N x d buffers) when {@code embedding}.
      */
     private static MemoryEstimate ofMinibatch(Graph graph, TrainConfig config, int layers, int threads, boolean embedding) {
@@ -86,8 +86,8 @@ public record MemoryEstimate(long bytes, Map<String, Long> parts) {
         }
         // Â is a new matrix with the diagonal added; M shares A's structure and has values of its own
         parts.put("the whole graph's Â and M", csrBytes(a + n, n) + 4 * a);
-        long perNode = 4 + (config.method == Method.GMI ? 8L * config.negatives : 8);
-        parts.put("the sampler's index and the model's index lists", perNode * n);
+        // the models' N-long index lists are the full-batch forward's: a minibatch run never allocates them
+        parts.put("the neighbour sampler's index", 4L * n);
         if (embedding) {
             parts.put("inference: two dense " + n + " x " + config.hidden + " buffers", 2L * n * config.hidden * 4);
         }

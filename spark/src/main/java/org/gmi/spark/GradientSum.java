@@ -68,7 +68,11 @@ final class GradientSum implements Serializable {
         return this;
     }
 
-    /** Both sums together; neither is changed. */
+    /**
+     * Both sums together: {@code b} added into {@code a}, which is returned (Spark lets an
+     * aggregation's functions modify and return their first argument; each task's zero value and result
+     * is its own copy), or the non-empty one when the other is empty. {@code b} is not changed.
+     */
     static GradientSum merge(GradientSum a, GradientSum b) {
         if (b.contributions == 0) {
             return a;
@@ -76,26 +80,35 @@ final class GradientSum implements Serializable {
         if (a.contributions == 0) {
             return b;
         }
-        GradientSum s = new GradientSum(a.parts);
         for (int p = 0; p < a.parts; p++) {
             boolean inA = !Double.isNaN(a.loss[p]) || a.terms[p] != null;
-            s.loss[p] = inA ? a.loss[p] : b.loss[p];
-            s.terms[p] = a.terms[p] != null ? a.terms[p] : b.terms[p];
-        }
-        s.termNames = a.termNames != null ? a.termNames : b.termNames;
-        s.contributions = a.contributions + b.contributions;
-        s.slowestTaskNanos = Math.max(a.slowestTaskNanos, b.slowestTaskNanos);
-        long[][] x = a.fixed();
-        long[][] y = b.fixed();
-        long[][] sum = new long[x.length][];
-        for (int i = 0; i < x.length; i++) {
-            sum[i] = new long[x[i].length];
-            for (int j = 0; j < sum[i].length; j++) {
-                sum[i][j] = Math.addExact(x[i][j], y[i][j]);
+            if (!inA) {
+                a.loss[p] = b.loss[p];
+                a.terms[p] = b.terms[p];
             }
         }
-        s.fixed = sum;
-        return s;
+        a.termNames = a.termNames != null ? a.termNames : b.termNames;
+        a.contributions += b.contributions;
+        a.slowestTaskNanos = Math.max(a.slowestTaskNanos, b.slowestTaskNanos);
+        if (a.fixed == null) {
+            a.fixed = toFixed(a.single);
+            a.single = null;
+        }
+        for (int i = 0; i < a.fixed.length; i++) {
+            long[] sum = a.fixed[i];
+            if (b.fixed != null) {
+                long[] y = b.fixed[i];
+                for (int j = 0; j < sum.length; j++) {
+                    sum[j] = Math.addExact(sum[j], y[j]);
+                }
+            } else {
+                float[] y = b.single[i];
+                for (int j = 0; j < sum.length; j++) {
+                    sum[j] = Math.addExact(sum[j], toFixed(y[j]));
+                }
+            }
+        }
+        return a;
     }
 
     int contributions() {
@@ -117,22 +130,24 @@ final class GradientSum implements Serializable {
         return out;
     }
 
-    private long[][] fixed() {
-        if (fixed != null) {
-            return fixed;
-        }
-        long[][] out = new long[single.length][];
-        for (int i = 0; i < single.length; i++) {
-            out[i] = new long[single[i].length];
+    private static long[][] toFixed(float[][] g) {
+        long[][] out = new long[g.length][];
+        for (int i = 0; i < g.length; i++) {
+            out[i] = new long[g[i].length];
             for (int j = 0; j < out[i].length; j++) {
-                double v = Math.rint(single[i][j] * SCALE);
-                if (!(Math.abs(v) < LIMIT / (1L << 10))) {
-                    throw new ArithmeticException("a gradient element of " + single[i][j] + " is beyond what a step can sum "
-                            + "(|g| < 2^21): training has diverged; lower --lr");
-                }
-                out[i][j] = (long) v;
+                out[i][j] = toFixed(g[i][j]);
             }
         }
         return out;
+    }
+
+    /** g in units of 2^-32, rounded to the nearest; refused from 2^21 on (training has diverged). */
+    private static long toFixed(float g) {
+        double v = Math.rint(g * SCALE);
+        if (!(Math.abs(v) < LIMIT / (1L << 10))) {
+            throw new ArithmeticException("a gradient element of " + g + " is beyond what a step can sum "
+                    + "(|g| < 2^21): training has diverged; lower --lr");
+        }
+        return (long) v;
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,18 +40,22 @@ class GradientSumTest {
         for (int trial = 0; trial < 20; trial++) {
             SplittableRandom rng = new SplittableRandom(trial);
             int parts = rng.nextInt(2, 9);
-            List<GradientSum> contributions = new ArrayList<>();
+            List<float[][]> gradients = new ArrayList<>();
             double[] exact = new double[17];
             for (int p = 0; p < parts; p++) {
                 float[][] g = randomGradients(rng);
                 for (int j = 0; j < 17; j++) {
                     exact[j] += g[0][j];
                 }
-                contributions.add(GradientSum.of(parts, p, g, p, List.of("t"), new double[] {10 + p}));
+                gradients.add(g);
             }
             float[][] reference = null;
             for (int order = 0; order < 6; order++) {
-                List<GradientSum> shuffled = new ArrayList<>(contributions);
+                // merging adds into its first argument: each order merges fresh contributions, as each job's tasks return
+                List<GradientSum> shuffled = new ArrayList<>();
+                for (int p = 0; p < parts; p++) {
+                    shuffled.add(GradientSum.of(parts, p, gradients.get(p), p, List.of("t"), new double[] {10 + p}));
+                }
                 Collections.shuffle(shuffled, new java.util.Random(order));
                 // a tree of merges of random shape, as Spark's partial aggregation in arrival order makes
                 while (shuffled.size() > 1) {
@@ -77,6 +82,23 @@ class GradientSumTest {
                 assertEquals(exact[j], reference[0][j], parts * 0x1p-33 + Math.ulp((float) exact[j]));
             }
         }
+    }
+
+    /** The second argument of a merge, and the float gradients of a contribution, are left as they were. */
+    @Test
+    void aMergeChangesOnlyItsFirstArgument() {
+        float[][] ga = randomGradients(new SplittableRandom(3));
+        float[][] gb = randomGradients(new SplittableRandom(4));
+        float[][] gbCopy = {gb[0].clone(), gb[1].clone()};
+        float[][] gaCopy = {ga[0].clone(), ga[1].clone()};
+        GradientSum b = GradientSum.of(2, 1, gb, 1, List.of("t"), new double[] {1});
+        GradientSum sum = GradientSum.merge(GradientSum.of(2, 0, ga, 0, List.of("t"), new double[] {0}), b);
+        assertEquals(2, sum.contributions());
+        assertEquals(1, b.contributions());
+        assertSame(gb, b.gradients());
+        assertArrayEquals(gbCopy[0], gb[0]);
+        assertArrayEquals(gaCopy[0], ga[0]);
+        assertTrue(Double.isNaN(b.loss[0]), "b's slot of partition 0 stays empty");
     }
 
     @Test
