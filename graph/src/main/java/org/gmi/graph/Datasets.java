@@ -89,8 +89,18 @@ public final class Datasets {
             if (!PlanetoidLoader.namesIn(p).isEmpty()) {
                 return PlanetoidLoader.load(p);
             }
+            // a folder holding one .npz (gmi generate writes DIR/graph.npz)
+            List<Path> npz = npzFiles(p);
+            if (npz.size() == 1) {
+                return NpzLoader.load(npz.get(0), opts);
+            }
+            if (npz.size() > 1) {
+                throw new GraphFormatException(p + ": holds " + npz.size() + " .npz files (" + npz.stream()
+                        .map(f -> f.getFileName().toString()).collect(java.util.stream.Collectors.joining(", "))
+                        + "); give one of them, e.g. --dataset " + npz.get(0));
+            }
             throw new GraphFormatException(p + ": neither edges.csv, nor Planetoid ind.NAME.* files, nor the graph.json of gmi "
-                    + "convert in this folder");
+                    + "convert, nor a .npz file in this folder");
         }
         // folder/ind.NAME picks one Planetoid dataset of a folder holding several
         Path parent = p.toAbsolutePath().getParent();
@@ -103,6 +113,16 @@ public final class Datasets {
             return Downloads.load(download.get(), opts, log);
         }
         throw unknown(spec);
+    }
+
+    /** The regular .npz files directly in {@code folder}, by name. */
+    private static List<Path> npzFiles(Path folder) {
+        try (var files = Files.list(folder)) {
+            return files.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npz")
+                    && Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new GraphFormatException(folder + ": cannot list the folder: " + e.getMessage(), e);
+        }
     }
 
     private static GraphFormatException unknown(String spec) {

@@ -1,5 +1,6 @@
 package org.gmi.graph;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,6 +53,23 @@ class DatasetsTest {
         // a file that is not .npz
         Path txt = Files.writeString(dir.resolve("notes.txt"), "hello");
         TestData.assertNamesFile(assertThrows(GraphFormatException.class, () -> Datasets.load(txt.toString())), "notes.txt");
+    }
+
+    /** A folder holding one .npz (as gmi generate writes DIR/graph.npz) loads it; two are refused, named. */
+    @Test
+    void aFolderOfOneNpzLoadsIt(@TempDir Path dir) throws Exception {
+        Path npz = TestData.shared("npz/coauthor_cs/coauthor_cs.npz");
+        Path folder = Files.createDirectory(dir.resolve("cs"));
+        Files.copy(npz, folder.resolve("coauthor_cs.npz"));
+        SplitOptions opts = new SplitOptions(0.05, 0.05, 9);
+        Graph direct = Datasets.load(npz.toString(), opts);
+        Graph viaFolder = Datasets.load(folder.toString(), opts);
+        assertEquals(direct.numNodes(), viaFolder.numNodes());
+        assertEquals(direct.numUndirectedEdges(), viaFolder.numUndirectedEdges());
+        assertArrayEquals(direct.split().train(), viaFolder.split().train());
+        Files.copy(npz, folder.resolve("again.npz"));
+        GraphFormatException e = assertThrows(GraphFormatException.class, () -> Datasets.load(folder.toString(), opts));
+        assertTrue(e.getMessage().contains("holds 2 .npz files (again.npz, coauthor_cs.npz)"), e.getMessage());
     }
 
     @Test
