@@ -119,7 +119,8 @@ final class TrainCommand extends GmiCommand {
 
     @Option(names = "--engine", paramLabel = "local|spark",
             description = {"Where training runs: local (this JVM, default) or spark (data-parallel minibatch training on "
-                    + "Apache Spark: needs --batch-size and a graph converted with 'gmi convert', see docs/spark.md)."})
+                    + "Apache Spark: needs --batch-size and a graph converted with 'gmi convert', in a folder every executor "
+                    + "reads or at a Hadoop URI such as hdfs://HOST/DIR; see docs/spark.md)."})
     String engine = "local";
 
     /** --engine spark with a URI for --dataset: the URI (the graph is loaded from the local copy in data.dataset). */
@@ -183,7 +184,7 @@ final class TrainCommand extends GmiCommand {
                 // the executors copy it from the storage, and so does the driver, which loads it too
                 graphUri = data.dataset;
                 try {
-                    data.dataset = trainingEngine("spark").stage(graphUri).toString();
+                    data.dataset = trainingEngine("spark").stage(graphUri, err).toString();
                 } catch (IOException | RuntimeException e) {
                     throw new BadInputException("--dataset " + graphUri + ": " + e.getMessage(), e);
                 }

@@ -18,9 +18,9 @@ public interface TrainingEngine {
 
     /**
      * A local folder holding the graph at {@code location}, a URI of a storage the engine reads
-     * ({@code hdfs://...}): copied here for the driver, which loads the graph too.
+     * ({@code hdfs://...}): copied here for the driver, which loads the graph too, saying so on {@code err}.
      */
-    Path stage(String location) throws java.io.IOException;
+    Path stage(String location, PrintWriter err) throws java.io.IOException;
 
     /**
      * Trains {@code config} (minibatch) on {@code graph}, which every worker reads from

@@ -47,10 +47,15 @@ public final class GraphStaging {
 
     /** The local folder to map the graph at {@code location} from: the path itself, or the local copy of a URI's folder. */
     public static Path local(String location) throws IOException {
+        return local(location, message -> {});
+    }
+
+    /** As {@link #local(String)}, saying on {@code log} what it copies before it does. */
+    public static Path local(String location, java.util.function.Consumer<String> log) throws IOException {
         if (!isUri(location)) {
             return Path.of(location);
         }
-        return local(location, hadoopConfiguration(), cacheRoot());
+        return local(location, hadoopConfiguration(), cacheRoot(), log);
     }
 
     /** The cache of copied graphs on this machine: {@code spark.gmi.graphCache}, else {@code java.io.tmpdir/gmi-graphs}. */
@@ -59,7 +64,8 @@ public final class GraphStaging {
         return configured.isEmpty() ? Path.of(System.getProperty("java.io.tmpdir"), "gmi-graphs") : Path.of(configured);
     }
 
-    static Path local(String location, Configuration conf, Path cacheRoot) throws IOException {
+    static Path local(String location, Configuration conf, Path cacheRoot, java.util.function.Consumer<String> log)
+            throws IOException {
         URI uri;
         try {
             uri = new URI(location);
@@ -84,6 +90,9 @@ public final class GraphStaging {
             return target;
         }
         Files.createDirectories(cacheRoot);
+        long bytes = files.stream().mapToLong(FileStatus::getLen).sum();
+        log.accept(String.format(java.util.Locale.ROOT, "copying %d files (%.1f MiB) from %s to %s", files.size(),
+                bytes / 1048576.0, location, target));
         Path temp = Files.createTempDirectory(cacheRoot, "." + target.getFileName() + ".");
         try {
             for (FileStatus s : files) {

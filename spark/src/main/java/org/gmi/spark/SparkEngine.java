@@ -18,8 +18,11 @@ public final class SparkEngine implements TrainingEngine {
     }
 
     @Override
-    public Path stage(String location) throws java.io.IOException {
-        return GraphStaging.local(location);
+    public Path stage(String location, PrintWriter err) throws java.io.IOException {
+        return GraphStaging.local(location, message -> {
+            err.println("spark: " + message);
+            err.flush();
+        });
     }
 
     @Override

@@ -53,6 +53,7 @@ class SparkCommandTest {
             Cli u = Cli.run(train("gmi", Path.of(uri), viaUri, "--engine", "spark", "--master", "local[1]", "--partitions", "1")
                     .toArray(String[]::new));
             assertEquals(0, u.code(), u.toString());
+            assertTrue(u.err().contains("spark: copying 10 files (") && u.err().contains(" from " + uri + " to "), u.toString());
             assertTrue(u.err().contains("spark: graph " + uri + " copied to " + dir.resolve("graph-cache")), u.toString());
             assertArrayEquals(Files.readAllBytes(dir.resolve("gmi-local").resolve("embeddings.npy")),
                     Files.readAllBytes(viaUri.resolve("embeddings.npy")));
