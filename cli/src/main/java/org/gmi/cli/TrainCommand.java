@@ -268,7 +268,9 @@ final class TrainCommand extends GmiCommand {
             Map<String, String> runConfig = resumed != null || checkpointEvery > 0 ? checkpointConfig(config, graph) : null;
             TrainState startState = resumed == null ? null : checkResumable(resumed, runConfig);
             // the memory guard: before anything big is allocated
-            MemoryEstimate estimate = MemoryEstimate.of(trainingGraph, config, threads, checkpointEvery > 0);
+            // on Spark the driver holds the parameters and what a step ships; the executors hold the operators
+            MemoryEstimate estimate = onSpark ? MemoryEstimate.ofRemoteDriver(trainingGraph, config, Math.max(1, partitions))
+                    : MemoryEstimate.of(trainingGraph, config, threads, checkpointEvery > 0);
             checkMemory(estimate, graph);
             DatasetOptions.printSummary(graph, err);
             if (inductiveJson != null) {

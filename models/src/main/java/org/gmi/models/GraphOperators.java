@@ -16,9 +16,10 @@ import org.gmi.graph.Normalization;
  * @param target        the pattern of T = A + I (reconstruction target); null for minibatch training
  * @param rawFeatures   the graph's own X, rows not normalised, on the heap or mapped
  * @param targetEntries the entries of T, for the reconstruction's weights
+ * @param numNodes      N
  */
 public record GraphOperators(CsrMatrix features, CsrMatrix propagation, CsrMatrix neighbourMean, CsrMatrix target,
-                             SparseRows rawFeatures, long targetEntries) {
+                             SparseRows rawFeatures, long targetEntries, int numNodes) {
 
     /** Every operator, for full-batch training. */
     public static GraphOperators of(Graph g) {
@@ -27,7 +28,7 @@ public record GraphOperators(CsrMatrix features, CsrMatrix propagation, CsrMatri
                 Normalization.rowNormalizeFeatures(g.features()),
                 Normalization.gcnPropagation(g.adjacency()),
                 Normalization.neighbourMean(g.adjacency()),
-                target, g.featureRows(), target.nnz());
+                target, g.featureRows(), target.nnz(), g.numNodes());
     }
 
     /**
@@ -38,13 +39,22 @@ public record GraphOperators(CsrMatrix features, CsrMatrix propagation, CsrMatri
      */
     public static GraphOperators forBatches(Graph g) {
         CsrMatrix a = g.adjacency();
-        long targetEntries = (long) a.nnz() + a.rows - GraphStats.selfLoops(a);
         return new GraphOperators(null, Normalization.gcnPropagation(a), Normalization.neighbourMean(a), null, g.featureRows(),
-                targetEntries);
+                targetEntries(a), g.numNodes());
     }
 
-    public int numNodes() {
-        return propagation.rows;
+    /**
+     * No operators, only what a model is built from (N, F, the reconstruction's weights): for a
+     * minibatch trainer whose batches' gradients are computed elsewhere (gmi-spark's driver, which
+     * then need not hold Â and M).
+     */
+    public static GraphOperators forRemoteBatches(Graph g) {
+        return new GraphOperators(null, null, null, null, g.featureRows(), targetEntries(g.adjacency()), g.numNodes());
+    }
+
+    /** The entries of T = A + I: A's, and one per node without a self-loop. */
+    private static long targetEntries(CsrMatrix a) {
+        return (long) a.nnz() + a.rows - GraphStats.selfLoops(a);
     }
 
     public int numFeatures() {

@@ -42,6 +42,36 @@ public record MemoryEstimate(long bytes, Map<String, Long> parts) {
         return of(graph, config, threads, false, false);
     }
 
+    /**
+     * The heap of a minibatch driver whose batches' gradients are computed elsewhere, in
+     * {@code slices} tasks a step (gmi-spark): the graph's raw A (and X unless it is mapped), no Â
+     * or M ({@link GraphOperators#forRemoteBatches}); the parameters with their gradients, Adam's two
+     * moments and the best epoch's copy; a step's copy of the parameters and its serialised form, each
+     * task's gradient and the fixed-point sum (two floats' size); the embeddings read back, N x d.
+     */
+    public static MemoryEstimate ofRemoteDriver(Graph graph, TrainConfig config, int slices) {
+        int layers = config.layersFor(graph.name());
+        long n = graph.numNodes();
+        long f = graph.numFeatures();
+        long d = config.hidden;
+        long params = f * d + d + 1 + (layers == 2 ? d * d + d + 1 : 0)
+                + (config.method == Method.GMI ? f * d + 1 + d * d + 1 + 1 : d * d + 1);
+        Map<String, Long> parts = new LinkedHashMap<>();
+        long x = graph.featureRows().entries();
+        long a = graph.adjacency().nnz();
+        if (graph.featureRows() instanceof org.gmi.engine.CsrMatrix) {
+            parts.put("the graph's raw A and X", csrBytes(a, n) + csrBytes(x, n));
+        } else {
+            parts.put("the graph's raw A (X stays in its mapped file)", csrBytes(a, n));
+        }
+        parts.put("parameters, gradients, Adam's moments, the best epoch's copy", 5 * 4 * params);
+        parts.put("a step's parameters on their way out and " + slices + " gradients and their sum on their way back",
+                (2L + Math.max(1, slices) + 2) * 4 * params);
+        parts.put("the embeddings read back: " + n + " x " + d, 4 * n * d);
+        parts.put("baseline", (long) BASELINE_MIB << 20);
+        return total(parts);
+    }
+
     private static MemoryEstimate of(Graph graph, TrainConfig config, int threads, boolean checkpointing, boolean embedding) {
         int layers = config.layersFor(graph.name());
         if (config.batchSize > 0) {

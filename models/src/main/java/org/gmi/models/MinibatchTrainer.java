@@ -99,6 +99,17 @@ public final class MinibatchTrainer {
      */
     public static TrainResult train(Graph graph, TrainConfig config, TrainingListener listener, boolean embed,
                                     Function<Context, BatchGradients> gradients, Trainer.Checkpointing checkpoints) {
+        return train(graph, config, listener, embed, gradients, checkpoints, GraphOperators::forBatches);
+    }
+
+    /**
+     * As above, the driver's model built on {@code operators} of the graph: {@link GraphOperators#forBatches}
+     * where the batches are cut here, {@link GraphOperators#forRemoteBatches} where {@code gradients}
+     * computes them elsewhere (then without {@code embed}, which needs Â).
+     */
+    public static TrainResult train(Graph graph, TrainConfig config, TrainingListener listener, boolean embed,
+                                    Function<Context, BatchGradients> gradients, Trainer.Checkpointing checkpoints,
+                                    Function<Graph, GraphOperators> operators) {
         config.validate();
         if (config.batchSize < 1) {
             throw new IllegalArgumentException("minibatch training needs --batch-size >= 1, got " + config.batchSize);
@@ -116,7 +127,10 @@ public final class MinibatchTrainer {
         if (config.method == Method.GMI) {
             GmiModel.requireBatchable(config.variant, config.gamma > 0 && config.reconstruction == ReconstructionMode.SAMPLED);
         }
-        GraphOperators ops = GraphOperators.forBatches(graph);
+        GraphOperators ops = operators.apply(graph);
+        if (embed && ops.propagation() == null) {
+            throw new IllegalArgumentException("embedding the graph after training needs its operators: GraphOperators.forBatches");
+        }
         SelfSupervisedModel model = Trainer.createModel(ops, config, layers);
         PhaseTimes phases = new PhaseTimes();
         model.setPhaseTimes(phases);

@@ -10,6 +10,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.gmi.graph.BinaryGraph;
 import org.gmi.graph.Graph;
 import org.gmi.graph.Npy;
+import org.gmi.models.GraphOperators;
 import org.gmi.models.MinibatchTrainer;
 import org.gmi.models.TrainConfig;
 import org.gmi.models.TrainResult;
@@ -91,7 +92,9 @@ public final class SparkTrainer {
         StepTask.Run run = new StepTask.Run(UUID.randomUUID().toString(), location, config, fanouts, threads, partitions);
         try {
             TrainResult trained = MinibatchTrainer.train(graph, config, listener, false,
-                    context -> new SparkGradients(sc, run, context, times), checkpoints);
+                    context -> new SparkGradients(sc, run, context, times), checkpoints,
+                    // the executors cut the batches: the driver holds the parameters, not Â and M
+                    GraphOperators::forRemoteBatches);
             try {
                 SparkEmbedding.write(sc, run, trained.encoder().encoder(), graph.numNodes(), embeddingsFile, partitions, times);
             } catch (IOException | RuntimeException e) {

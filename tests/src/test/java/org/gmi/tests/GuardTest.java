@@ -255,6 +255,16 @@ class GuardTest {
         two.hidden = 8;
         two.layers = 2;
         assertEquals(28L * 40 * 8 * 4, MemoryEstimate.of(g, two, 2, false).parts().get("28 dense 40 x 8 buffers"));
+        // a Spark driver (2 slices a step): the same parameters, what a step ships (2 + 2 + 2 copies), the embeddings read
+        // back, no operators
+        c.batchSize = 16;
+        MemoryEstimate driver = MemoryEstimate.ofRemoteDriver(g, c, 2);
+        assertEquals(params * 4 * 5, driver.parts().get("parameters, gradients, Adam's moments, the best epoch's copy"));
+        assertEquals(params * 4 * 6, driver.parts().get("a step's parameters on their way out and 2 gradients and their sum on "
+                + "their way back"));
+        assertEquals(40L * 8 * 4, driver.parts().get("the embeddings read back: 40 x 8"));
+        assertFalse(driver.parts().containsKey("the whole graph's Â and M"), driver.parts().toString());
+        assertTrue(MemoryEstimate.of(g, c, 2, false).parts().containsKey("the whole graph's Â and M"));
         // Coauthor CS at 512 dimensions (issue 2's target): well under the launcher's 16 GiB, and over 700 MiB
         TrainConfig cs = new TrainConfig();
         cs.hidden = 512;
