@@ -6,7 +6,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -105,8 +104,11 @@ public final class GraphStaging {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, target);
             }
-        } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-            // another JVM on this machine copied it first: its copy is complete
+        } catch (IOException e) {
+            // another JVM on this machine renamed its complete copy into place first
+            if (!Files.isDirectory(target)) {
+                throw e;
+            }
         } finally {
             deleteTree(temp);
         }
