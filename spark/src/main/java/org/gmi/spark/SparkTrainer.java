@@ -43,10 +43,11 @@ public final class SparkTrainer {
         SparkConf conf = new SparkConf();
         // the executors' options the cluster or the user set (spark-defaults.conf, -Dspark...) are kept after ours
         String executorOptions = (JVM_OPTIONS + " " + conf.get("spark.executor.extraJavaOptions", "")).strip();
-        conf.setAppName(appName).set("spark.ui.enabled", "false")
-                .set("spark.executor.extraJavaOptions", executorOptions)
-                // a step's job is small and frequent: no speculative copies, retries with the same seeds
-                .set("spark.speculation", "false");
+        conf.setAppName(appName).set("spark.executor.extraJavaOptions", executorOptions)
+                // defaults a cluster's or the user's settings override (-Dspark.ui.enabled=true for the web UI)
+                .setIfMissing("spark.ui.enabled", "false")
+                // a step's job is small and frequent: no speculative copies (a copy would compute the same bits)
+                .setIfMissing("spark.speculation", "false");
         if (!conf.contains("spark.master")) {
             conf.setMaster(master);
         }
