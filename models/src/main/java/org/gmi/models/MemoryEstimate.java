@@ -57,13 +57,7 @@ public record MemoryEstimate(long bytes, Map<String, Long> parts) {
         long params = f * d + d + 1 + (layers == 2 ? d * d + d + 1 : 0)
                 + (config.method == Method.GMI ? f * d + 1 + d * d + 1 + 1 : d * d + 1);
         Map<String, Long> parts = new LinkedHashMap<>();
-        long x = graph.featureRows().entries();
-        long a = graph.adjacency().nnz();
-        if (graph.featureRows() instanceof org.gmi.engine.CsrMatrix) {
-            parts.put("the graph's raw A and X", csrBytes(a, n) + csrBytes(x, n));
-        } else {
-            parts.put("the graph's raw A (X stays in its mapped file)", csrBytes(a, n));
-        }
+        rawGraph(parts, graph);
         parts.put("parameters, gradients, Adam's moments, the best epoch's copy", 5 * 4 * params);
         parts.put("a step's parameters on their way out and " + slices + " gradients and their sum on their way back",
                 (2L + Math.max(1, slices) + 2) * 4 * params);
@@ -107,13 +101,8 @@ public record MemoryEstimate(long bytes, Map<String, Long> parts) {
         long xNnz = graph.featureRows().entries() * nb / Math.max(n, 1);
         Map<String, Long> parts = new LinkedHashMap<>();
         training(parts, "a batch: ", nb, graph.numFeatures(), aNnz, xNnz, config, layers, threads, false);
+        rawGraph(parts, graph);
         long a = graph.adjacency().nnz();
-        long x = graph.featureRows().entries();
-        if (graph.featureRows() instanceof org.gmi.engine.CsrMatrix) {
-            parts.put("the graph's raw A and X", csrBytes(a, n) + csrBytes(x, n));
-        } else {
-            parts.put("the graph's raw A (X stays in its mapped file)", csrBytes(a, n));
-        }
         // Â is a new matrix with the diagonal added; M shares A's structure and has values of its own
         parts.put("the whole graph's Â and M", csrBytes(a + n, n) + 4 * a);
         // the models' N-long index lists are the full-batch forward's: a minibatch run never allocates them
@@ -182,6 +171,17 @@ public record MemoryEstimate(long bytes, Map<String, Long> parts) {
                 Spmm.panelBufferBytes(aNnz + n, (int) n, (int) n, (int) d, threads));
         if (panels > 0) {
             parts.put(prefix + "SpMM panels", panels);
+        }
+    }
+
+    /** The graph as loaded: raw A on the heap, and X unless it is mapped from a file. */
+    private static void rawGraph(Map<String, Long> parts, Graph graph) {
+        long n = graph.numNodes();
+        long a = graph.adjacency().nnz();
+        if (graph.featureRows() instanceof org.gmi.engine.CsrMatrix) {
+            parts.put("the graph's raw A and X", csrBytes(a, n) + csrBytes(graph.featureRows().entries(), n));
+        } else {
+            parts.put("the graph's raw A (X stays in its mapped file)", csrBytes(a, n));
         }
     }
 
