@@ -3,6 +3,7 @@ package org.gmi.models;
 import java.util.Arrays;
 import org.gmi.engine.CsrMatrix;
 import org.gmi.graph.NeighbourSampler;
+import org.gmi.graph.NormalizedAdjacency;
 import org.gmi.graph.Normalization;
 
 /**
@@ -55,13 +56,13 @@ public record BatchOperators(CsrMatrix features, CsrMatrix[] blocks, CsrMatrix s
             widths[h] = width[h];
         }
         CsrMatrix features = Normalization.rowNormalizeFeatures(full.rawFeatures().gather(batch.nodes(), total));
-        CsrMatrix propagation = rescaledRows(full.propagation(), batch, sizes[layers - 1], total);
+        CsrMatrix propagation = rescaledRows(full.normalized(), true, batch, sizes[layers - 1], total);
         CsrMatrix[] blocks = new CsrMatrix[layers];
         for (int l = 0; l < layers; l++) {
             blocks[l] = pad(prefix(propagation, sizes[layers - 1 - l], sizes[layers - l]), width[layers - 1 - l], width[layers - l]);
         }
         return new BatchOperators(pad(features, width[layers], features.cols), blocks, prefix(features, seeds, features.cols),
-                pad(rescaledRows(full.neighbourMean(), batch, seeds, total), seeds, width[layers]),
+                pad(rescaledRows(full.normalized(), false, batch, seeds, total), seeds, width[layers]),
                 Normalization.reconstructionTarget(batch.seedPairs()), batch.nodes());
     }
 
@@ -95,11 +96,14 @@ public record BatchOperators(CsrMatrix features, CsrMatrix[] blocks, CsrMatrix s
     }
 
     /**
-     * The first {@code rows} rows of {@code full}'s rows of the batch nodes, over the batch's columns:
-     * the diagonal entry where {@code full} has one, and each sampled neighbour's entry scaled by
-     * (neighbours) / (sampled), the neighbours counted from {@code full}'s row without its diagonal.
+     * The first {@code rows} rows of Â's ({@code propagation}) or M's rows of the batch nodes, over the
+     * batch's columns: the diagonal entry where the matrix has one (Â always, M on a self-loop), and
+     * each sampled neighbour's entry scaled by (neighbours) / (sampled), the neighbours counted from
+     * A's row without its self-loop.
      */
-    static CsrMatrix rescaledRows(CsrMatrix full, NeighbourSampler.Batch batch, int rows, int cols) {
+    static CsrMatrix rescaledRows(NormalizedAdjacency full, boolean propagation, NeighbourSampler.Batch batch, int rows,
+                                  int cols) {
+        CsrMatrix a = full.adjacency();
         CsrMatrix sampled = batch.sampled();
         int[] nodes = batch.nodes();
         int[] ptr = new int[rows + 1];
@@ -108,14 +112,16 @@ public record BatchOperators(CsrMatrix features, CsrMatrix[] blocks, CsrMatrix s
         int p = 0;
         for (int r = 0; r < rows; r++) {
             int u = nodes[r];
-            int lo = full.rowPtr[u];
-            int hi = full.rowPtr[u + 1];
-            int self = Arrays.binarySearch(full.colIdx, lo, hi, u);
-            int neighbours = (hi - lo) - (self >= 0 ? 1 : 0);
+            int lo = a.rowPtr[u];
+            int hi = a.rowPtr[u + 1];
+            int loop = Arrays.binarySearch(a.colIdx, lo, hi, u);
+            int neighbours = (hi - lo) - (loop >= 0 ? 1 : 0);
+            boolean hasDiagonal = propagation || loop >= 0;
+            float diagonal = propagation ? full.propagationDiagonal(u, loop) : loop >= 0 ? full.neighbourMean(u, loop) : 0f;
             int s0 = sampled.rowPtr[r];
             int s1 = sampled.rowPtr[r + 1];
             double scale = s1 > s0 ? (double) neighbours / (s1 - s0) : 0;
-            boolean selfPlaced = self < 0;
+            boolean selfPlaced = !hasDiagonal;
             for (int k = s0; k < s1; k++) {
                 int c = sampled.colIdx[k];
                 if (c >= cols) {
@@ -123,19 +129,20 @@ public record BatchOperators(CsrMatrix features, CsrMatrix[] blocks, CsrMatrix s
                 }
                 if (!selfPlaced && c > r) {
                     col[p] = r;
-                    val[p++] = full.values[self];
+                    val[p++] = diagonal;
                     selfPlaced = true;
                 }
-                int e = Arrays.binarySearch(full.colIdx, lo, hi, nodes[c]);
+                int e = Arrays.binarySearch(a.colIdx, lo, hi, nodes[c]);
                 if (e < 0) {
                     throw new IllegalStateException("sampled neighbour " + nodes[c] + " of node " + u + " is not in its row");
                 }
+                float value = propagation ? full.propagation(u, e) : full.neighbourMean(u, e);
                 col[p] = c;
-                val[p++] = scale == 1 ? full.values[e] : (float) (full.values[e] * scale);
+                val[p++] = scale == 1 ? value : (float) (value * scale);
             }
             if (!selfPlaced) {
                 col[p] = r;
-                val[p++] = full.values[self];
+                val[p++] = diagonal;
             }
             ptr[r + 1] = p;
         }

@@ -5,42 +5,46 @@ import org.gmi.engine.CsrMatrix;
 import org.gmi.engine.SparseRows;
 import org.gmi.graph.Graph;
 import org.gmi.graph.GraphStats;
+import org.gmi.graph.NormalizedAdjacency;
 import org.gmi.graph.Normalization;
 
 /**
  * The constant matrices a model reads, built once per graph (DESIGN section 2).
  *
  * @param features      X, each row divided by its sum (sparse, N x F); null for minibatch training
- * @param propagation   Â = D^-1/2 (A + I) D^-1/2
- * @param neighbourMean M = D^-1 A
+ * @param propagation   Â = D^-1/2 (A + I) D^-1/2; null for minibatch training
+ * @param neighbourMean M = D^-1 A; null for minibatch training
  * @param target        the pattern of T = A + I (reconstruction target); null for minibatch training
  * @param rawFeatures   the graph's own X, rows not normalised, on the heap or mapped
  * @param targetEntries the entries of T, for the reconstruction's weights
  * @param numNodes      N
+ * @param normalized    Â's and M's entries computed from A as needed, which batches are cut from
  */
 public record GraphOperators(CsrMatrix features, CsrMatrix propagation, CsrMatrix neighbourMean, CsrMatrix target,
-                             SparseRows rawFeatures, long targetEntries, int numNodes) {
+                             SparseRows rawFeatures, long targetEntries, int numNodes, NormalizedAdjacency normalized) {
 
-    /** Every operator, for full-batch training. */
+    /** Every operator, for full-batch training (batches can be cut from them too). */
     public static GraphOperators of(Graph g) {
         CsrMatrix target = Normalization.reconstructionTarget(g.adjacency());
         return new GraphOperators(
                 Normalization.rowNormalizeFeatures(g.features()),
                 Normalization.gcnPropagation(g.adjacency()),
                 Normalization.neighbourMean(g.adjacency()),
-                target, g.featureRows(), target.nnz(), g.numNodes());
+                target, g.featureRows(), target.nnz(), g.numNodes(), NormalizedAdjacency.of(g.adjacency()));
     }
 
     /**
-     * The operators minibatch training cuts its batches from: Â and M. No whole X' (each batch
-     * normalises the feature rows it gathers, row by row as {@link #of} does, so the bits are the
-     * same) and no T (a batch takes the edges among its seeds from A), so the features stay where
-     * they are, mapped from a file when the graph was loaded from the binary layout.
+     * What minibatch training cuts its batches from: Â's and M's entries computed from A as the
+     * blocks need them ({@link NormalizedAdjacency}: the matrices' bits, two N-long arrays instead of
+     * the matrices). No whole X' (each batch normalises the feature rows it gathers, row by row as
+     * {@link #of} does, so the bits are the same) and no T (a batch takes the edges among its seeds
+     * from A), so the features stay where they are, mapped from a file when the graph was loaded from
+     * the binary layout.
      */
     public static GraphOperators forBatches(Graph g) {
         CsrMatrix a = g.adjacency();
-        return new GraphOperators(null, Normalization.gcnPropagation(a), Normalization.neighbourMean(a), null, g.featureRows(),
-                targetEntries(a), g.numNodes());
+        return new GraphOperators(null, null, null, null, g.featureRows(), targetEntries(a), g.numNodes(),
+                NormalizedAdjacency.of(a));
     }
 
     /**
@@ -49,7 +53,7 @@ public record GraphOperators(CsrMatrix features, CsrMatrix propagation, CsrMatri
      * then need not hold Â and M).
      */
     public static GraphOperators forRemoteBatches(Graph g) {
-        return new GraphOperators(null, null, null, null, g.featureRows(), targetEntries(g.adjacency()), g.numNodes());
+        return new GraphOperators(null, null, null, null, g.featureRows(), targetEntries(g.adjacency()), g.numNodes(), null);
     }
 
     /** The entries of T = A + I: A's, and one per node without a self-loop. */

@@ -81,9 +81,9 @@ public record MemoryEstimate(long bytes, Map<String, Long> parts) {
     /**
      * Minibatch training: what one batch needs as full-batch training would on a graph of its size (at
      * most B (1 + f1 + f1 f2) nodes, twice its sampled edges, the graph's mean feature count per node),
-     * beside the whole graph's matrices (raw A, raw X unless it is mapped from a file, and the operators
-     * the batches are cut from: Â and M), the neighbour sampler's index, and the layer-by-layer
-     * inference at the end (two N x d buffers) when {@code embedding}.
+     * beside the whole graph's raw A (and raw X unless it is mapped from a file), Â's and M's
+     * normalisers (two N-long arrays: the batches compute their entries from A), the neighbour sampler's
+     * index, and the layer-by-layer inference at the end (Â and two N x d buffers) when {@code embedding}.
      */
     private static MemoryEstimate ofMinibatch(Graph graph, TrainConfig config, int layers, int threads, boolean embedding) {
         long n = graph.numNodes();
@@ -102,13 +102,13 @@ public record MemoryEstimate(long bytes, Map<String, Long> parts) {
         Map<String, Long> parts = new LinkedHashMap<>();
         training(parts, "a batch: ", nb, graph.numFeatures(), aNnz, xNnz, config, layers, threads, false);
         rawGraph(parts, graph);
-        long a = graph.adjacency().nnz();
-        // Â is a new matrix with the diagonal added; M shares A's structure and has values of its own
-        parts.put("the whole graph's Â and M", csrBytes(a + n, n) + 4 * a);
+        parts.put("Â's and M's normalisers", 16L * n);
         // the models' N-long index lists are the full-batch forward's: a minibatch run never allocates them
         parts.put("the neighbour sampler's index", 4L * n);
         if (embedding) {
-            parts.put("inference: two dense " + n + " x " + config.hidden + " buffers", 2L * n * config.hidden * 4);
+            // Â, a new matrix with the diagonal added, once training's buffers are gone
+            parts.put("inference: Â and two dense " + n + " x " + config.hidden + " buffers",
+                    csrBytes(graph.adjacency().nnz() + n, n) + 2L * n * config.hidden * 4);
         }
         parts.put("baseline", (long) BASELINE_MIB << 20);
         return total(parts);

@@ -15,6 +15,7 @@ import org.gmi.engine.Matrix;
 import org.gmi.engine.SparseRows;
 import org.gmi.graph.Graph;
 import org.gmi.graph.NeighbourSampler;
+import org.gmi.graph.Normalization;
 import org.gmi.models.PhaseTimes.Phase;
 
 /**
@@ -128,7 +129,7 @@ public final class MinibatchTrainer {
             GmiModel.requireBatchable(config.variant, config.gamma > 0 && config.reconstruction == ReconstructionMode.SAMPLED);
         }
         GraphOperators ops = operators.apply(graph);
-        if (embed && ops.propagation() == null) {
+        if (embed && ops.normalized() == null) {
             throw new IllegalArgumentException("embedding the graph after training needs its operators: GraphOperators.forBatches");
         }
         SelfSupervisedModel model = Trainer.createModel(ops, config, layers);
@@ -217,10 +218,10 @@ public final class MinibatchTrainer {
         Matrix embeddings = null;
         if (embed) {
             SparseRows x = ops.rawFeatures();
-            CsrMatrix propagation = ops.propagation();
-            // the model, and through it M, can go before the two N x d buffers of the embedding come
+            // the model and the operators go before Â and the two N x d buffers of the embedding come
             model = null;
             ops = null;
+            CsrMatrix propagation = Normalization.gcnPropagation(graph.adjacency());
             embeddings = encoder.encoder().embedByChunks(x, propagation, SavedEncoder.chunkRows(config.hidden));
         }
         return new TrainResult(embeddings, epoch, bestEpoch, Arrays.copyOf(losses, epoch), Trainer.termArrays(terms),

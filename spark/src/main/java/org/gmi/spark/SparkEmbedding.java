@@ -17,6 +17,7 @@ import org.gmi.cli.AtomicOutputs;
 import org.gmi.engine.CsrMatrix;
 import org.gmi.engine.Matrix;
 import org.gmi.engine.SparseRows;
+import org.gmi.graph.NormalizedAdjacency;
 import org.gmi.graph.Npy;
 import org.gmi.models.GcnEncoder;
 import org.gmi.models.SavedEncoder;
@@ -143,7 +144,7 @@ final class SparkEmbedding {
     static void propagate(Step step, EncoderValues values, int t) throws IOException {
         StepTask.Local local = StepTask.local(step.run());
         GcnEncoder encoder = values.encoder();
-        CsrMatrix adj = local.ops().propagation();
+        NormalizedAdjacency adj = local.ops().normalized();
         int d = encoder.hidden();
         int r0 = step.start(t);
         int r1 = step.start(t + 1);
@@ -153,7 +154,7 @@ final class SparkEmbedding {
         try (RowFile in = RowFile.open(Path.of(step.input()), 0, step.nodes(), d, false);
              RowFile out = RowFile.open(Path.of(step.output()), step.outputOffset(), step.nodes(), d, true)) {
             for (int c0 = r0; c0 < r1; c0 += chunk) {
-                Gathered g = Gathered.of(adj.rowRange(c0, Math.min(r1, c0 + chunk)));
+                Gathered g = Gathered.of(adj.propagationRows(c0, Math.min(r1, c0 + chunk)));
                 Matrix rows = new Matrix(g.columns().length, d);
                 in.read(g.columns(), rows);
                 Matrix h = encoder.propagateRows(tape, step.layer(), g.rows(), rows);
