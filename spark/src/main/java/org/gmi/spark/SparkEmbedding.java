@@ -38,6 +38,8 @@ final class SparkEmbedding {
 
     /** Rows a task embeds at most (more tasks than partitions on a large graph). */
     static final int ROWS_PER_TASK = 1 << 18;
+    /** Input rows a propagation chunk gathers, on average at most (64 MiB at d = 128). */
+    static final long GATHERED_ROWS = 1 << 17;
     /** The scratch files' names: a killed driver's are removed by the next run into the folder. */
     static final String[] SCRATCH = {"embedding-input1.f32", "embedding-input2.f32"};
 
@@ -148,7 +150,9 @@ final class SparkEmbedding {
         int d = encoder.hidden();
         int r0 = step.start(t);
         int r1 = step.start(t + 1);
-        int chunk = step.chunk();
+        // a chunk gathers the input rows its entries name: about GATHERED_ROWS of them at most
+        int chunk = (int) Math.max(64, Math.min(step.chunk(), GATHERED_ROWS * adj.adjacency().rows
+                / Math.max(1L, adj.adjacency().nnz() + adj.adjacency().rows)));
         boolean last = step.layer() == encoder.layers();
         Tape tape = new Tape();
         try (RowFile in = RowFile.open(Path.of(step.input()), 0, step.nodes(), d, false);
