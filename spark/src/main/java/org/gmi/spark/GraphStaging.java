@@ -72,7 +72,14 @@ public final class GraphStaging {
             throw new IllegalArgumentException("--dataset '" + location + "' is not a valid URI: " + e.getMessage(), e);
         }
         org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(uri);
-        FileSystem fs = dir.getFileSystem(conf);
+        FileSystem fs;
+        try {
+            fs = dir.getFileSystem(conf);
+        } catch (org.apache.hadoop.fs.UnsupportedFileSystemException e) {
+            throw new IllegalArgumentException("no Hadoop file system for the scheme of " + location + " on the class path: add "
+                    + "its client's jars (hadoop-aws for s3a, hadoop-azure for abfs) to spark/target/lib, or to --jars under "
+                    + "spark-submit", e);
+        }
         List<FileStatus> files = new ArrayList<>();
         for (FileStatus s : fs.listStatus(dir)) {
             if (s.isFile()) {

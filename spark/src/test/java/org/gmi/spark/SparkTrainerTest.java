@@ -225,6 +225,9 @@ class SparkTrainerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> GraphStaging.local(SchemeFileSystem.SCHEME + "://" + dir.toAbsolutePath()));
         assertTrue(e.getMessage().contains("not a graph in the binary layout"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> GraphStaging.local("nosuchscheme://host/graph-bin"));
+        assertTrue(e.getMessage().contains("no Hadoop file system for the scheme of nosuchscheme://host/graph-bin"),
+                e.getMessage());
     }
 
     @Test
