@@ -33,23 +33,7 @@ public final class Normalization {
      */
     public static CsrMatrix gcnPropagation(CsrMatrix a) {
         requireSquare("gcnPropagation", a);
-        CsrMatrix t = plusIdentity(a, false);
-        double[] invSqrt = new double[t.rows];
-        for (int i = 0; i < t.rows; i++) {
-            double d = 0;
-            for (int k = t.rowPtr[i]; k < t.rowPtr[i + 1]; k++) {
-                d += t.values[k];
-            }
-            invSqrt[i] = d == 0 ? 0 : 1 / Math.sqrt(d);
-        }
-        float[] v = new float[t.nnz()];
-        for (int i = 0; i < t.rows; i++) {
-            for (int k = t.rowPtr[i]; k < t.rowPtr[i + 1]; k++) {
-                // (d_i^-1/2 d_j^-1/2) first: the product commutes exactly, so Â is exactly symmetric
-                v[k] = (float) (invSqrt[i] * invSqrt[t.colIdx[k]] * t.values[k]);
-            }
-        }
-        return new CsrMatrix(t.rows, t.cols, t.rowPtr, t.colIdx, v);
+        return NormalizedAdjacency.of(a).propagationRows(0, a.rows);
     }
 
     /**
@@ -75,11 +59,11 @@ public final class Normalization {
     /** T = pattern(A + I): 1 where A has an entry or on the diagonal, binary (a loop gives 1, not 2). */
     public static CsrMatrix reconstructionTarget(CsrMatrix a) {
         requireSquare("reconstructionTarget", a);
-        return plusIdentity(a, true);
+        return plusIdentity(a);
     }
 
-    /** A + I with the diagonal inserted in sorted position; {@code binary} sets every value to 1. */
-    private static CsrMatrix plusIdentity(CsrMatrix a, boolean binary) {
+    /** The pattern of A + I with the diagonal inserted in sorted position, every value 1. */
+    private static CsrMatrix plusIdentity(CsrMatrix a) {
         int n = a.rows;
         int[] ptr = new int[n + 1];
         for (int i = 0; i < n; i++) {
@@ -89,30 +73,39 @@ public final class Normalization {
         }
         int[] idx = new int[ptr[n]];
         float[] val = new float[ptr[n]];
+        Arrays.fill(val, 1f);
+        int[] p = {0};
         for (int i = 0; i < n; i++) {
-            int p = ptr[i];
-            boolean placed = false;
-            for (int k = a.rowPtr[i]; k < a.rowPtr[i + 1]; k++) {
-                int c = a.colIdx[k];
-                if (!placed && c >= i) {
-                    placed = true;
-                    if (c == i) {
-                        idx[p] = i;
-                        val[p++] = binary ? 1f : a.values[k] + 1f;
-                        continue;
-                    }
-                    idx[p] = i;
-                    val[p++] = 1f;
-                }
-                idx[p] = c;
-                val[p++] = binary ? 1f : a.values[k];
-            }
-            if (!placed) {
-                idx[p] = i;
-                val[p] = 1f;
-            }
+            forEachOfPlusIdentity(a, i, (c, k) -> idx[p[0]++] = c);
         }
         return new CsrMatrix(n, n, ptr, idx, val);
+    }
+
+    /** Receives an entry of a row of A + I: its column, and A's entry {@code k} there, or -1 for an inserted diagonal. */
+    @FunctionalInterface
+    interface PlusIdentityEntry {
+        void accept(int column, int k);
+    }
+
+    /**
+     * Row {@code i} of A + I in column order: A's entries, the diagonal inserted in sorted position
+     * where A has no self-loop (a self-loop's entry stands for the diagonal, its value plus 1).
+     */
+    static void forEachOfPlusIdentity(CsrMatrix a, int i, PlusIdentityEntry entry) {
+        boolean placed = false;
+        for (int k = a.rowPtr[i]; k < a.rowPtr[i + 1]; k++) {
+            int c = a.colIdx[k];
+            if (!placed && c >= i) {
+                placed = true;
+                if (c != i) {
+                    entry.accept(i, -1);
+                }
+            }
+            entry.accept(c, k);
+        }
+        if (!placed) {
+            entry.accept(i, -1);
+        }
     }
 
     private static void requireSquare(String op, CsrMatrix a) {

@@ -4,14 +4,15 @@ import java.util.Arrays;
 import org.gmi.engine.CsrMatrix;
 
 /**
- * The entries of Â = D^-1/2 (A + I) D^-1/2 and M = D^-1 A computed from A as they are needed, with
- * the bits of {@link Normalization#gcnPropagation} and {@link Normalization#neighbourMean}: two
+ * The entries of Â = D^-1/2 (A + I) D^-1/2 and M = D^-1 A computed from A as they are needed: two
  * N-long arrays of normalisers instead of the two matrices (an entry of Â or M costs nothing beyond
- * A's own). Minibatch training cuts its batches' blocks from it.
+ * A's own). Minibatch training cuts its batches' blocks from it, and
+ * {@link Normalization#gcnPropagation} is its rows, so both have the same bits; M's entries have
+ * those of {@link Normalization#neighbourMean}.
  *
- * <p>Each normaliser is the one those methods compute, the row sum taken in the same order: for Â,
- * 1/sqrt of the row sum of T = A + I (the diagonal 1 inserted in sorted position, or added to a
- * self-loop's value), for M, 1/(row sum of A) (0 for an empty row).
+ * <p>The normalisers: for Â, 1/sqrt of the row sum of T = A + I (the diagonal 1 inserted in sorted
+ * position, or added to a self-loop's value), summed in column order; for M, 1/(row sum of A) (0
+ * for an empty row).
  */
 public final class NormalizedAdjacency {
     private final CsrMatrix a;
@@ -31,28 +32,16 @@ public final class NormalizedAdjacency {
         int n = a.rows;
         double[] invSqrt = new double[n];
         double[] invDegree = new double[n];
+        double[] sum = new double[1];
         for (int i = 0; i < n; i++) {
-            double t = 0;
+            int row = i;
+            sum[0] = 0;
+            Normalization.forEachOfPlusIdentity(a, i, (c, k) -> sum[0] += plusIdentityValue(a, row, c, k));
+            invSqrt[i] = sum[0] == 0 ? 0 : 1 / Math.sqrt(sum[0]);
             double d = 0;
-            boolean placed = false;
             for (int k = a.rowPtr[i]; k < a.rowPtr[i + 1]; k++) {
-                int c = a.colIdx[k];
-                if (!placed && c >= i) {
-                    placed = true;
-                    if (c == i) {
-                        t += a.values[k] + 1f;
-                        d += a.values[k];
-                        continue;
-                    }
-                    t += 1f;
-                }
-                t += a.values[k];
                 d += a.values[k];
             }
-            if (!placed) {
-                t += 1f;
-            }
-            invSqrt[i] = t == 0 ? 0 : 1 / Math.sqrt(t);
             invDegree[i] = d == 0 ? 0 : 1 / d;
         }
         return new NormalizedAdjacency(a, invSqrt, invDegree);
@@ -63,17 +52,20 @@ public final class NormalizedAdjacency {
         return a;
     }
 
+    /** The value of A + I at column {@code c} of row {@code u}: A's entry {@code k} (plus 1 on the diagonal), or 1 where k < 0. */
+    private static float plusIdentityValue(CsrMatrix a, int u, int c, int k) {
+        return k < 0 ? 1f : c == u ? a.values[k] + 1f : a.values[k];
+    }
+
     /** Â's entry at A's entry {@code k} of row {@code u} (a self-loop's included: its value plus 1). */
     public float propagation(int u, int k) {
         int v = a.colIdx[k];
-        float t = v == u ? a.values[k] + 1f : a.values[k];
-        return (float) (invSqrt[u] * invSqrt[v] * t);
+        return (float) (invSqrt[u] * invSqrt[v] * plusIdentityValue(a, u, v, k));
     }
 
     /** Â's diagonal entry of row {@code u}, whose self-loop is A's entry {@code loop} (negative: none). */
     public float propagationDiagonal(int u, int loop) {
-        float t = loop >= 0 ? a.values[loop] + 1f : 1f;
-        return (float) (invSqrt[u] * invSqrt[u] * t);
+        return (float) (invSqrt[u] * invSqrt[u] * plusIdentityValue(a, u, u, loop));
     }
 
     /** M's entry at A's entry {@code k} of row {@code u}. */
@@ -93,25 +85,13 @@ public final class NormalizedAdjacency {
         }
         int[] col = new int[ptr[rows]];
         float[] val = new float[ptr[rows]];
+        int[] p = {0};
         for (int i = r0; i < r1; i++) {
-            int p = ptr[i - r0];
-            boolean placed = false;
-            for (int k = a.rowPtr[i]; k < a.rowPtr[i + 1]; k++) {
-                int c = a.colIdx[k];
-                if (!placed && c >= i) {
-                    placed = true;
-                    if (c != i) {
-                        col[p] = i;
-                        val[p++] = propagationDiagonal(i, -1);
-                    }
-                }
-                col[p] = c;
-                val[p++] = propagation(i, k);
-            }
-            if (!placed) {
-                col[p] = i;
-                val[p] = propagationDiagonal(i, -1);
-            }
+            int row = i;
+            Normalization.forEachOfPlusIdentity(a, i, (c, k) -> {
+                col[p[0]] = c;
+                val[p[0]++] = (float) (invSqrt[row] * invSqrt[c] * plusIdentityValue(a, row, c, k));
+            });
         }
         return new CsrMatrix(rows, a.cols, ptr, col, val);
     }

@@ -10,9 +10,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@link NormalizedAdjacency} has the bits of the matrices it stands for: every row range of Â is
- * {@code gcnPropagation(A).rowRange}, and every entry of Â and M at A's entries is the matrices' own,
- * on random graphs with self-loops, isolated nodes and, in half the cases, weights other than 1.
+ * {@link NormalizedAdjacency} against a dense reference computed here: Â_uv = (float) (s_u s_v T_uv)
+ * with T = A + I and s_u = 1/sqrt of T's row sum taken in column order, M_uv = (float) (A_uv / d_u)
+ * with d_u A's row sum; every entry, every row range of {@link NormalizedAdjacency#propagationRows}
+ * (so {@link Normalization#gcnPropagation} too), on random graphs with self-loops, isolated nodes
+ * and, in half the cases, weights other than 1. And the batches' entries agree with
+ * {@link Normalization#neighbourMean}, which computes M on its own.
  */
 class NormalizedAdjacencyTest {
     static java.util.stream.LongStream seeds() {
@@ -21,7 +24,7 @@ class NormalizedAdjacencyTest {
 
     @ParameterizedTest
     @MethodSource("seeds")
-    void entriesAndRowsHaveTheMatricesBits(long seed) {
+    void entriesAndRowsHaveTheReferenceBits(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         int n = rng.nextInt(1, 60);
         CsrMatrix a = NormalizationTest.randomAdjacency(rng, n);
@@ -32,28 +35,53 @@ class NormalizedAdjacencyTest {
             }
             a = new CsrMatrix(a.rows, a.cols, a.rowPtr, a.colIdx, w);
         }
-        NormalizedAdjacency lazy = NormalizedAdjacency.of(a);
-        CsrMatrix ahat = Normalization.gcnPropagation(a);
-        CsrMatrix m = Normalization.neighbourMean(a);
-        for (int r0 = 0; r0 < n; r0 += 1 + rng.nextInt(7)) {
-            int r1 = Math.min(n, r0 + 1 + rng.nextInt(9));
-            CsrMatrix expected = ahat.rowRange(r0, r1);
-            CsrMatrix rows = lazy.propagationRows(r0, r1);
-            assertArrayEquals(expected.rowPtr, rows.rowPtr, "rows " + r0 + ".." + r1);
-            assertArrayEquals(expected.colIdx, rows.colIdx, "rows " + r0 + ".." + r1);
-            assertArrayEquals(expected.values, rows.values, "rows " + r0 + ".." + r1);
+        float[] dense = a.toDense().data;
+        float[][] t = new float[n][n];
+        double[] s = new double[n];
+        double[] inv = new double[n];
+        for (int u = 0; u < n; u++) {
+            double rowT = 0;
+            double rowA = 0;
+            for (int v = 0; v < n; v++) {
+                t[u][v] = u == v ? dense[u * n + v] + 1f : dense[u * n + v];
+                if (t[u][v] != 0) {
+                    rowT += t[u][v];
+                }
+                rowA += dense[u * n + v];
+            }
+            s[u] = 1 / Math.sqrt(rowT);
+            inv[u] = rowA == 0 ? 0 : 1 / rowA;
         }
+        NormalizedAdjacency lazy = NormalizedAdjacency.of(a);
+        CsrMatrix m = Normalization.neighbourMean(a);
         for (int u = 0; u < n; u++) {
             int lo = a.rowPtr[u];
             int hi = a.rowPtr[u + 1];
             int loop = Arrays.binarySearch(a.colIdx, lo, hi, u);
-            int diag = Arrays.binarySearch(ahat.colIdx, ahat.rowPtr[u], ahat.rowPtr[u + 1], u);
-            assertEquals(ahat.values[diag], lazy.propagationDiagonal(u, loop), "diagonal of row " + u);
+            assertEquals((float) (s[u] * s[u] * t[u][u]), lazy.propagationDiagonal(u, loop), "diagonal of row " + u);
             for (int k = lo; k < hi; k++) {
-                int e = Arrays.binarySearch(ahat.colIdx, ahat.rowPtr[u], ahat.rowPtr[u + 1], a.colIdx[k]);
-                assertEquals(ahat.values[e], lazy.propagation(u, k), "Â at " + u + ", " + a.colIdx[k]);
-                assertEquals(m.values[k], lazy.neighbourMean(u, k), "M at " + u + ", " + a.colIdx[k]);
+                int v = a.colIdx[k];
+                assertEquals((float) (s[u] * s[v] * t[u][v]), lazy.propagation(u, k), "Â at " + u + ", " + v);
+                assertEquals((float) (dense[u * n + v] * inv[u]), lazy.neighbourMean(u, k), "M at " + u + ", " + v);
+                assertEquals(m.values[k], lazy.neighbourMean(u, k), "M against neighbourMean at " + u + ", " + v);
             }
         }
+        for (int r0 = 0; r0 < n; r0 += 1 + rng.nextInt(7)) {
+            int r1 = Math.min(n, r0 + 1 + rng.nextInt(9));
+            CsrMatrix rows = lazy.propagationRows(r0, r1);
+            assertEquals(r1 - r0, rows.rows);
+            rows.checkInvariants();
+            for (int r = 0; r < rows.rows; r++) {
+                int u = r0 + r;
+                int[] expectedCols = java.util.stream.IntStream.range(0, n).filter(v -> t[u][v] != 0).toArray();
+                assertArrayEquals(expectedCols, Arrays.copyOfRange(rows.colIdx, rows.rowPtr[r], rows.rowPtr[r + 1]), "row " + u);
+                for (int e = rows.rowPtr[r]; e < rows.rowPtr[r + 1]; e++) {
+                    int v = rows.colIdx[e];
+                    assertEquals((float) (s[u] * s[v] * t[u][v]), rows.values[e], "row " + u + ", column " + v);
+                }
+            }
+        }
+        CsrMatrix whole = Normalization.gcnPropagation(a);
+        assertArrayEquals(lazy.propagationRows(0, n).values, whole.values);
     }
 }

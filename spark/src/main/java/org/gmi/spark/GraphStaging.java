@@ -39,11 +39,6 @@ import scala.Tuple2;
 public final class GraphStaging {
     private GraphStaging() {}
 
-    /** Whether {@code location} is a URI with a scheme (staged through Hadoop) rather than a path. */
-    public static boolean isUri(String location) {
-        return DatasetOptions.isUri(location);
-    }
-
     /** The local folder to map the graph at {@code location} from: the path itself, or the local copy of a URI's folder. */
     public static Path local(String location) throws IOException {
         return local(location, message -> {});
@@ -51,7 +46,7 @@ public final class GraphStaging {
 
     /** As {@link #local(String)}, saying on {@code log} what it copies before it does. */
     public static Path local(String location, java.util.function.Consumer<String> log) throws IOException {
-        if (!isUri(location)) {
+        if (!DatasetOptions.isUri(location)) {
             return Path.of(location);
         }
         return local(location, hadoopConfiguration(), cacheRoot(), log);

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.UUID;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.gmi.cli.DatasetOptions;
 import org.gmi.graph.BinaryGraph;
 import org.gmi.graph.Graph;
 import org.gmi.graph.Npy;
@@ -80,7 +81,7 @@ public final class SparkTrainer {
                     + 2 * partitions + " or more, or fewer --partitions");
         }
         String location = graphLocation;
-        if (!GraphStaging.isUri(graphLocation)) {
+        if (!DatasetOptions.isUri(graphLocation)) {
             Path folder = Path.of(graphLocation);
             if (!Files.isRegularFile(folder.resolve(BinaryGraph.MANIFEST))) {
                 throw new IllegalArgumentException(graphLocation + " is not a graph in the binary layout (no " + BinaryGraph.MANIFEST
