@@ -85,7 +85,7 @@ final class ConvertCommand extends GmiCommand {
             }
             err.println(Text.fmt("wrote %d files (%s) in %.1f s", names.size(), org.gmi.models.MemoryEstimate.size(bytes), writeSeconds));
             out().println(Text.fmt("converted %s: %d nodes, %d adjacency entries, %d x %d features with %d entries: %s "
-                            + "(loaded in %.1f s, written in %.1f s)", graph.name(), graph.numNodes(), graph.adjacency().nnz(),
+                            + "(loaded in %.1f s, written in %.1f s)", graph.name(), graph.numNodes(), graph.adjacencyRows().entries(),
                     graph.numNodes(), graph.numFeatures(), graph.featureRows().entries(), out.resolve(BinaryGraph.MANIFEST),
                     loadSeconds, writeSeconds));
         }

@@ -152,7 +152,7 @@ public final class ModelOptions {
         reconstruction = pick;
         if (method == Method.GMI && gamma > 0) {
             double exact = 3.0 * n * n * hidden;
-            double sampled = 6.0 * (graph.adjacency().nnz() + n + (double) reconNegatives * n) * hidden;
+            double sampled = 6.0 * (graph.adjacencyRows().entries() + n + (double) reconNegatives * n) * hidden;
             return Text.fmt("--reconstruction auto: %s, as the graph has %d nodes (%s %d); the exact term costs %s FLOP "
                             + "per epoch, the sampled one %s%s", pick.cliName(), n, pick == ReconstructionMode.EXACT ? "<=" : ">",
                     TrainConfig.AUTO_EXACT_MAX_NODES, Text.flop(exact), Text.flop(sampled), pick == ReconstructionMode.EXACT

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.gmi.engine.CsrMatrix;
+import org.gmi.engine.SparseRows;
 import org.gmi.engine.Parallel;
 import org.gmi.engine.Backend;
 import org.gmi.engine.Matrix;
@@ -499,21 +499,22 @@ final class TrainCommand extends GmiCommand {
      */
     static String fingerprint(Graph g) {
         long h = 0;
-        for (CsrMatrix m : List.of(g.adjacency(), g.features())) {
-            h = EpochSeeds.mix64(h ^ m.rows) + EpochSeeds.GOLDEN;
-            h = EpochSeeds.mix64(h ^ m.cols) + EpochSeeds.GOLDEN;
-            for (int v : m.rowPtr) {
-                h = EpochSeeds.mix64(h ^ v) + EpochSeeds.GOLDEN;
+        // read row by row where they are, so a mapped graph is not copied onto the heap
+        for (SparseRows m : List.of(g.adjacencyRows(), g.featureRows())) {
+            h = EpochSeeds.mix64(h ^ m.rows()) + EpochSeeds.GOLDEN;
+            h = EpochSeeds.mix64(h ^ m.cols()) + EpochSeeds.GOLDEN;
+            for (int i = 0; i <= m.rows(); i++) {
+                h = EpochSeeds.mix64(h ^ m.rowStart(i)) + EpochSeeds.GOLDEN;
             }
-            for (int v : m.colIdx) {
-                h = EpochSeeds.mix64(h ^ v) + EpochSeeds.GOLDEN;
+            for (long k = 0; k < m.entries(); k++) {
+                h = EpochSeeds.mix64(h ^ m.column(k)) + EpochSeeds.GOLDEN;
             }
-            for (float v : m.values) {
-                h = EpochSeeds.mix64(h ^ Float.floatToIntBits(v)) + EpochSeeds.GOLDEN;
+            for (long k = 0; k < m.entries(); k++) {
+                h = EpochSeeds.mix64(h ^ Float.floatToIntBits(m.value(k))) + EpochSeeds.GOLDEN;
             }
         }
         return String.format(Locale.ROOT, "%d nodes, %d features, %d + %d entries, %016x", g.numNodes(), g.numFeatures(),
-                g.adjacency().nnz(), g.features().nnz(), h);
+                g.adjacencyRows().entries(), g.featureRows().entries(), h);
     }
 
     /** Removes DIR/checkpoint once the run's outputs are in place (best effort: a leftover is harmless). */

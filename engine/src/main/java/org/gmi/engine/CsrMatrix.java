@@ -63,6 +63,27 @@ public final class CsrMatrix implements SparseRows {
     }
 
     @Override
+    public long rowStart(int r) {
+        return rowPtr[r];
+    }
+
+    @Override
+    public int column(long k) {
+        return colIdx[(int) k];
+    }
+
+    @Override
+    public float value(long k) {
+        return values[(int) k];
+    }
+
+    @Override
+    public long find(int r, int c) {
+        int k = Arrays.binarySearch(colIdx, rowPtr[r], rowPtr[r + 1], c);
+        return k >= 0 ? k : -1;
+    }
+
+    @Override
     public CsrMatrix gather(int[] ids, int count) {
         int[] ptr = new int[count + 1];
         for (int i = 0; i < count; i++) {

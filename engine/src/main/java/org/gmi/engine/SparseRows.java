@@ -22,4 +22,36 @@ public interface SparseRows {
 
     /** The whole matrix on the heap (for a heap matrix, itself). */
     CsrMatrix toCsr();
+
+    /**
+     * Where row {@code r}'s entries start in entry order (r in [0, rows]; {@code rowStart(rows)} is
+     * {@link #entries}): row r holds the entries [rowStart(r), rowStart(r + 1)). With {@link #column}
+     * and {@link #value}, what walks a graph's rows without copying them (neighbour sampling, the
+     * normalised adjacency's entries) reads.
+     */
+    long rowStart(int r);
+
+    /** The column of entry {@code k}. */
+    int column(long k);
+
+    /** The value of entry {@code k}. */
+    float value(long k);
+
+    /** The entry of row {@code r} in column {@code c}, or -1 when the row has none (a binary search: columns rise within a row). */
+    default long find(int r, int c) {
+        long lo = rowStart(r);
+        long hi = rowStart(r + 1) - 1;
+        while (lo <= hi) {
+            long mid = (lo + hi) >>> 1;
+            int m = column(mid);
+            if (m < c) {
+                lo = mid + 1;
+            } else if (m > c) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -1;
+    }
 }

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -233,9 +232,9 @@ public final class BinaryGraph {
             }
         }
 
-        CsrMatrix adjacency = adjacency(aPtr, aIdx, m.nodes);
+        MappedCsr adjacency = adjacency(aPtr, aIdx, m.nodes);
         validateRows(xPtr, xIdx, xVal, m.nodes, m.features, "feature");
-        MappedCsr features = new MappedCsr(m.nodes, m.features, xPtr, xIdx, xVal);
+        MappedCsr features = new MappedCsr("feature", m.nodes, m.features, xPtr, xIdx, xVal);
 
         int[] labels = new int[m.nodes];
         labelFile.getInts(0, labels, 0, m.nodes);
@@ -250,7 +249,7 @@ public final class BinaryGraph {
         CsrMatrix labelMatrix = null;
         if (m.multiLabel) {
             validateRows(yPtr, yIdx, null, m.nodes, m.classes, "label");
-            labelMatrix = new MappedCsr(m.nodes, m.classes, yPtr, yIdx, null).rowRange(0, m.nodes);
+            labelMatrix = new MappedCsr("label", m.nodes, m.classes, yPtr, yIdx, null).rowRange(0, m.nodes);
         }
         Split split;
         if (m.splitKind != null) {
@@ -273,37 +272,99 @@ public final class BinaryGraph {
         } else {
             split = Splits.random(labels, opts);
         }
-        List<String> notes = List.of("binary layout: features read through memory mapping (" + m.featureEntries + " entries)");
+        List<String> notes = List.of("binary layout: adjacency and features read through memory mapping (" + m.adjacencyEntries
+                + " and " + m.featureEntries + " entries)");
         LoadReport report = new LoadReport(folder.toString(), 0, GraphStats.selfLoops(adjacency), GraphStats.isolatedNodes(adjacency), notes);
         return new Graph(m.name, adjacency, features, labels, m.classes, split, report, labelMatrix);
     }
 
+    /** The adjacency and the raw features of a graph in this layout, mapped from its files. */
+    public record Rows(MappedCsr adjacency, MappedCsr features) {}
+
     /**
-     * A onto the heap: its offsets and columns checked as every matrix of the layout is
-     * ({@link #validateRows}, block by block on the mapped files), then its symmetry.
+     * A and X of the graph in {@code folder}, mapped, their content not read: for a process that
+     * works on files another one checked with {@link #load} (a Spark executor, whose driver loaded the
+     * graph and passes the {@link #manifestDigest} of the graph.json it read). The graph.json here must
+     * have that digest (it lists every file's CRC-32: a graph converted again is refused), and each
+     * file the size it gives; an executor then reads only the pages its batches touch.
+     *
+     * @throws GraphFormatException naming the file that differs
      */
-    private static CsrMatrix adjacency(MappedArray ptrFile, MappedArray idxFile, int n) {
-        long entries = idxFile.length();
-        DataFiles.requireAllocatable(idxFile.file().toString(), entries + " int32 columns", 4 * entries);
+    public static Rows mapChecked(Path folder, String manifestDigest) {
+        Path manifestFile = folder.resolve(MANIFEST);
+        String digest = manifestDigest(folder);
+        if (!digest.equals(manifestDigest)) {
+            throw new GraphFormatException(manifestFile + ": not the graph.json the run was started with (its SHA-256 is "
+                    + digest + ", the driver read " + manifestDigest + "): the graph was converted again, or this machine "
+                    + "sees another copy; train again on one graph");
+        }
+        Manifest m = Manifest.read(manifestFile);
+        MappedArray aPtr = MappedArray.map(folder.resolve(ADJ_PTR), 8, m.nodes + 1L);
+        MappedArray aIdx = MappedArray.map(folder.resolve(ADJ_IDX), 4, m.adjacencyEntries);
+        MappedArray xPtr = MappedArray.map(folder.resolve(X_PTR), 8, m.nodes + 1L);
+        MappedArray xIdx = MappedArray.map(folder.resolve(X_IDX), 4, m.featureEntries);
+        MappedArray xVal = MappedArray.map(folder.resolve(X_VAL), 4, m.featureEntries);
+        return new Rows(new MappedCsr("adjacency", m.nodes, m.nodes, aPtr, aIdx, null),
+                new MappedCsr("feature", m.nodes, m.features, xPtr, xIdx, xVal));
+    }
+
+    /** The SHA-256 of {@code folder}'s graph.json, in hex: what {@link #mapChecked} compares. */
+    public static String manifestDigest(Path folder) {
+        Path file = folder.resolve(MANIFEST);
+        DataFiles.requireRegularFile(file);
+        try {
+            long size = Files.size(file);
+            if (size > MAX_MANIFEST_BYTES) {
+                throw new GraphFormatException(file + ": " + size + " bytes; a graph.json is a few hundred");
+            }
+            byte[] bytes = Files.readAllBytes(file);
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (IOException e) {
+            throw new GraphFormatException(file + ": cannot read (" + DataFiles.oneLine(e) + ")", e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A, mapped: its offsets and columns checked as every matrix of the layout is
+     * ({@link #validateRows}, block by block), then its symmetry, reading the files a block of rows at
+     * a time; the heap holds one int per node (how many of a row's entries were met as mirrors).
+     */
+    private static MappedCsr adjacency(MappedArray ptrFile, MappedArray idxFile, int n) {
         validateRows(ptrFile, idxFile, null, n, n, "adjacency");
         // no values file: a binary matrix, its values 1
-        CsrMatrix a = new MappedCsr(n, n, ptrFile, idxFile, null).rowRange(0, n);
-        int[] ptr = a.rowPtr;
-        int[] col = a.colIdx;
+        MappedCsr a = new MappedCsr("adjacency", n, n, ptrFile, idxFile, null);
         // symmetric: visiting rows in order, entry (i, j) meets its mirror (j, i) as the next unvisited entry of row j
-        int[] cursor = Arrays.copyOf(ptr, n);
-        for (int i = 0; i < n; i++) {
-            for (int k = ptr[i]; k < ptr[i + 1]; k++) {
-                int j = col[k];
-                int at = cursor[j];
-                if (at >= ptr[j + 1] || col[at] > i) {
-                    throw asymmetric(idxFile, i, j);
-                }
-                if (col[at] < i) {
-                    throw asymmetric(idxFile, j, col[at]);
-                }
-                cursor[j]++;
+        int[] met = new int[n];
+        long[] offsets = new long[BLOCK_ROWS + 1];
+        int r0 = 0;
+        while (r0 < n) {
+            int r1 = Math.min(n, r0 + BLOCK_ROWS);
+            ptrFile.getLongs(r0, offsets, 0, r1 - r0 + 1);
+            // at most BLOCK_ENTRIES columns at once (one row may hold more)
+            int end = 1;
+            while (end < r1 - r0 && offsets[end + 1] - offsets[0] <= BLOCK_ENTRIES) {
+                end++;
             }
+            int[] col = new int[Math.toIntExact(offsets[end] - offsets[0])];
+            idxFile.getInts(offsets[0], col, 0, col.length);
+            for (int r = 0; r < end; r++) {
+                int i = r0 + r;
+                for (int k = (int) (offsets[r] - offsets[0]); k < offsets[r + 1] - offsets[0]; k++) {
+                    int j = col[k];
+                    long at = a.rowStart(j) + met[j];
+                    int mirror = at < a.rowStart(j + 1) ? a.column(at) : Integer.MAX_VALUE;
+                    if (mirror > i) {
+                        throw asymmetric(idxFile, i, j);
+                    }
+                    if (mirror < i) {
+                        throw asymmetric(idxFile, j, mirror);
+                    }
+                    met[j]++;
+                }
+            }
+            r0 += end;
         }
         return a;
     }
@@ -424,7 +485,7 @@ public final class BinaryGraph {
                 throw new GraphFormatException(file + ": \"multi_label\" must be true or false");
             }
             boolean multiLabel = (Boolean) multi;
-            long adjacencyEntries = count(file, j, "adjacency_entries", 0, Integer.MAX_VALUE - 8);
+            long adjacencyEntries = count(file, j, "adjacency_entries", 0, (long) nodes * nodes);
             long featureEntries = count(file, j, "feature_entries", 0, (long) nodes * features);
             long labelEntries = multiLabel ? count(file, j, "label_entries", 0, (long) nodes * classes) : 0;
             String splitKind = null;

@@ -121,7 +121,7 @@ public final class Downloads {
             checkSha(dir.resolve(pin.getKey()), pin.getValue(), "cached");
         }
         Graph g = open(e, dir, opts);
-        return new Graph(e.name(), g.adjacency(), g.featureRows(), g.labels(), g.numClasses(), g.split(), g.report(), g.labelMatrix());
+        return new Graph(e.name(), g.adjacencyRows(), g.featureRows(), g.labels(), g.numClasses(), g.split(), g.report(), g.labelMatrix());
     }
 
     private static Graph open(Entry e, Path dir, SplitOptions opts) {

@@ -8,8 +8,11 @@ import org.gmi.engine.SparseRows;
  * An attributed graph as loaded: immutable once built.
  *
  * <ul>
- *   <li>{@code adjacency}: A, N x N, symmetric and binary (values 1), duplicate edges merged,
- *       self loops kept where the data has them (DESIGN section 2).
+ *   <li>{@code adjacencyRows}: A, N x N, symmetric and binary (values 1), duplicate edges merged,
+ *       self loops kept where the data has them (DESIGN section 2). On the heap, or for a graph in the
+ *       binary layout read through memory mapping ({@link MappedCsr}): minibatch training walks the
+ *       rows its batches touch there, and {@link #adjacency()} copies A onto the heap for what needs
+ *       the whole matrix (full-batch training, the statistics).
  *   <li>{@code featureRows}: the raw features, N x F, sparse; not yet row-normalised. On the heap
  *       (a {@link CsrMatrix}), or for a graph in the binary layout read through memory mapping
  *       ({@link MappedCsr}): minibatch training reads the rows of its batches from there, and
@@ -23,7 +26,7 @@ import org.gmi.engine.SparseRows;
  *   <li>{@code report}: what loading found and fixed (duplicates merged, self loops, isolated nodes).
  * </ul>
  */
-public record Graph(String name, CsrMatrix adjacency, SparseRows featureRows, int[] labels, int numClasses,
+public record Graph(String name, SparseRows adjacencyRows, SparseRows featureRows, int[] labels, int numClasses,
                     Split split, LoadReport report, CsrMatrix labelMatrix) {
 
     /** A graph with one class per node (or none). */
@@ -32,20 +35,35 @@ public record Graph(String name, CsrMatrix adjacency, SparseRows featureRows, in
         this(name, adjacency, features, labels, numClasses, split, report, null);
     }
 
+    /** A graph whose adjacency is on the heap. */
+    public Graph(String name, CsrMatrix adjacency, SparseRows featureRows, int[] labels, int numClasses, Split split,
+                 LoadReport report, CsrMatrix labelMatrix) {
+        this(name, (SparseRows) adjacency, featureRows, labels, numClasses, split, report, labelMatrix);
+    }
+
     public Graph {
-        if (adjacency.rows != adjacency.cols) {
-            throw new IllegalArgumentException("adjacency must be square, got " + adjacency.shape());
+        int n = adjacencyRows.rows();
+        if (n != adjacencyRows.cols()) {
+            throw new IllegalArgumentException("adjacency must be square, got " + n + "x" + adjacencyRows.cols());
         }
-        if (featureRows.rows() != adjacency.rows) {
-            throw new IllegalArgumentException("features have " + featureRows.rows() + " rows for " + adjacency.rows + " nodes");
+        if (featureRows.rows() != n) {
+            throw new IllegalArgumentException("features have " + featureRows.rows() + " rows for " + n + " nodes");
         }
-        if (labels.length != adjacency.rows) {
-            throw new IllegalArgumentException(labels.length + " labels for " + adjacency.rows + " nodes");
+        if (labels.length != n) {
+            throw new IllegalArgumentException(labels.length + " labels for " + n + " nodes");
         }
-        if (labelMatrix != null && (labelMatrix.rows != adjacency.rows || labelMatrix.cols != numClasses)) {
-            throw new IllegalArgumentException("the label matrix is " + labelMatrix.shape() + " for " + adjacency.rows
+        if (labelMatrix != null && (labelMatrix.rows != n || labelMatrix.cols != numClasses)) {
+            throw new IllegalArgumentException("the label matrix is " + labelMatrix.shape() + " for " + n
                     + " nodes and " + numClasses + " labels");
         }
+    }
+
+    /**
+     * A as one matrix on the heap: the matrix itself when it is there, else a copy of the mapped
+     * files, made once and kept (see {@link MappedCsr#toCsr}).
+     */
+    public CsrMatrix adjacency() {
+        return adjacencyRows.toCsr();
     }
 
     /**
@@ -63,11 +81,11 @@ public record Graph(String name, CsrMatrix adjacency, SparseRows featureRows, in
 
     /** The same graph with another split. */
     public Graph withSplit(Split other) {
-        return new Graph(name, adjacency, featureRows, labels, numClasses, other, report, labelMatrix);
+        return new Graph(name, adjacencyRows, featureRows, labels, numClasses, other, report, labelMatrix);
     }
 
     public int numNodes() {
-        return adjacency.rows;
+        return adjacencyRows.rows();
     }
 
     public int numFeatures() {
@@ -76,10 +94,11 @@ public record Graph(String name, CsrMatrix adjacency, SparseRows featureRows, in
 
     /** Undirected edges without self loops. */
     public long numUndirectedEdges() {
+        SparseRows a = adjacencyRows;
         long offDiagonal = 0;
-        for (int i = 0; i < adjacency.rows; i++) {
-            for (int e = adjacency.rowPtr[i]; e < adjacency.rowPtr[i + 1]; e++) {
-                if (adjacency.colIdx[e] != i) {
+        for (int i = 0; i < a.rows(); i++) {
+            for (long e = a.rowStart(i); e < a.rowStart(i + 1); e++) {
+                if (a.column(e) != i) {
                     offDiagonal++;
                 }
             }
@@ -93,6 +112,7 @@ public record Graph(String name, CsrMatrix adjacency, SparseRows featureRows, in
      * inductive training, on the nodes seen in training.
      */
     public Graph induced(int[] nodes) {
+        CsrMatrix adjacency = adjacency();
         int n = numNodes();
         int[] local = new int[n];
         Arrays.fill(local, -1);

@@ -1,8 +1,7 @@
 package org.gmi.graph;
 
-import java.util.Arrays;
 import java.util.Locale;
-import org.gmi.engine.CsrMatrix;
+import org.gmi.engine.SparseRows;
 
 /**
  * The figures {@code gmi datasets} prints for a graph.
@@ -32,16 +31,16 @@ public record GraphStats(String name, int nodes, long undirectedEdges, int featu
             }
         }
         return new GraphStats(g.name(), g.numNodes(), g.numUndirectedEdges(), g.numFeatures(), g.featureRows().entries(),
-                g.numClasses(), labelled, counts, isolatedNodes(g.adjacency()), selfLoops(g.adjacency()));
+                g.numClasses(), labelled, counts, isolatedNodes(g.adjacencyRows()), selfLoops(g.adjacencyRows()));
     }
 
     /** Nodes whose row of {@code a} holds no column other than the node itself. */
-    public static long isolatedNodes(CsrMatrix a) {
+    public static long isolatedNodes(SparseRows a) {
         long isolated = 0;
-        for (int i = 0; i < a.rows; i++) {
+        for (int i = 0; i < a.rows(); i++) {
             boolean neighbour = false;
-            for (int k = a.rowPtr[i]; k < a.rowPtr[i + 1] && !neighbour; k++) {
-                neighbour = a.colIdx[k] != i;
+            for (long k = a.rowStart(i); k < a.rowStart(i + 1) && !neighbour; k++) {
+                neighbour = a.column(k) != i;
             }
             if (!neighbour) {
                 isolated++;
@@ -51,10 +50,10 @@ public record GraphStats(String name, int nodes, long undirectedEdges, int featu
     }
 
     /** Nodes with a diagonal entry in {@code a}. */
-    public static long selfLoops(CsrMatrix a) {
+    public static long selfLoops(SparseRows a) {
         long loops = 0;
-        for (int i = 0; i < a.rows; i++) {
-            if (Arrays.binarySearch(a.colIdx, a.rowPtr[i], a.rowPtr[i + 1], i) >= 0) {
+        for (int i = 0; i < a.rows(); i++) {
+            if (a.find(i, i) >= 0) {
                 loops++;
             }
         }

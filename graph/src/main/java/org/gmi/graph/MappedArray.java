@@ -94,6 +94,10 @@ final class MappedArray {
         return ints[(int) (i / perChunk)].get((int) (i % perChunk));
     }
 
+    float getFloat(long i) {
+        return floats[(int) (i / perChunk)].get((int) (i % perChunk));
+    }
+
     long getLong(long i) {
         return longs[(int) (i / perChunk)].get((int) (i % perChunk));
     }

@@ -18,9 +18,12 @@ public final class MappedCsr implements SparseRows {
     private final MappedArray rowPtr;
     private final MappedArray colIdx;
     private final MappedArray values;
+    /** What the matrix holds, for messages: "feature", "adjacency". */
+    private final String what;
     private volatile CsrMatrix onHeap;
 
-    MappedCsr(int rows, int cols, MappedArray rowPtr, MappedArray colIdx, MappedArray values) {
+    MappedCsr(String what, int rows, int cols, MappedArray rowPtr, MappedArray colIdx, MappedArray values) {
+        this.what = what;
         this.rows = rows;
         this.cols = cols;
         this.rowPtr = rowPtr;
@@ -41,6 +44,26 @@ public final class MappedCsr implements SparseRows {
     @Override
     public long entries() {
         return colIdx.length();
+    }
+
+    @Override
+    public long rowStart(int r) {
+        return rowPtr.getLong(r);
+    }
+
+    @Override
+    public int column(long k) {
+        return colIdx.getInt(k);
+    }
+
+    @Override
+    public float value(long k) {
+        return values == null ? 1f : values.getFloat(k);
+    }
+
+    /** Whether the matrix has no values file: every value is 1 (the adjacency of the binary layout). */
+    public boolean isBinary() {
+        return values == null;
     }
 
     @Override
@@ -109,7 +132,7 @@ public final class MappedCsr implements SparseRows {
                 if (m == null) {
                     long n = entries();
                     if (n > DataFiles.maxArrayBytes() / 4) {
-                        throw new GraphFormatException(colIdx.file() + ": " + n + " feature entries (" + DataFiles.size(8 * n)
+                        throw new GraphFormatException(colIdx.file() + ": " + n + " " + what + " entries (" + DataFiles.size(8 * n)
                                 + " as columns and values) do not fit the " + DataFiles.size(Runtime.getRuntime().maxMemory())
                                 + " Java heap; train in minibatches (--batch-size), which read the rows from the file, or "
                                 + "give Java more heap (GMI_XMX)");

@@ -4,6 +4,7 @@ import it.unimi.dsi.fastutil.ints.IntArrayList;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.gmi.engine.CsrMatrix;
+import org.gmi.engine.SparseRows;
 
 /**
  * GraphSAGE-style neighbourhood sampling for minibatch training. From B seed nodes, hop h (1-based,
@@ -21,7 +22,7 @@ import org.gmi.engine.CsrMatrix;
  * node to batch node, reset after each batch; memory otherwise scales with the batch.
  */
 public final class NeighbourSampler {
-    private final CsrMatrix adjacency;
+    private final SparseRows adjacency;
     /** Graph node to its index in the batch being built, or -1. */
     private final int[] local;
     private int[] scratch = new int[64];
@@ -40,9 +41,10 @@ public final class NeighbourSampler {
         }
     }
 
-    public NeighbourSampler(CsrMatrix adjacency) {
+    /** A sampler over {@code adjacency}, on the heap or mapped (it reads the rows its batches reach). */
+    public NeighbourSampler(SparseRows adjacency) {
         this.adjacency = adjacency;
-        this.local = new int[adjacency.rows];
+        this.local = new int[adjacency.rows()];
         Arrays.fill(local, -1);
     }
 
@@ -116,8 +118,9 @@ public final class NeighbourSampler {
         for (int r = 0; r < b; r++) {
             int u = seeds[r];
             int start = col.size();
-            for (int e = adjacency.rowPtr[u]; e < adjacency.rowPtr[u + 1]; e++) {
-                int c = local[adjacency.colIdx[e]];
+            long end = adjacency.rowStart(u + 1);
+            for (long e = adjacency.rowStart(u); e < end; e++) {
+                int c = local[adjacency.column(e)];
                 if (c >= 0 && c < b) {
                     col.add(c);
                 }
@@ -132,14 +135,15 @@ public final class NeighbourSampler {
 
     /** Copies node u's neighbours other than itself into {@link #scratch}; returns their count. */
     private int neighbours(int u) {
-        int lo = adjacency.rowPtr[u];
-        int hi = adjacency.rowPtr[u + 1];
-        if (scratch.length < hi - lo) {
-            scratch = new int[Math.max(hi - lo, 2 * scratch.length)];
+        long lo = adjacency.rowStart(u);
+        long hi = adjacency.rowStart(u + 1);
+        int len = Math.toIntExact(hi - lo);
+        if (scratch.length < len) {
+            scratch = new int[Math.max(len, 2 * scratch.length)];
         }
         int n = 0;
-        for (int e = lo; e < hi; e++) {
-            int v = adjacency.colIdx[e];
+        for (long e = lo; e < hi; e++) {
+            int v = adjacency.column(e);
             if (v != u) {
                 scratch[n++] = v;
             }

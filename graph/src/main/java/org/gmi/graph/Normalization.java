@@ -2,6 +2,7 @@ package org.gmi.graph;
 
 import java.util.Arrays;
 import org.gmi.engine.CsrMatrix;
+import org.gmi.engine.SparseRows;
 
 /**
  * The matrices of DESIGN section 2, each a standalone function over a {@link CsrMatrix}; the
@@ -84,17 +85,18 @@ public final class Normalization {
     /** Receives an entry of a row of A + I: its column, and A's entry {@code k} there, or -1 for an inserted diagonal. */
     @FunctionalInterface
     interface PlusIdentityEntry {
-        void accept(int column, int k);
+        void accept(int column, long k);
     }
 
     /**
      * Row {@code i} of A + I in column order: A's entries, the diagonal inserted in sorted position
      * where A has no self-loop (a self-loop's entry stands for the diagonal, its value plus 1).
      */
-    static void forEachOfPlusIdentity(CsrMatrix a, int i, PlusIdentityEntry entry) {
+    static void forEachOfPlusIdentity(SparseRows a, int i, PlusIdentityEntry entry) {
         boolean placed = false;
-        for (int k = a.rowPtr[i]; k < a.rowPtr[i + 1]; k++) {
-            int c = a.colIdx[k];
+        long end = a.rowStart(i + 1);
+        for (long k = a.rowStart(i); k < end; k++) {
+            int c = a.column(k);
             if (!placed && c >= i) {
                 placed = true;
                 if (c != i) {

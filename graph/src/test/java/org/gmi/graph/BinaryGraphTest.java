@@ -213,7 +213,7 @@ class BinaryGraphTest {
         Path folder = write(g, dir.resolve("c" + seed));
         CsrMatrix x = g.features();
         int chunk = 8 * (1 + (int) (seed % 5));
-        MappedCsr m = new MappedCsr(x.rows, x.cols, MappedArray.map(folder.resolve(BinaryGraph.X_PTR), 8, x.rows + 1L, chunk),
+        MappedCsr m = new MappedCsr("feature", x.rows, x.cols, MappedArray.map(folder.resolve(BinaryGraph.X_PTR), 8, x.rows + 1L, chunk),
                 MappedArray.map(folder.resolve(BinaryGraph.X_IDX), 4, x.nnz(), chunk),
                 MappedArray.map(folder.resolve(BinaryGraph.X_VAL), 4, x.nnz(), chunk));
         for (int from = 0; from < x.rows; from++) {

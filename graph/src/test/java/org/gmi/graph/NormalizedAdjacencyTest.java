@@ -3,9 +3,15 @@ package org.gmi.graph;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.gmi.engine.CsrMatrix;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -15,16 +21,20 @@ import org.junit.jupiter.params.provider.MethodSource;
  * with d_u A's row sum; every entry, every row range of {@link NormalizedAdjacency#propagationRows}
  * (so {@link Normalization#gcnPropagation} too), on random graphs with self-loops, isolated nodes
  * and, in half the cases, weights other than 1. And the batches' entries agree with
- * {@link Normalization#neighbourMean}, which computes M on its own.
+ * {@link Normalization#neighbourMean}, which computes M on its own. A binary A mapped from files, whose
+ * normalisers come from its row offsets alone, gives every entry and row the heap matrix's bits.
  */
 class NormalizedAdjacencyTest {
+    @TempDir
+    Path dir;
+
     static java.util.stream.LongStream seeds() {
         return TestData.seeds();
     }
 
     @ParameterizedTest
     @MethodSource("seeds")
-    void entriesAndRowsHaveTheReferenceBits(long seed) {
+    void entriesAndRowsHaveTheReferenceBits(long seed) throws IOException {
         SplittableRandom rng = new SplittableRandom(seed);
         int n = rng.nextInt(1, 60);
         CsrMatrix a = NormalizationTest.randomAdjacency(rng, n);
@@ -83,5 +93,39 @@ class NormalizedAdjacencyTest {
         }
         CsrMatrix whole = Normalization.gcnPropagation(a);
         assertArrayEquals(lazy.propagationRows(0, n).values, whole.values);
+        if (seed % 2 == 0) {
+            NormalizedAdjacency fromFiles = NormalizedAdjacency.of(mapped(a, dir));
+            for (int u = 0; u < n; u++) {
+                int loop = Arrays.binarySearch(a.colIdx, a.rowPtr[u], a.rowPtr[u + 1], u);
+                assertEquals(lazy.propagationDiagonal(u, loop), fromFiles.propagationDiagonal(u, loop), "mapped: diagonal of row " + u);
+                for (int k = a.rowPtr[u]; k < a.rowPtr[u + 1]; k++) {
+                    assertEquals(lazy.propagation(u, k), fromFiles.propagation(u, k), "mapped: Â at entry " + k);
+                    assertEquals(lazy.neighbourMean(u, k), fromFiles.neighbourMean(u, k), "mapped: M at entry " + k);
+                }
+            }
+            CsrMatrix rows = fromFiles.propagationRows(0, n);
+            assertArrayEquals(whole.rowPtr, rows.rowPtr);
+            assertArrayEquals(whole.colIdx, rows.colIdx);
+            assertArrayEquals(whole.values, rows.values, "mapped: Â's rows");
+        }
+    }
+
+    /** {@code a} (binary) written as the binary layout's offsets and columns, and mapped from those files. */
+    static MappedCsr mapped(CsrMatrix a, Path dir) throws IOException {
+        Path ptr = dir.resolve("a.indptr.i64");
+        Path idx = dir.resolve("a.indices.i32");
+        ByteBuffer p = ByteBuffer.allocate(8 * (a.rows + 1)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int v : a.rowPtr) {
+            p.putLong(v);
+        }
+        ByteBuffer c = ByteBuffer.allocate(4 * a.nnz()).order(ByteOrder.LITTLE_ENDIAN);
+        for (int k = 0; k < a.nnz(); k++) {
+            c.putInt(a.colIdx[k]);
+        }
+        Files.write(ptr, p.array());
+        Files.write(idx, c.array());
+        // small chunks, so rows cross the mapping's chunk boundaries
+        return new MappedCsr("adjacency", a.rows, a.cols, MappedArray.map(ptr, 8, a.rows + 1L, 16),
+                MappedArray.map(idx, 4, a.nnz(), 16), null);
     }
 }

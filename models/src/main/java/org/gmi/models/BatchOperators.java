@@ -2,6 +2,7 @@ package org.gmi.models;
 
 import java.util.Arrays;
 import org.gmi.engine.CsrMatrix;
+import org.gmi.engine.SparseRows;
 import org.gmi.graph.NeighbourSampler;
 import org.gmi.graph.NormalizedAdjacency;
 import org.gmi.graph.Normalization;
@@ -103,7 +104,7 @@ public record BatchOperators(CsrMatrix features, CsrMatrix[] blocks, CsrMatrix s
      */
     static CsrMatrix rescaledRows(NormalizedAdjacency full, boolean propagation, NeighbourSampler.Batch batch, int rows,
                                   int cols) {
-        CsrMatrix a = full.adjacency();
+        SparseRows a = full.adjacency();
         CsrMatrix sampled = batch.sampled();
         int[] nodes = batch.nodes();
         int[] ptr = new int[rows + 1];
@@ -112,10 +113,10 @@ public record BatchOperators(CsrMatrix features, CsrMatrix[] blocks, CsrMatrix s
         int p = 0;
         for (int r = 0; r < rows; r++) {
             int u = nodes[r];
-            int lo = a.rowPtr[u];
-            int hi = a.rowPtr[u + 1];
-            int loop = Arrays.binarySearch(a.colIdx, lo, hi, u);
-            int neighbours = (hi - lo) - (loop >= 0 ? 1 : 0);
+            long lo = a.rowStart(u);
+            long hi = a.rowStart(u + 1);
+            long loop = a.find(u, u);
+            int neighbours = Math.toIntExact((hi - lo) - (loop >= 0 ? 1 : 0));
             boolean hasDiagonal = propagation || loop >= 0;
             float diagonal = propagation ? full.propagationDiagonal(u, loop) : loop >= 0 ? full.neighbourMean(u, loop) : 0f;
             int s0 = sampled.rowPtr[r];
@@ -132,7 +133,7 @@ public record BatchOperators(CsrMatrix features, CsrMatrix[] blocks, CsrMatrix s
                     val[p++] = diagonal;
                     selfPlaced = true;
                 }
-                int e = Arrays.binarySearch(a.colIdx, lo, hi, nodes[c]);
+                long e = a.find(u, nodes[c]);
                 if (e < 0) {
                     throw new IllegalStateException("sampled neighbour " + nodes[c] + " of node " + u + " is not in its row");
                 }

@@ -2,7 +2,6 @@ package org.gmi.models;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.gmi.engine.CsrMatrix;
 import org.gmi.graph.Graph;
 import org.gmi.graph.GraphStats;
 
@@ -25,8 +24,8 @@ public record EpochFlop(long total, Map<String, Long> parts) {
         long n = g.numNodes();
         long d = c.hidden;
         long nnzX = g.featureRows().entries();
-        CsrMatrix a = g.adjacency();
-        long nnzA = a.nnz();
+        org.gmi.engine.SparseRows a = g.adjacencyRows();
+        long nnzA = a.entries();
         long nnzT = nnzA + n - GraphStats.selfLoops(a); // A + I (also Â)
         long gemmNdd = 2 * n * d * d;
         long encoder;

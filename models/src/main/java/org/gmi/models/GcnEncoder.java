@@ -13,6 +13,7 @@ import org.gmi.autodiff.ops.SparseMatMul;
 import org.gmi.engine.CsrMatrix;
 import org.gmi.engine.Matrix;
 import org.gmi.engine.SparseRows;
+import org.gmi.graph.NormalizedAdjacency;
 import org.gmi.graph.Normalization;
 
 /**
@@ -141,10 +142,12 @@ public final class GcnEncoder {
      * {@link #forward}: Z1 = X' W1 (each chunk's rows of the raw features {@code rawX} read, on the heap
      * or from a mapped file, and divided by their sums as {@link Normalization#rowNormalizeFeatures}
      * does), then H1 = PReLU(Â Z1 + b1) [then H1 W2 and H2 = PReLU(Â H1 W2 + b2)].
-     * Every kernel computes an output row from its input rows alone, so the result has the bits of
-     * {@link #forward}'s H; it holds two N x d buffers where the forward holds four per layer.
+     * Â's rows are computed chunk by chunk from A ({@link NormalizedAdjacency#propagationRows}), so
+     * neither Â nor (when A is mapped) A is held whole. Every kernel computes an output row from its
+     * input rows alone, so the result has the bits of {@link #forward}'s H; it holds two N x d buffers
+     * where the forward holds four per layer.
      */
-    public Matrix embedByChunks(SparseRows rawX, CsrMatrix adj, int chunk) {
+    public Matrix embedByChunks(SparseRows rawX, NormalizedAdjacency adj, int chunk) {
         int n = rawX.rows();
         Tape tape = new Tape();
         Matrix first = new Matrix(n, hidden);   // Z1, then H1 W2
@@ -211,10 +214,11 @@ public final class GcnEncoder {
     }
 
     /** out's rows = layer {@code layer}'s output from the whole input {@code in}, chunk by chunk. */
-    private void layerByChunks(Tape tape, CsrMatrix adj, int layer, Matrix in, Matrix out, int chunk) {
-        for (int r0 = 0; r0 < adj.rows; r0 += chunk) {
-            int r1 = Math.min(adj.rows, r0 + chunk);
-            store(propagateRows(tape, layer, adj.rowRange(r0, r1), in), out, r0);
+    private void layerByChunks(Tape tape, NormalizedAdjacency adj, int layer, Matrix in, Matrix out, int chunk) {
+        int n = adj.adjacency().rows();
+        for (int r0 = 0; r0 < n; r0 += chunk) {
+            int r1 = Math.min(n, r0 + chunk);
+            store(propagateRows(tape, layer, adj.propagationRows(r0, r1), in), out, r0);
         }
     }
 

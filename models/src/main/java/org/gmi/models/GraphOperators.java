@@ -42,9 +42,16 @@ public record GraphOperators(CsrMatrix features, CsrMatrix propagation, CsrMatri
      * the binary layout.
      */
     public static GraphOperators forBatches(Graph g) {
-        CsrMatrix a = g.adjacency();
-        return new GraphOperators(null, null, null, null, g.featureRows(), targetEntries(a), g.numNodes(),
-                NormalizedAdjacency.of(a));
+        return forBatches(g.adjacencyRows(), g.featureRows(), targetEntries(g.adjacencyRows()));
+    }
+
+    /**
+     * The same from A and X alone, A on the heap or mapped, with T's entry count given (a Spark
+     * executor takes it from the driver rather than walk every row of A for its self-loops).
+     */
+    public static GraphOperators forBatches(SparseRows adjacency, SparseRows rawFeatures, long targetEntries) {
+        return new GraphOperators(null, null, null, null, rawFeatures, targetEntries, adjacency.rows(),
+                NormalizedAdjacency.of(adjacency));
     }
 
     /**
@@ -53,12 +60,12 @@ public record GraphOperators(CsrMatrix features, CsrMatrix propagation, CsrMatri
      * then need not hold Â and M).
      */
     public static GraphOperators forRemoteBatches(Graph g) {
-        return new GraphOperators(null, null, null, null, g.featureRows(), targetEntries(g.adjacency()), g.numNodes(), null);
+        return new GraphOperators(null, null, null, null, g.featureRows(), targetEntries(g.adjacencyRows()), g.numNodes(), null);
     }
 
     /** The entries of T = A + I: A's, and one per node without a self-loop. */
-    private static long targetEntries(CsrMatrix a) {
-        return (long) a.nnz() + a.rows - GraphStats.selfLoops(a);
+    public static long targetEntries(SparseRows a) {
+        return a.entries() + a.rows() - GraphStats.selfLoops(a);
     }
 
     public int numFeatures() {

@@ -72,7 +72,7 @@ public record MemoryEstimate(long bytes, Map<String, Long> parts) {
             return ofMinibatch(graph, config, layers, threads, embedding);
         }
         Map<String, Long> parts = new LinkedHashMap<>();
-        training(parts, "", graph.numNodes(), graph.numFeatures(), graph.adjacency().nnz(), graph.featureRows().entries(), config,
+        training(parts, "", graph.numNodes(), graph.numFeatures(), graph.adjacencyRows().entries(), graph.featureRows().entries(), config,
                 layers, threads, checkpointing);
         parts.put("baseline", (long) BASELINE_MIB << 20);
         return total(parts);
@@ -81,9 +81,10 @@ public record MemoryEstimate(long bytes, Map<String, Long> parts) {
     /**
      * Minibatch training: what one batch needs as full-batch training would on a graph of its size (at
      * most B (1 + f1 + f1 f2) nodes, twice its sampled edges, the graph's mean feature count per node),
-     * beside the whole graph's raw A (and raw X unless it is mapped from a file), Â's and M's
-     * normalisers (two N-long arrays: the batches compute their entries from A), the neighbour sampler's
-     * index, and the layer-by-layer inference at the end (Â and two N x d buffers) when {@code embedding}.
+     * beside the whole graph's raw A and X unless they are mapped from the binary layout's files, Â's
+     * and M's normalisers for an A on the heap (two N-long arrays: the batches compute their entries
+     * from A), the neighbour sampler's index, and the layer-by-layer inference at the end (two N x d
+     * buffers) when {@code embedding}.
      */
     private static MemoryEstimate ofMinibatch(Graph graph, TrainConfig config, int layers, int threads, boolean embedding) {
         long n = graph.numNodes();
@@ -97,18 +98,20 @@ public record MemoryEstimate(long bytes, Map<String, Long> parts) {
         }
         long seeds = Math.min(config.batchSize, n);
         long nb = Math.min(n, bound * seeds);
-        long aNnz = Math.min(graph.adjacency().nnz(), 2 * edges * seeds);
+        long aNnz = Math.min(graph.adjacencyRows().entries(), 2 * edges * seeds);
         long xNnz = graph.featureRows().entries() * nb / Math.max(n, 1);
         Map<String, Long> parts = new LinkedHashMap<>();
         training(parts, "a batch: ", nb, graph.numFeatures(), aNnz, xNnz, config, layers, threads, false);
         rawGraph(parts, graph);
-        parts.put("Â's and M's normalisers", 16L * n);
+        if (graph.adjacencyRows() instanceof org.gmi.engine.CsrMatrix) {
+            // a mapped A's normalisers follow from its row offsets as they are needed
+            parts.put("Â's and M's normalisers", 16L * n);
+        }
         // the models' N-long index lists are the full-batch forward's: a minibatch run never allocates them
         parts.put("the neighbour sampler's index", 4L * n);
         if (embedding) {
-            // Â, a new matrix with the diagonal added, once training's buffers are gone
-            parts.put("inference: Â and two dense " + n + " x " + config.hidden + " buffers",
-                    csrBytes(graph.adjacency().nnz() + n, n) + 2L * n * config.hidden * 4);
+            // two N x d buffers once training's are gone; Â's rows are computed a chunk at a time
+            parts.put("inference: two dense " + n + " x " + config.hidden + " buffers", 2L * n * config.hidden * 4);
         }
         parts.put("baseline", (long) BASELINE_MIB << 20);
         return total(parts);
@@ -174,14 +177,14 @@ public record MemoryEstimate(long bytes, Map<String, Long> parts) {
         }
     }
 
-    /** The graph as loaded: raw A on the heap, and X unless it is mapped from a file. */
+    /** The graph as loaded: raw A and X on the heap, unless they are mapped from the binary layout's files. */
     private static void rawGraph(Map<String, Long> parts, Graph graph) {
         long n = graph.numNodes();
-        long a = graph.adjacency().nnz();
+        long a = graph.adjacencyRows() instanceof org.gmi.engine.CsrMatrix ? csrBytes(graph.adjacencyRows().entries(), n) : 0;
         if (graph.featureRows() instanceof org.gmi.engine.CsrMatrix) {
-            parts.put("the graph's raw A and X", csrBytes(a, n) + csrBytes(graph.featureRows().entries(), n));
-        } else {
-            parts.put("the graph's raw A (X stays in its mapped file)", csrBytes(a, n));
+            parts.put("the graph's raw A and X", a + csrBytes(graph.featureRows().entries(), n));
+        } else if (a > 0) {
+            parts.put("the graph's raw A (X stays in its mapped file)", a);
         }
     }
 

@@ -10,12 +10,11 @@ import java.util.function.Function;
 import org.gmi.autodiff.Adam;
 import org.gmi.autodiff.Parameter;
 import org.gmi.autodiff.Tape;
-import org.gmi.engine.CsrMatrix;
 import org.gmi.engine.Matrix;
 import org.gmi.engine.SparseRows;
 import org.gmi.graph.Graph;
 import org.gmi.graph.NeighbourSampler;
-import org.gmi.graph.Normalization;
+import org.gmi.graph.NormalizedAdjacency;
 import org.gmi.models.PhaseTimes.Phase;
 
 /**
@@ -221,8 +220,8 @@ public final class MinibatchTrainer {
             // the model and the operators go before Â and the two N x d buffers of the embedding come
             model = null;
             ops = null;
-            CsrMatrix propagation = Normalization.gcnPropagation(graph.adjacency());
-            embeddings = encoder.encoder().embedByChunks(x, propagation, SavedEncoder.chunkRows(config.hidden));
+            embeddings = encoder.encoder().embedByChunks(x, NormalizedAdjacency.of(graph.adjacencyRows()),
+                    SavedEncoder.chunkRows(config.hidden));
         }
         return new TrainResult(embeddings, epoch, bestEpoch, Arrays.copyOf(losses, epoch), Trainer.termArrays(terms),
                 Arrays.copyOf(seconds, epoch), encoder);
@@ -245,10 +244,10 @@ public final class MinibatchTrainer {
         private final int[] widths;
 
         public LocalGradients(Context c) {
-            this(c.graph().adjacency(), c.ops(), c.model(), c.fanouts(), c.config().seed, c.phases());
+            this(c.ops().normalized().adjacency(), c.ops(), c.model(), c.fanouts(), c.config().seed, c.phases());
         }
 
-        public LocalGradients(CsrMatrix adjacency, GraphOperators ops, SelfSupervisedModel model, int[] fanouts, long seed,
+        public LocalGradients(SparseRows adjacency, GraphOperators ops, SelfSupervisedModel model, int[] fanouts, long seed,
                               PhaseTimes phases) {
             this.ops = ops;
             this.model = model;

@@ -6,10 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.gmi.autodiff.Parameter;
-import org.gmi.engine.CsrMatrix;
 import org.gmi.engine.Matrix;
 import org.gmi.graph.Graph;
-import org.gmi.graph.Normalization;
+import org.gmi.graph.NormalizedAdjacency;
 
 /**
  * A trained GCN encoder apart from its model: what {@code encoder.gmi} holds ({@link EncoderFile}), and
@@ -88,8 +87,7 @@ public record SavedEncoder(Method method, Map<String, String> info, GcnEncoder e
             throw new IllegalArgumentException("graph " + graph.name() + " has " + graph.numFeatures()
                     + " feature columns, the encoder was trained on " + features());
         }
-        CsrMatrix a = Normalization.gcnPropagation(graph.adjacency());
-        return encoder.embedByChunks(graph.featureRows(), a, chunkRows(hidden()));
+        return encoder.embedByChunks(graph.featureRows(), NormalizedAdjacency.of(graph.adjacencyRows()), chunkRows(hidden()));
     }
 
     /** Rows per chunk of the layer-by-layer embedding: about 4 M floats (16 MiB) per buffer. */

@@ -151,8 +151,8 @@ final class SparkEmbedding {
         int r0 = step.start(t);
         int r1 = step.start(t + 1);
         // a chunk gathers the input rows its entries name: about GATHERED_ROWS of them at most
-        int chunk = (int) Math.max(64, Math.min(step.chunk(), GATHERED_ROWS * adj.adjacency().rows
-                / Math.max(1L, adj.adjacency().nnz() + adj.adjacency().rows)));
+        int chunk = (int) Math.max(64, Math.min(step.chunk(), GATHERED_ROWS * adj.adjacency().rows()
+                / Math.max(1L, adj.adjacency().entries() + adj.adjacency().rows())));
         boolean last = step.layer() == encoder.layers();
         Tape tape = new Tape();
         try (RowFile in = RowFile.open(Path.of(step.input()), 0, step.nodes(), d, false);

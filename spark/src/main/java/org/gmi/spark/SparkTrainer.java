@@ -91,7 +91,15 @@ public final class SparkTrainer {
         }
         config.validate();
         int[] fanouts = config.fanoutsFor(config.layersFor(graph.name()));
-        StepTask.Run run = new StepTask.Run(UUID.randomUUID().toString(), location, config, fanouts, threads, partitions);
+        // the folder the driver loaded the graph from (a URI's local copy): its graph.json is what the executors check theirs against
+        Path checked;
+        try {
+            checked = GraphStaging.local(location);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the graph from " + location + ": " + e.getMessage(), e);
+        }
+        StepTask.Run run = new StepTask.Run(UUID.randomUUID().toString(), location, BinaryGraph.manifestDigest(checked),
+                GraphOperators.targetEntries(graph.adjacencyRows()), config, fanouts, threads, partitions);
         try {
             TrainResult trained = MinibatchTrainer.train(graph, config, listener, false,
                     context -> new SparkGradients(sc, run, context, times), checkpoints,

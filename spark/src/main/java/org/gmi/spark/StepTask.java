@@ -11,8 +11,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.gmi.autodiff.Parameter;
 import org.gmi.engine.Parallel;
 import org.gmi.graph.BinaryGraph;
-import org.gmi.graph.Graph;
-import org.gmi.graph.SplitOptions;
 import org.gmi.models.EpochSeeds;
 import org.gmi.models.GraphOperators;
 import org.gmi.models.MinibatchTrainer.LocalGradients;
@@ -35,12 +33,18 @@ import org.gmi.models.Trainer;
 final class StepTask {
     private StepTask() {}
 
-    /** What every task of a run needs, sent once with each task (a few hundred bytes). */
-    record Run(String id, String graphLocation, TrainConfig config, int[] fanouts, int threads, int parts)
-            implements Serializable {}
+    /**
+     * What every task of a run needs, sent once with each task (a few hundred bytes): besides the
+     * training's settings, the SHA-256 of the graph.json the driver checked the graph against
+     * ({@link BinaryGraph#manifestDigest}) and the entries of T = A + I (the reconstruction's
+     * weights), which the driver counted while loading, so an executor reads no more of the graph
+     * than its tasks touch.
+     */
+    record Run(String id, String graphLocation, String manifestDigest, long targetEntries, TrainConfig config, int[] fanouts,
+               int threads, int parts) implements Serializable {}
 
-    /** A run's state on one executor: the graph's operators and idle models, one per task running at once. */
-    record Local(Graph graph, GraphOperators ops, ConcurrentLinkedQueue<LocalGradients> idle) {}
+    /** A run's state on one executor: the graph's operators (A and X mapped) and idle models, one per task running at once. */
+    record Local(GraphOperators ops, ConcurrentLinkedQueue<LocalGradients> idle) {}
 
     private static final Map<String, Local> RUNS = new ConcurrentHashMap<>();
 
@@ -80,7 +84,7 @@ final class StepTask {
         Local local = local(run);
         LocalGradients step = local.idle().poll();
         if (step == null) {
-            step = new LocalGradients(local.graph().adjacency(), local.ops(),
+            step = new LocalGradients(local.ops().normalized().adjacency(), local.ops(),
                     Trainer.createModel(local.ops(), run.config(), run.fanouts().length), run.fanouts(), run.config().seed, new PhaseTimes());
         }
         try {
@@ -132,7 +136,9 @@ final class StepTask {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("reading the graph from " + run.graphLocation() + ": " + e.getMessage(), e);
         }
-        Graph graph = BinaryGraph.load(folder, SplitOptions.defaults());
-        return new Local(graph, GraphOperators.forBatches(graph), new ConcurrentLinkedQueue<>());
+        // the driver checked these files (BinaryGraph.load): here they are mapped, and read where the tasks reach
+        BinaryGraph.Rows rows = BinaryGraph.mapChecked(folder, run.manifestDigest());
+        return new Local(GraphOperators.forBatches(rows.adjacency(), rows.features(), run.targetEntries()),
+                new ConcurrentLinkedQueue<>());
     }
 }

@@ -17,10 +17,11 @@ import org.gmi.engine.Parallel;
 import org.gmi.graph.BinaryGraph;
 import org.gmi.graph.Datasets;
 import org.gmi.graph.Graph;
-import org.gmi.graph.Normalization;
+import org.gmi.graph.NormalizedAdjacency;
 import org.gmi.graph.Npy;
 import org.gmi.graph.SplitOptions;
 import org.gmi.models.GcnEncoder;
+import org.gmi.models.GraphOperators;
 import org.gmi.models.Method;
 import org.gmi.models.MinibatchTrainer;
 import org.gmi.models.TrainConfig;
@@ -154,11 +155,11 @@ class SparkTrainerTest {
         for (int layers = 1; layers <= 2; layers++) {
             GcnEncoder encoder = new GcnEncoder(graph.numFeatures(), 24, layers, new SplittableRandom(layers));
             Path expected = dir.resolve("expected-" + layers + ".npy");
-            Npy.writeMatrix(expected, encoder.embedByChunks(graph.featureRows(),
-                    Normalization.gcnPropagation(graph.adjacency()), 1000));
+            Npy.writeMatrix(expected, encoder.embedByChunks(graph.features(), NormalizedAdjacency.of(graph.adjacency()), 1000));
             TrainConfig c = config(Method.GMI);
             c.layers = layers;
-            StepTask.Run run = new StepTask.Run("embedding-test-" + layers, folder.toAbsolutePath().toString(), c,
+            StepTask.Run run = new StepTask.Run("embedding-test-" + layers, folder.toAbsolutePath().toString(),
+                    BinaryGraph.manifestDigest(folder), GraphOperators.targetEntries(graph.adjacency()), c,
                     c.fanoutsFor(layers), 1, 1);
             try {
                 for (int[] cut : new int[][] {{5, 128}, {1, 4096}}) {

@@ -84,7 +84,8 @@ class BeyondHeapTest {
                 "--out", run.toString())) {
             int code = child.waitFor(300);
             assertEquals(0, code, child.stderr());
-            assertTrue(child.stderr().contains("features read through memory mapping (20000000 entries)"), child.stderr());
+            assertTrue(child.stderr().contains("adjacency and features read through memory mapping (1199981 and 20000000 entries)"),
+                    child.stderr());
         }
         byte[] npy = Files.readAllBytes(run.resolve("embeddings.npy"));
         assertTrue(new String(npy, 0, 128, java.nio.charset.StandardCharsets.ISO_8859_1).contains("(" + NODES + ", 16)"));
