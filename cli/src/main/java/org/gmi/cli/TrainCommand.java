@@ -314,7 +314,7 @@ final class TrainCommand extends GmiCommand {
             TrainResult result;
             try {
                 result = onSpark ? trainingEngine("spark").train(graphUri != null ? graphUri : graphFolder.toString(),
-                        trainingGraph, config, master, partitions, threads, progress, checkpoints, embeddingsTemp, err)
+                        trainingGraph, config, master, partitions, threads, progress, checkpoints, embeddingsTemp, !noEval, err)
                         : Trainer.train(trainingGraph, config, progress, checkpoints, backend);
             } catch (NumericalFailureException e) {
                 String kept = lastCheckpoint[0] > 0

@@ -26,7 +26,9 @@ public interface TrainingEngine {
      * Trains {@code config} (minibatch) on {@code graph}, which every worker reads from
      * {@code graphLocation} (the binary layout: a folder, or a URI the engine reads, {@link #stage});
      * writes the embeddings of every node to {@code embeddingsFile} (a .npy, which the caller renames
-     * into place: on storage the workers write) and returns the result with them.
+     * into place: on storage the workers write) and returns the result with them read back when
+     * {@code readBack} (for the probe), else without them (null), so a run without evaluation never
+     * holds the N x d matrix.
      *
      * @param master     where to run (for Spark: local[N] or spark://HOST:PORT), or null for the engine's default
      * @param partitions how many workers share each batch, or 0 for the engine's default
@@ -34,5 +36,6 @@ public interface TrainingEngine {
      * @param err        where the engine reports what it does
      */
     TrainResult train(String graphLocation, Graph graph, TrainConfig config, String master, int partitions, int threads,
-                      TrainingListener listener, Trainer.Checkpointing checkpoints, Path embeddingsFile, PrintWriter err);
+                      TrainingListener listener, Trainer.Checkpointing checkpoints, Path embeddingsFile, boolean readBack,
+                      PrintWriter err);
 }

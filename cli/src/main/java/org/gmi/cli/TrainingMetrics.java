@@ -72,7 +72,9 @@ record TrainingMetrics(TrainConfig config, Graph graph, String datasetSource, in
         Map<String, Object> file = new LinkedHashMap<>();
         file.put("file", "embeddings.npy");
         file.put("dtype", "float32");
-        file.put("shape", List.of(result.embeddings().rows, result.embeddings().cols));
+        // a Spark run without evaluation does not read its embeddings back: their shape is the graph's nodes by d
+        file.put("shape", result.embeddings() != null ? List.of(result.embeddings().rows, result.embeddings().cols)
+                : List.of(graph.numNodes(), config.hidden));
         m.put("embeddings", file);
         // the encoder that made them (gmi embed --model DIR/encoder.gmi), when the run saved one
         if (result.encoder() != null) {

@@ -78,6 +78,11 @@ public final class CsrMatrix implements SparseRows {
     }
 
     @Override
+    public void columns(long from, int[] dst, int off, int len) {
+        System.arraycopy(colIdx, (int) from, dst, off, len);
+    }
+
+    @Override
     public long find(int r, int c) {
         int k = Arrays.binarySearch(colIdx, rowPtr[r], rowPtr[r + 1], c);
         return k >= 0 ? k : -1;

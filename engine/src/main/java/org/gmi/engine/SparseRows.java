@@ -37,6 +37,13 @@ public interface SparseRows {
     /** The value of entry {@code k}. */
     float value(long k);
 
+    /** The columns of entries [from, from + len) into {@code dst[off ..]}: {@link #column} in bulk. */
+    default void columns(long from, int[] dst, int off, int len) {
+        for (int i = 0; i < len; i++) {
+            dst[off + i] = column(from + i);
+        }
+    }
+
     /** The entry of row {@code r} in column {@code c}, or -1 when the row has none (a binary search: columns rise within a row). */
     default long find(int r, int c) {
         long lo = rowStart(r);

@@ -22,8 +22,10 @@ final class MappedArray {
     static final int CHUNK_BYTES = 1 << 30;
 
     private final Path file;
-    /** Elements per chunk. */
+    /** Elements per chunk, a power of two: an element's chunk is {@code i >>> shift}, its place there {@code i & mask}. */
     private final int perChunk;
+    private final int shift;
+    private final long mask;
     private final long length;
     private final ByteBuffer[] chunks;
     private final IntBuffer[] ints;
@@ -33,6 +35,8 @@ final class MappedArray {
     private MappedArray(Path file, int width, long length, ByteBuffer[] chunks, int chunkBytes) {
         this.file = file;
         this.perChunk = chunkBytes / width;
+        this.shift = Integer.numberOfTrailingZeros(perChunk);
+        this.mask = perChunk - 1;
         this.length = length;
         this.chunks = chunks;
         this.ints = width == 4 ? new IntBuffer[chunks.length] : null;
@@ -56,10 +60,10 @@ final class MappedArray {
         return map(file, width, length, CHUNK_BYTES);
     }
 
-    /** As {@link #map(Path, int, long)}, in chunks of {@code chunkBytes} (a multiple of 8; small ones for tests). */
+    /** As {@link #map(Path, int, long)}, in chunks of {@code chunkBytes} (a power of two, at least 8; small ones for tests). */
     static MappedArray map(Path file, int width, long length, int chunkBytes) {
-        if (chunkBytes <= 0 || chunkBytes % 8 != 0) {
-            throw new IllegalArgumentException("chunks of " + chunkBytes + " bytes; a positive multiple of 8");
+        if (chunkBytes < 8 || Integer.bitCount(chunkBytes) != 1) {
+            throw new IllegalArgumentException("chunks of " + chunkBytes + " bytes; a power of two, at least 8");
         }
         long bytes = Math.multiplyExact(length, (long) width);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -91,15 +95,15 @@ final class MappedArray {
     }
 
     int getInt(long i) {
-        return ints[(int) (i / perChunk)].get((int) (i % perChunk));
+        return ints[(int) (i >>> shift)].get((int) (i & mask));
     }
 
     float getFloat(long i) {
-        return floats[(int) (i / perChunk)].get((int) (i % perChunk));
+        return floats[(int) (i >>> shift)].get((int) (i & mask));
     }
 
     long getLong(long i) {
-        return longs[(int) (i / perChunk)].get((int) (i % perChunk));
+        return longs[(int) (i >>> shift)].get((int) (i & mask));
     }
 
     /** Elements [from, from + len) into {@code dst[off ..]}. */
@@ -125,8 +129,8 @@ final class MappedArray {
     /** Splits elements [from, from + len) at chunk boundaries, one {@code read} per chunk touched. */
     private void byChunk(long from, int off, int len, ChunkRead read) {
         while (len > 0) {
-            int c = (int) (from / perChunk);
-            int at = (int) (from % perChunk);
+            int c = (int) (from >>> shift);
+            int at = (int) (from & mask);
             int n = Math.min(len, perChunk - at);
             read.read(c, at, off, n);
             from += n;

@@ -61,6 +61,11 @@ public final class MappedCsr implements SparseRows {
         return values == null ? 1f : values.getFloat(k);
     }
 
+    @Override
+    public void columns(long from, int[] dst, int off, int len) {
+        colIdx.getInts(from, dst, off, len);
+    }
+
     /** Whether the matrix has no values file: every value is 1 (the adjacency of the binary layout). */
     public boolean isBinary() {
         return values == null;

@@ -141,9 +141,10 @@ public final class NeighbourSampler {
         if (scratch.length < len) {
             scratch = new int[Math.max(len, 2 * scratch.length)];
         }
+        adjacency.columns(lo, scratch, 0, len);
         int n = 0;
-        for (long e = lo; e < hi; e++) {
-            int v = adjacency.column(e);
+        for (int e = 0; e < len; e++) {
+            int v = scratch[e];
             if (v != u) {
                 scratch[n++] = v;
             }

@@ -28,7 +28,7 @@ public final class SparkEngine implements TrainingEngine {
     @Override
     public TrainResult train(String graphLocation, Graph graph, TrainConfig config, String master, int partitions, int threads,
                              TrainingListener listener, Trainer.Checkpointing checkpoints, Path embeddingsFile,
-                             PrintWriter err) {
+                             boolean readBack, PrintWriter err) {
         String url = master != null ? master : System.getProperty("spark.master", "local[*]");
         JavaSparkContext sc = SparkTrainer.open(url, "gmi train " + config.method.name() + " " + graph.name());
         try {
@@ -38,7 +38,7 @@ public final class SparkEngine implements TrainingEngine {
             err.flush();
             StepTimes times = new StepTimes();
             TrainResult result = SparkTrainer.train(sc, graphLocation, graph, config, parts, threads, listener, checkpoints, times,
-                    embeddingsFile);
+                    embeddingsFile, readBack);
             err.printf("spark: %d steps: %.1f s preparing the parameters' broadcast, %.1f s in jobs (of which the slowest task "
                             + "computing its gradient %.1f s; the rest is Spark's scheduling, shipping and aggregation), %.1f s "
                             + "applying the sums%n", times.steps(), times.broadcastSeconds(), times.jobSeconds(),

@@ -63,11 +63,12 @@ public final class SparkTrainer {
      * {@code checkpoints} says ({@link MinibatchTrainer}: the driver writes them at the ends of epochs, so
      * a stopped driver resumes from the last one, bit for bit with the same partitions and threads).
      * The embeddings of every node are then computed by Spark jobs ({@link SparkEmbedding}) into
-     * {@code embeddingsFile}, a .npy on storage the executors write, and read back into the result.
+     * {@code embeddingsFile}, a .npy on storage the executors write, and read back into the result when
+     * {@code readBack} (the result has none otherwise).
      */
     public static TrainResult train(JavaSparkContext sc, String graphLocation, Graph graph, TrainConfig config, int partitions,
                                     int threads, TrainingListener listener, Trainer.Checkpointing checkpoints,
-                                    StepTimes times, Path embeddingsFile) {
+                                    StepTimes times, Path embeddingsFile, boolean readBack) {
         if (config.batchSize < 1) {
             throw new IllegalArgumentException("training on Spark is minibatch training: give --batch-size");
         }
@@ -115,7 +116,7 @@ public final class SparkTrainer {
                         + embeddingsFile.toAbsolutePath().getParent() + " (the output folder must be on storage every executor "
                         + "writes): " + e.getMessage(), e);
             }
-            return trained.withEmbeddings(Npy.readMatrix(embeddingsFile));
+            return readBack ? trained.withEmbeddings(Npy.readMatrix(embeddingsFile)) : trained;
         } catch (IOException e) {
             throw new UncheckedIOException("writing the embeddings to " + embeddingsFile + ": " + e.getMessage(), e);
         } finally {

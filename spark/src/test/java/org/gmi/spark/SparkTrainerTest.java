@@ -90,7 +90,7 @@ class SparkTrainerTest {
         Parallel.setThreads(1);
         for (Method method : Method.values()) {
             TrainResult single = MinibatchTrainer.train(graph, config(method), r -> {});
-            TrainResult spark = SparkTrainer.train(sc, folder.toString(), graph, config(method), 1, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings());
+            TrainResult spark = SparkTrainer.train(sc, folder.toString(), graph, config(method), 1, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings(), true);
             assertArrayEquals(single.loss(), spark.loss(), method + " losses");
             assertEquals(single.terms().keySet(), spark.terms().keySet());
             single.terms().forEach((name, v) -> assertArrayEquals(v, spark.terms().get(name), method + " " + name));
@@ -102,8 +102,8 @@ class SparkTrainerTest {
     void twoPartitionsAreReproducibleAndDrawTheirOwnSlices() {
         Parallel.setThreads(1);
         StepTimes times = new StepTimes();
-        TrainResult first = SparkTrainer.train(sc, folder.toString(), graph, config(Method.GMI), 2, 1, r -> {}, Trainer.Checkpointing.NONE, times, embeddings());
-        TrainResult second = SparkTrainer.train(sc, folder.toString(), graph, config(Method.GMI), 2, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings());
+        TrainResult first = SparkTrainer.train(sc, folder.toString(), graph, config(Method.GMI), 2, 1, r -> {}, Trainer.Checkpointing.NONE, times, embeddings(), true);
+        TrainResult second = SparkTrainer.train(sc, folder.toString(), graph, config(Method.GMI), 2, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings(), true);
         assertArrayEquals(first.loss(), second.loss());
         assertArrayEquals(first.embeddings().data, second.embeddings().data);
         // 2708 nodes in batches of 600: 5 batches per epoch (the last of 308), 3 epochs, one job each
@@ -125,7 +125,7 @@ class SparkTrainerTest {
     @Test
     void aFailedTaskIsRetriedWithTheSameSeeds() {
         Parallel.setThreads(1);
-        TrainResult undisturbed = SparkTrainer.train(sc, folder.toString(), graph, config(Method.DGI), 2, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings());
+        TrainResult undisturbed = SparkTrainer.train(sc, folder.toString(), graph, config(Method.DGI), 2, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings(), true);
         java.util.concurrent.atomic.AtomicInteger injected = new java.util.concurrent.atomic.AtomicInteger();
         StepTask.fault = (epoch, batch, part, attempt) -> {
             boolean fail = attempt == 0 && ((epoch == 2 && batch == 1 && part == 1) || (epoch == 3 && batch == 4 && part == 0));
@@ -135,7 +135,7 @@ class SparkTrainerTest {
             return fail;
         };
         try {
-            TrainResult retried = SparkTrainer.train(sc, folder.toString(), graph, config(Method.DGI), 2, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings());
+            TrainResult retried = SparkTrainer.train(sc, folder.toString(), graph, config(Method.DGI), 2, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings(), true);
             assertEquals(2, injected.get(), "both injected failures happened");
             assertArrayEquals(undisturbed.loss(), retried.loss());
             assertArrayEquals(undisturbed.embeddings().data, retried.embeddings().data);
@@ -202,12 +202,15 @@ class SparkTrainerTest {
     void aGraphOnAHadoopFileSystemIsCopiedOnceAndTrainsTheSame() throws Exception {
         Parallel.setThreads(1);
         TrainResult local = SparkTrainer.train(sc, folder.toString(), graph, config(Method.DGI), 2, 1, r -> {},
-                Trainer.Checkpointing.NONE, new StepTimes(), embeddings());
+                Trainer.Checkpointing.NONE, new StepTimes(), embeddings(), true);
         String uri = SchemeFileSystem.SCHEME + "://" + folder.toAbsolutePath();
+        // without readBack (a run without evaluation) the driver leaves the embeddings in their file
+        Path remoteFile = embeddings();
         TrainResult remote = SparkTrainer.train(sc, uri, graph, config(Method.DGI), 2, 1, r -> {},
-                Trainer.Checkpointing.NONE, new StepTimes(), embeddings());
+                Trainer.Checkpointing.NONE, new StepTimes(), remoteFile, false);
         assertArrayEquals(local.loss(), remote.loss());
-        assertArrayEquals(local.embeddings().data, remote.embeddings().data);
+        assertEquals(null, remote.embeddings());
+        assertArrayEquals(local.embeddings().data, Npy.readMatrix(remoteFile).data);
         Path cache = dir.resolve("graph-cache");
         List<Path> copies;
         try (var entries = Files.list(cache)) {
@@ -236,13 +239,13 @@ class SparkTrainerTest {
         TrainConfig full = config(Method.GMI);
         full.batchSize = 0;
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> SparkTrainer.train(sc, folder.toString(), graph, full, 1, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings())).getMessage().contains("--batch-size"));
+                () -> SparkTrainer.train(sc, folder.toString(), graph, full, 1, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings(), true)).getMessage().contains("--batch-size"));
         TrainConfig small = config(Method.GMI);
         small.batchSize = 5;
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> SparkTrainer.train(sc, folder.toString(), graph, small, 3, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings())).getMessage().contains("--partitions"));
+                () -> SparkTrainer.train(sc, folder.toString(), graph, small, 3, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings(), true)).getMessage().contains("--partitions"));
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> SparkTrainer.train(sc, dir.toString(), graph, config(Method.GMI), 1, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings())).getMessage()
+                () -> SparkTrainer.train(sc, dir.toString(), graph, config(Method.GMI), 1, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings(), true)).getMessage()
                 .contains("gmi convert"));
     }
 }
