@@ -21,7 +21,7 @@ import org.gmi.engine.SparseRows;
  * The binary graph layout that {@code gmi convert} writes: a folder of little-endian arrays, one file
  * each, and {@code graph.json} describing them (docs/data-formats.md). The loader reads the
  * adjacency onto the heap and leaves the features in their files, read through memory mapping
- * ({@link MappedCsr}), so that loading takes the time of reading the adjacency, and minibatch
+ * ({@link FileCsr}), so that loading takes the time of reading the adjacency, and minibatch
  * training reads the feature rows of its batches from a matrix that may exceed the heap.
  *
  * <table>
@@ -58,8 +58,6 @@ public final class BinaryGraph {
     static final String Y_PTR = "label_matrix.indptr.i64";
     static final String Y_IDX = "label_matrix.indices.i32";
     static final String[] SPLIT = {"split.train.i32", "split.val.i32", "split.test.i32"};
-    /** The largest graph.json read: a real one is well under 2 KiB. */
-    private static final long MAX_MANIFEST_BYTES = 1 << 16;
     /** Rows per block when features are streamed (written, or validated). */
     private static final int BLOCK_ROWS = 1 << 14;
     /** Entries per block when features are validated, unless one row holds more. */
@@ -232,9 +230,9 @@ public final class BinaryGraph {
             }
         }
 
-        MappedCsr adjacency = adjacency(aPtr, aIdx, m.nodes);
+        FileCsr adjacency = adjacency(aPtr, aIdx, m.nodes);
         validateRows(xPtr, xIdx, xVal, m.nodes, m.features, "feature");
-        MappedCsr features = new MappedCsr("feature", m.nodes, m.features, xPtr, xIdx, xVal);
+        FileCsr features = new FileCsr("feature", m.nodes, m.features, xPtr, xIdx, xVal);
 
         int[] labels = new int[m.nodes];
         labelFile.getInts(0, labels, 0, m.nodes);
@@ -249,7 +247,7 @@ public final class BinaryGraph {
         CsrMatrix labelMatrix = null;
         if (m.multiLabel) {
             validateRows(yPtr, yIdx, null, m.nodes, m.classes, "label");
-            labelMatrix = new MappedCsr("label", m.nodes, m.classes, yPtr, yIdx, null).rowRange(0, m.nodes);
+            labelMatrix = new FileCsr("label", m.nodes, m.classes, yPtr, yIdx, null).rowRange(0, m.nodes);
         }
         Split split;
         if (m.splitKind != null) {
@@ -278,49 +276,97 @@ public final class BinaryGraph {
         return new Graph(m.name, adjacency, features, labels, m.classes, split, report, labelMatrix);
     }
 
-    /** The adjacency and the raw features of a graph in this layout, mapped from its files. */
-    public record Rows(MappedCsr adjacency, MappedCsr features) {}
+    /** The adjacency and the raw features of a graph in this layout, read from its files where they are. */
+    public record Rows(FileCsr adjacency, FileCsr features) {}
 
     /**
-     * A and X of the graph in {@code folder}, mapped, their content not read: for a process that
-     * works on files another one checked with {@link #load} (a Spark executor, whose driver loaded the
-     * graph and passes the {@link #manifestDigest} of the graph.json it read). The graph.json here must
-     * have that digest (it lists every file's CRC-32: a graph converted again is refused), and each
-     * file the size it gives; an executor then reads only the pages its batches touch.
+     * Where a process reads a graph in this layout: a local or shared folder ({@link #folder}, its
+     * arrays memory-mapped), or a storage the caller reads by position (gmi-spark's executors read a
+     * Hadoop file system's this way).
+     */
+    public interface Source {
+        /** The folder or URI, for messages. */
+        String location();
+
+        /** graph.json's bytes (refused above {@value #MAX_MANIFEST_BYTES} bytes). */
+        byte[] manifest() throws IOException;
+
+        /**
+         * The layout's file {@code name}, holding {@code length} elements of {@code width} bytes: refused,
+         * naming it, when its size differs.
+         */
+        ArrayFile open(String name, int width, long length) throws IOException;
+
+        /** The largest graph.json read: a real one is well under 2 KiB. */
+        long MAX_MANIFEST_BYTES = 1 << 16;
+
+        /** The files of {@code folder}, mapped. */
+        static Source folder(Path folder) {
+            return new Source() {
+                @Override
+                public String location() {
+                    return folder.toString();
+                }
+
+                @Override
+                public byte[] manifest() throws IOException {
+                    Path file = folder.resolve(MANIFEST);
+                    DataFiles.requireRegularFile(file);
+                    long size = Files.size(file);
+                    if (size > MAX_MANIFEST_BYTES) {
+                        throw new GraphFormatException(file + ": " + size + " bytes; a graph.json is a few hundred");
+                    }
+                    return Files.readAllBytes(file);
+                }
+
+                @Override
+                public ArrayFile open(String name, int width, long length) {
+                    return MappedArray.map(folder.resolve(name), width, length);
+                }
+            };
+        }
+    }
+
+    /**
+     * A and X of the graph at {@code source}, their content not read: for a process that works on files
+     * another one checked with {@link #load} (a Spark executor, whose driver loaded the graph and passes
+     * the {@link #manifestDigest} of the graph.json it read). The graph.json there must have that digest
+     * (it lists every file's CRC-32: a graph converted again is refused), and each file the size it
+     * gives; the process then reads only the parts its batches touch.
      *
      * @throws GraphFormatException naming the file that differs
      */
-    public static Rows mapChecked(Path folder, String manifestDigest) {
-        Path manifestFile = folder.resolve(MANIFEST);
-        String digest = manifestDigest(folder);
+    public static Rows openChecked(Source source, String manifestDigest) throws IOException {
+        byte[] bytes = source.manifest();
+        String where = source.location() + "/" + MANIFEST;
+        String digest = manifestDigest(bytes);
         if (!digest.equals(manifestDigest)) {
-            throw new GraphFormatException(manifestFile + ": not the graph.json the run was started with (its SHA-256 is "
-                    + digest + ", the driver read " + manifestDigest + "): the graph was converted again, or this machine "
-                    + "sees another copy; train again on one graph");
+            throw new GraphFormatException(where + ": not the graph.json the run was started with (its SHA-256 is " + digest
+                    + ", the driver read " + manifestDigest + "): the graph was converted again, or this machine sees another "
+                    + "copy; train again on one graph");
         }
-        Manifest m = Manifest.read(manifestFile);
-        MappedArray aPtr = MappedArray.map(folder.resolve(ADJ_PTR), 8, m.nodes + 1L);
-        MappedArray aIdx = MappedArray.map(folder.resolve(ADJ_IDX), 4, m.adjacencyEntries);
-        MappedArray xPtr = MappedArray.map(folder.resolve(X_PTR), 8, m.nodes + 1L);
-        MappedArray xIdx = MappedArray.map(folder.resolve(X_IDX), 4, m.featureEntries);
-        MappedArray xVal = MappedArray.map(folder.resolve(X_VAL), 4, m.featureEntries);
-        return new Rows(new MappedCsr("adjacency", m.nodes, m.nodes, aPtr, aIdx, null),
-                new MappedCsr("feature", m.nodes, m.features, xPtr, xIdx, xVal));
+        Manifest m = Manifest.parse(where, new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+        ArrayFile aPtr = source.open(ADJ_PTR, 8, m.nodes + 1L);
+        ArrayFile aIdx = source.open(ADJ_IDX, 4, m.adjacencyEntries);
+        ArrayFile xPtr = source.open(X_PTR, 8, m.nodes + 1L);
+        ArrayFile xIdx = source.open(X_IDX, 4, m.featureEntries);
+        ArrayFile xVal = source.open(X_VAL, 4, m.featureEntries);
+        return new Rows(new FileCsr("adjacency", m.nodes, m.nodes, aPtr, aIdx, null),
+                new FileCsr("feature", m.nodes, m.features, xPtr, xIdx, xVal));
     }
 
-    /** The SHA-256 of {@code folder}'s graph.json, in hex: what {@link #mapChecked} compares. */
+    /** The SHA-256 of {@code folder}'s graph.json, in hex: what {@link #openChecked} compares. */
     public static String manifestDigest(Path folder) {
-        Path file = folder.resolve(MANIFEST);
-        DataFiles.requireRegularFile(file);
         try {
-            long size = Files.size(file);
-            if (size > MAX_MANIFEST_BYTES) {
-                throw new GraphFormatException(file + ": " + size + " bytes; a graph.json is a few hundred");
-            }
-            byte[] bytes = Files.readAllBytes(file);
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+            return manifestDigest(Source.folder(folder).manifest());
         } catch (IOException e) {
-            throw new GraphFormatException(file + ": cannot read (" + DataFiles.oneLine(e) + ")", e);
+            throw new GraphFormatException(folder.resolve(MANIFEST) + ": cannot read (" + DataFiles.oneLine(e) + ")", e);
+        }
+    }
+
+    private static String manifestDigest(byte[] manifest) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(manifest));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -331,10 +377,10 @@ public final class BinaryGraph {
      * ({@link #validateRows}, block by block), then its symmetry, reading the files a block of rows at
      * a time; the heap holds one int per node (how many of a row's entries were met as mirrors).
      */
-    private static MappedCsr adjacency(MappedArray ptrFile, MappedArray idxFile, int n) {
+    private static FileCsr adjacency(MappedArray ptrFile, MappedArray idxFile, int n) {
         validateRows(ptrFile, idxFile, null, n, n, "adjacency");
         // no values file: a binary matrix, its values 1
-        MappedCsr a = new MappedCsr("adjacency", n, n, ptrFile, idxFile, null);
+        FileCsr a = new FileCsr("adjacency", n, n, ptrFile, idxFile, null);
         // symmetric: visiting rows in order, entry (i, j) meets its mirror (j, i) as the next unvisited entry of row j
         int[] met = new int[n];
         long[] offsets = new long[BLOCK_ROWS + 1];
@@ -441,16 +487,20 @@ public final class BinaryGraph {
     private record Manifest(String name, int nodes, int features, int classes, boolean multiLabel, long adjacencyEntries,
                             long featureEntries, long labelEntries, String splitKind, int[] splitSizes, Map<String, String> crc32) {
         static Manifest read(Path file) {
-            DataFiles.requireRegularFile(file);
-            Map<String, Object> j;
+            byte[] bytes;
             try {
-                long size = Files.size(file);
-                if (size > MAX_MANIFEST_BYTES) {
-                    throw new GraphFormatException(file + ": " + size + " bytes; a graph.json is a few hundred");
-                }
-                j = JsonReader.object(Files.readString(file));
+                bytes = Source.folder(file.getParent()).manifest();
             } catch (IOException e) {
                 throw new GraphFormatException(file + ": cannot read (" + DataFiles.oneLine(e) + ")", e);
+            }
+            return parse(file, new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        /** graph.json's {@code text}, checked; {@code file} names it in messages. */
+        static Manifest parse(Object file, String text) {
+            Map<String, Object> j;
+            try {
+                j = JsonReader.object(text);
             } catch (RuntimeException e) {
                 if (e instanceof GraphFormatException g) {
                     throw g;
@@ -521,7 +571,7 @@ public final class BinaryGraph {
                     splitKind, sizes, crc);
         }
 
-        private static long count(Path file, Map<String, Object> j, String key, long min, long max) {
+        private static long count(Object file, Map<String, Object> j, String key, long min, long max) {
             Object v = j.get(key);
             if (!(v instanceof Double d) || d != Math.rint(d) || d < min || d > max) {
                 throw new GraphFormatException(file + ": \"" + key + "\" is " + quoted(v) + ", not a whole number in [" + min + ", "

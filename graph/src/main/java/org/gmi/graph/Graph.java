@@ -10,12 +10,12 @@ import org.gmi.engine.SparseRows;
  * <ul>
  *   <li>{@code adjacencyRows}: A, N x N, symmetric and binary (values 1), duplicate edges merged,
  *       self loops kept where the data has them (DESIGN section 2). On the heap, or for a graph in the
- *       binary layout read through memory mapping ({@link MappedCsr}): minibatch training walks the
+ *       binary layout read through memory mapping ({@link FileCsr}): minibatch training walks the
  *       rows its batches touch there, and {@link #adjacency()} copies A onto the heap for what needs
  *       the whole matrix (full-batch training, the statistics).
  *   <li>{@code featureRows}: the raw features, N x F, sparse; not yet row-normalised. On the heap
  *       (a {@link CsrMatrix}), or for a graph in the binary layout read through memory mapping
- *       ({@link MappedCsr}): minibatch training reads the rows of its batches from there, and
+ *       ({@link FileCsr}): minibatch training reads the rows of its batches from there, and
  *       {@link #features()} copies them onto the heap for what needs the whole matrix.
  *   <li>{@code labels}: one class id in [0, numClasses) per node, or -1 for an unlabelled node. On a
  *       multi-label graph, 0 for a labelled node (its labels are in {@code labelMatrix}) and -1 for an
@@ -60,7 +60,7 @@ public record Graph(String name, SparseRows adjacencyRows, SparseRows featureRow
 
     /**
      * A as one matrix on the heap: the matrix itself when it is there, else a copy of the mapped
-     * files, made once and kept (see {@link MappedCsr#toCsr}).
+     * files, made once and kept (see {@link FileCsr#toCsr}).
      */
     public CsrMatrix adjacency() {
         return adjacencyRows.toCsr();
@@ -68,7 +68,7 @@ public record Graph(String name, SparseRows adjacencyRows, SparseRows featureRow
 
     /**
      * The features as one matrix on the heap: the matrix itself when it is there, else a copy of the
-     * mapped file, made once and kept (see {@link MappedCsr#toCsr}).
+     * mapped file, made once and kept (see {@link FileCsr#toCsr}).
      */
     public CsrMatrix features() {
         return featureRows.toCsr();

@@ -17,7 +17,7 @@ import java.nio.file.StandardOpenOption;
  * a chunk holds whole elements, and reads that cross a chunk boundary are split. Read-only and safe
  * to read from several threads (every read is absolute).
  */
-final class MappedArray {
+final class MappedArray implements ArrayFile {
     /** Bytes per mapped chunk: a multiple of every element width. */
     static final int CHUNK_BYTES = 1 << 30;
 
@@ -90,34 +90,43 @@ final class MappedArray {
         return file;
     }
 
-    long length() {
+    @Override
+    public String name() {
+        return file.toString();
+    }
+
+    @Override
+    public long length() {
         return length;
     }
 
-    int getInt(long i) {
+    @Override
+    public int getInt(long i) {
         return ints[(int) (i >>> shift)].get((int) (i & mask));
     }
 
-    float getFloat(long i) {
+    @Override
+    public float getFloat(long i) {
         return floats[(int) (i >>> shift)].get((int) (i & mask));
     }
 
-    long getLong(long i) {
+    @Override
+    public long getLong(long i) {
         return longs[(int) (i >>> shift)].get((int) (i & mask));
     }
 
-    /** Elements [from, from + len) into {@code dst[off ..]}. */
-    void getInts(long from, int[] dst, int off, int len) {
+    @Override
+    public void getInts(long from, int[] dst, int off, int len) {
         byChunk(from, off, len, (c, at, o, n) -> ints[c].get(at, dst, o, n));
     }
 
-    /** Elements [from, from + len) into {@code dst[off ..]}. */
-    void getFloats(long from, float[] dst, int off, int len) {
+    @Override
+    public void getFloats(long from, float[] dst, int off, int len) {
         byChunk(from, off, len, (c, at, o, n) -> floats[c].get(at, dst, o, n));
     }
 
-    /** Elements [from, from + len) into {@code dst[off ..]}. */
-    void getLongs(long from, long[] dst, int off, int len) {
+    @Override
+    public void getLongs(long from, long[] dst, int off, int len) {
         byChunk(from, off, len, (c, at, o, n) -> longs[c].get(at, dst, o, n));
     }
 

@@ -5,7 +5,7 @@ import org.gmi.engine.SparseRows;
 
 /**
  * The entries of Â = D^-1/2 (A + I) D^-1/2 and M = D^-1 A computed from A as they are needed, A on
- * the heap or mapped from the binary layout's files ({@link MappedCsr}): an entry of Â or M costs
+ * the heap or mapped from the binary layout's files ({@link FileCsr}): an entry of Â or M costs
  * nothing beyond A's own. Minibatch training cuts its batches' blocks from it, the layer-by-layer
  * embedding reads Â's rows from it chunk by chunk, and {@link Normalization#gcnPropagation} is its
  * rows, so all three have the same bits; M's entries have those of {@link Normalization#neighbourMean}.
@@ -35,7 +35,7 @@ public final class NormalizedAdjacency {
         if (a.rows() != a.cols()) {
             throw new IllegalArgumentException("normalisation: adjacency must be square, got " + a.rows() + "x" + a.cols());
         }
-        if (a instanceof MappedCsr m && m.isBinary()) {
+        if (a instanceof FileCsr m && m.isBinary()) {
             return new NormalizedAdjacency(a, null, null);
         }
         int n = a.rows();

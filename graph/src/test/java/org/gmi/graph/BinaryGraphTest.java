@@ -115,7 +115,7 @@ class BinaryGraphTest {
         assertArrayEquals(g.adjacency().rowPtr, back.adjacency().rowPtr, msg);
         assertArrayEquals(g.adjacency().colIdx, back.adjacency().colIdx, msg);
         assertArrayEquals(g.adjacency().values, back.adjacency().values, msg);
-        assertInstanceOf(MappedCsr.class, back.featureRows(), msg + ": the features stay mapped");
+        assertInstanceOf(FileCsr.class, back.featureRows(), msg + ": the features stay mapped");
         assertEquals(g.featureRows().entries(), back.featureRows().entries(), msg);
         CsrMatrix x = back.features();
         assertEquals(g.numFeatures(), x.cols, msg);
@@ -213,7 +213,7 @@ class BinaryGraphTest {
         Path folder = write(g, dir.resolve("c" + seed));
         CsrMatrix x = g.features();
         int chunk = 8 << (int) (seed % 4);
-        MappedCsr m = new MappedCsr("feature", x.rows, x.cols,
+        FileCsr m = new FileCsr("feature", x.rows, x.cols,
                 MappedArray.map(folder.resolve(BinaryGraph.X_PTR), 8, x.rows + 1L, chunk),
                 MappedArray.map(folder.resolve(BinaryGraph.X_IDX), 4, x.nnz(), chunk),
                 MappedArray.map(folder.resolve(BinaryGraph.X_VAL), 4, x.nnz(), chunk));

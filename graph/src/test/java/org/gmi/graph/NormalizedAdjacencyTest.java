@@ -111,7 +111,7 @@ class NormalizedAdjacencyTest {
     }
 
     /** {@code a} (binary) written as the binary layout's offsets and columns, and mapped from those files. */
-    static MappedCsr mapped(CsrMatrix a, Path dir) throws IOException {
+    static FileCsr mapped(CsrMatrix a, Path dir) throws IOException {
         Path ptr = dir.resolve("a.indptr.i64");
         Path idx = dir.resolve("a.indices.i32");
         ByteBuffer p = ByteBuffer.allocate(8 * (a.rows + 1)).order(ByteOrder.LITTLE_ENDIAN);
@@ -125,7 +125,7 @@ class NormalizedAdjacencyTest {
         Files.write(ptr, p.array());
         Files.write(idx, c.array());
         // small chunks, so rows cross the mapping's chunk boundaries
-        return new MappedCsr("adjacency", a.rows, a.cols, MappedArray.map(ptr, 8, a.rows + 1L, 16),
+        return new FileCsr("adjacency", a.rows, a.cols, MappedArray.map(ptr, 8, a.rows + 1L, 16),
                 MappedArray.map(idx, 4, a.nnz(), 16), null);
     }
 }

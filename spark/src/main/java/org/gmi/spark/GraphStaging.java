@@ -17,21 +17,27 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 import org.gmi.cli.DatasetOptions;
+import org.gmi.graph.ArrayFile;
 import org.gmi.graph.BinaryGraph;
+import org.gmi.graph.GraphFormatException;
 import scala.Tuple2;
 
 /**
- * A graph in the binary layout where the cluster keeps it: a local or shared folder, read in place,
- * or a Hadoop file system URI ({@code hdfs://}, {@code s3a://}, {@code abfs://}, {@code file:}, any
- * scheme whose client is on the class path), copied once per machine through Hadoop's FileSystem API
- * into a local cache and mapped from there. The cache entry is named by a digest of the URI and of
- * its files' names, lengths and modification times, so a changed graph is copied anew; a copy goes to a
- * temporary folder renamed into place when complete, so a reader never sees half a graph.
+ * A graph in the binary layout where the cluster keeps it: a local or shared folder, mapped, or a
+ * Hadoop file system URI ({@code hdfs://}, {@code s3a://}, {@code abfs://}, {@code file:}, any
+ * scheme whose client is on the class path). A URI's arrays are read by the executors in place, a
+ * block at a time ({@link #inPlace}); the driver, which checks every byte, and executors told to
+ * ({@code spark.gmi.graphRead=copy}) copy the folder once per machine through Hadoop's FileSystem API
+ * into a local cache and map it from there ({@link #local}). The cache entry is named by a digest of
+ * the URI and of its files' names, lengths and modification times, so a changed graph is copied anew;
+ * a copy goes to a temporary folder renamed into place when complete, so a reader never sees half a
+ * graph.
  *
  * <p>Hadoop settings come from Spark's {@code spark.hadoop.*} properties (as Spark passes them to
  * Hadoop), on the driver and on every executor.
@@ -52,6 +58,100 @@ public final class GraphStaging {
         return local(location, hadoopConfiguration(), cacheRoot(), log);
     }
 
+    /**
+     * Whether executors copy a URI's graph to their machine ({@code spark.gmi.graphRead=copy}) rather than
+     * read the blocks they touch in place (the default, {@code blocks}).
+     */
+    static boolean copiesToExecutors() {
+        String mode = sparkConf().get("spark.gmi.graphRead", "blocks");
+        if (!mode.equals("blocks") && !mode.equals("copy")) {
+            throw new IllegalArgumentException("spark.gmi.graphRead is '" + mode + "': 'blocks' (read what the tasks touch) or "
+                    + "'copy' (copy the graph to each machine once)");
+        }
+        return mode.equals("copy");
+    }
+
+    /**
+     * The graph at the URI {@code location} read in place through Hadoop's positional reads, a block at
+     * a time ({@link HadoopArray}: blocks of {@code spark.gmi.graphReadBlock}, default 64k, and at most
+     * {@code spark.gmi.graphReadCache} of them kept per file, default 256m).
+     */
+    static InPlace inPlace(String location) throws IOException {
+        SparkConf conf = sparkConf();
+        long block = conf.getSizeAsBytes("spark.gmi.graphReadBlock", "64k");
+        if (block < 8 || block > (1 << 30) || Long.bitCount(block) != 1) {
+            throw new IllegalArgumentException("spark.gmi.graphReadBlock is " + block + " bytes; a power of two from 8 bytes to 1g");
+        }
+        return new InPlace(location, hadoopConfiguration(), (int) block, conf.getSizeAsBytes("spark.gmi.graphReadCache", "256m"));
+    }
+
+    /** A graph's folder on a Hadoop file system, its arrays read in place ({@link HadoopArray}). */
+    static final class InPlace implements BinaryGraph.Source, AutoCloseable {
+        private final String location;
+        private final FileSystem fs;
+        private final org.apache.hadoop.fs.Path dir;
+        private final int blockBytes;
+        private final long cacheBytes;
+        private final List<HadoopArray> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        InPlace(String location, Configuration conf, int blockBytes, long cacheBytes) throws IOException {
+            this.location = location;
+            this.dir = new org.apache.hadoop.fs.Path(uri(location));
+            this.fs = fileSystem(dir, conf, location);
+            this.blockBytes = blockBytes;
+            this.cacheBytes = cacheBytes;
+        }
+
+        @Override
+        public String location() {
+            return location;
+        }
+
+        @Override
+        public byte[] manifest() throws IOException {
+            org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir, BinaryGraph.MANIFEST);
+            long size = fs.getFileStatus(file).getLen();
+            if (size > MAX_MANIFEST_BYTES) {
+                throw new GraphFormatException(file + ": " + size + " bytes; a graph.json is a few hundred");
+            }
+            byte[] bytes = new byte[(int) size];
+            try (FSDataInputStream in = fs.open(file)) {
+                in.readFully(0, bytes);
+            }
+            return bytes;
+        }
+
+        @Override
+        public ArrayFile open(String name, int width, long length) throws IOException {
+            org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir, name);
+            long size = fs.getFileStatus(file).getLen();
+            if (size != length * width) {
+                throw new GraphFormatException(file + ": " + size + " bytes, but graph.json makes it " + length + " "
+                        + (width * 8) + "-bit values (" + length * width + " bytes)");
+            }
+            HadoopArray a = new HadoopArray(file.toString(), fs.open(file), width, length, blockBytes, cacheBytes);
+            opened.add(a);
+            return a;
+        }
+
+        /** The bytes its arrays fetched from the file system so far. */
+        long bytesFetched() {
+            return opened.stream().mapToLong(HadoopArray::bytesFetched).sum();
+        }
+
+        /** The bytes of the arrays it opened. */
+        long bytesInFiles() {
+            return opened.stream().mapToLong(a -> a.length() * (a.name().endsWith(".i64") ? 8 : 4)).sum();
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (HadoopArray a : opened) {
+                a.close();
+            }
+        }
+    }
+
     /** The cache of copied graphs on this machine: {@code spark.gmi.graphCache}, else {@code java.io.tmpdir/gmi-graphs}. */
     static Path cacheRoot() {
         String configured = sparkConf().get("spark.gmi.graphCache", "");
@@ -60,21 +160,8 @@ public final class GraphStaging {
 
     static Path local(String location, Configuration conf, Path cacheRoot, java.util.function.Consumer<String> log)
             throws IOException {
-        URI uri;
-        try {
-            uri = new URI(location);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("--dataset '" + location + "' is not a valid URI: " + e.getMessage(), e);
-        }
-        org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(uri);
-        FileSystem fs;
-        try {
-            fs = dir.getFileSystem(conf);
-        } catch (org.apache.hadoop.fs.UnsupportedFileSystemException e) {
-            throw new IllegalArgumentException("no Hadoop file system for the scheme of " + location + " on the class path: add "
-                    + "its client's jars (hadoop-aws for s3a, hadoop-azure for abfs) to spark/target/lib, or to --jars under "
-                    + "spark-submit", e);
-        }
+        org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(uri(location));
+        FileSystem fs = fileSystem(dir, conf, location);
         List<FileStatus> files = new ArrayList<>();
         for (FileStatus s : fs.listStatus(dir)) {
             if (s.isFile()) {
@@ -115,6 +202,24 @@ public final class GraphStaging {
             deleteTree(temp);
         }
         return target;
+    }
+
+    private static URI uri(String location) {
+        try {
+            return new URI(location);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("--dataset '" + location + "' is not a valid URI: " + e.getMessage(), e);
+        }
+    }
+
+    private static FileSystem fileSystem(org.apache.hadoop.fs.Path dir, Configuration conf, String location) throws IOException {
+        try {
+            return dir.getFileSystem(conf);
+        } catch (org.apache.hadoop.fs.UnsupportedFileSystemException e) {
+            throw new IllegalArgumentException("no Hadoop file system for the scheme of " + location + " on the class path: add "
+                    + "its client's jars (hadoop-aws for s3a, hadoop-azure for abfs) to spark/target/lib, or to --jars under "
+                    + "spark-submit", e);
+        }
     }
 
     /** Hadoop's configuration with the {@code spark.hadoop.*} properties of this JVM's Spark configuration. */

@@ -1,7 +1,6 @@
 package org.gmi.spark;
 
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -9,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.gmi.autodiff.Parameter;
+import org.gmi.cli.DatasetOptions;
 import org.gmi.engine.Parallel;
 import org.gmi.graph.BinaryGraph;
 import org.gmi.models.EpochSeeds;
@@ -25,10 +25,10 @@ import org.gmi.models.Trainer;
  *
  * <p>A task is a pure function of (run, parameters, epoch, batch, partition): its seeds are a fixed
  * slice of the batch, its draws come from {@link #partSeed}, so a task retried, or run by another
- * executor, computes the same gradient bit for bit. The graph (the binary layout, mapped: an executor
- * reads the pages its partitions' neighbourhoods touch; a Hadoop URI is first copied to the machine,
- * {@link GraphStaging}) and one model per concurrently running task
- * are kept per executor JVM for the run, keyed by its {@link Run#id}.
+ * executor, computes the same gradient bit for bit. The graph (the binary layout: a folder mapped, or a
+ * Hadoop URI read in place a block at a time, {@link GraphStaging}; either way an executor reads what
+ * its partitions' neighbourhoods touch) and one model per concurrently running task are kept per
+ * executor JVM for the run, keyed by its {@link Run#id}.
  */
 final class StepTask {
     private StepTask() {}
@@ -43,8 +43,12 @@ final class StepTask {
     record Run(String id, String graphLocation, String manifestDigest, long targetEntries, TrainConfig config, int[] fanouts,
                int threads, int parts) implements Serializable {}
 
-    /** A run's state on one executor: the graph's operators (A and X mapped) and idle models, one per task running at once. */
-    record Local(GraphOperators ops, ConcurrentLinkedQueue<LocalGradients> idle) {}
+    /**
+     * A run's state on one executor: the graph's operators (A and X read where they are), idle models, one
+     * per task running at once, and the graph's files when they are read in place from a Hadoop file
+     * system (else null).
+     */
+    record Local(GraphOperators ops, ConcurrentLinkedQueue<LocalGradients> idle, GraphStaging.InPlace inPlace) {}
 
     private static final Map<String, Local> RUNS = new ConcurrentHashMap<>();
 
@@ -125,20 +129,33 @@ final class StepTask {
             for (LocalGradients step; (step = local.idle().poll()) != null; ) {
                 step.close();
             }
+            if (local.inPlace() != null) {
+                try {
+                    local.inPlace().close();
+                } catch (java.io.IOException e) {
+                    // the run is over: a stream that fails to close loses nothing
+                }
+            }
         }
     }
 
     private static Local open(Run run) {
         Parallel.setThreads(run.threads());
-        Path folder;
+        String location = run.graphLocation();
+        GraphStaging.InPlace inPlace = null;
+        BinaryGraph.Rows rows;
+        // the driver checked these files (BinaryGraph.load): here they are opened, and read where the tasks reach
         try {
-            folder = GraphStaging.local(run.graphLocation());
+            if (DatasetOptions.isUri(location) && !GraphStaging.copiesToExecutors()) {
+                inPlace = GraphStaging.inPlace(location);
+                rows = BinaryGraph.openChecked(inPlace, run.manifestDigest());
+            } else {
+                rows = BinaryGraph.openChecked(BinaryGraph.Source.folder(GraphStaging.local(location)), run.manifestDigest());
+            }
         } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("reading the graph from " + run.graphLocation() + ": " + e.getMessage(), e);
+            throw new java.io.UncheckedIOException("reading the graph from " + location + ": " + e.getMessage(), e);
         }
-        // the driver checked these files (BinaryGraph.load): here they are mapped, and read where the tasks reach
-        BinaryGraph.Rows rows = BinaryGraph.mapChecked(folder, run.manifestDigest());
         return new Local(GraphOperators.forBatches(rows.adjacency(), rows.features(), run.targetEntries()),
-                new ConcurrentLinkedQueue<>());
+                new ConcurrentLinkedQueue<>(), inPlace);
     }
 }

@@ -54,6 +54,9 @@ class SparkTrainerTest {
         // a Hadoop file system of another scheme, and the cache its graphs are copied to
         System.setProperty("spark.hadoop.fs." + SchemeFileSystem.SCHEME + ".impl", SchemeFileSystem.class.getName());
         System.setProperty("spark.gmi.graphCache", dir.resolve("graph-cache").toString());
+        // executors read a URI's graph in place: small blocks and a small cache, so reads cross blocks and evict
+        System.setProperty("spark.gmi.graphReadBlock", "512");
+        System.setProperty("spark.gmi.graphReadCache", "16k");
         // two threads, a task tried up to 4 times
         sc = SparkTrainer.open("local[2,4]", "SparkTrainerTest");
     }
@@ -65,6 +68,44 @@ class SparkTrainerTest {
         }
         System.clearProperty("spark.hadoop.fs." + SchemeFileSystem.SCHEME + ".impl");
         System.clearProperty("spark.gmi.graphCache");
+        System.clearProperty("spark.gmi.graphReadBlock");
+        System.clearProperty("spark.gmi.graphReadCache");
+    }
+
+    /**
+     * An executor reads a graph at a Hadoop URI in place, fetching only the blocks its task touches, and
+     * computes the gradient it computes from the mapped folder, bit for bit.
+     */
+    @Test
+    void anExecutorReadsOnlyTheBlocksItsTaskTouches() {
+        Parallel.setThreads(1);
+        TrainConfig c = config(Method.GMI);
+        c.layers = 1;
+        int[] fanouts = c.fanoutsFor(1);
+        String digest = BinaryGraph.manifestDigest(folder);
+        long target = GraphOperators.targetEntries(graph.adjacencyRows());
+        String uri = SchemeFileSystem.SCHEME + "://" + folder.toAbsolutePath();
+        StepTask.Run inPlace = new StepTask.Run("in-place-test", uri, digest, target, c, fanouts, 1, 1);
+        StepTask.Run mapped = new StepTask.Run("mapped-test", folder.toAbsolutePath().toString(), digest, target, c, fanouts, 1, 1);
+        try {
+            List<org.gmi.autodiff.Parameter> ps = Trainer.createModel(GraphOperators.forRemoteBatches(graph), c, 1).parameters();
+            float[][] values = new float[ps.size()][];
+            for (int k = 0; k < values.length; k++) {
+                values[k] = ps.get(k).value().data.clone();
+            }
+            int[] seeds = {3, 1400};
+            float[][] read = StepTask.run(inPlace, values, 1, 0, seeds, 0).gradients();
+            float[][] fromFolder = StepTask.run(mapped, values, 1, 0, seeds, 0).gradients();
+            for (int k = 0; k < read.length; k++) {
+                assertArrayEquals(fromFolder[k], read[k], ps.get(k).name());
+            }
+            GraphStaging.InPlace files = StepTask.local(inPlace).inPlace();
+            assertTrue(files.bytesFetched() > 0 && files.bytesFetched() < files.bytesInFiles() / 2,
+                    files.bytesFetched() + " of " + files.bytesInFiles() + " bytes fetched for a batch of 2 seeds");
+        } finally {
+            StepTask.close(inPlace.id());
+            StepTask.close(mapped.id());
+        }
     }
 
     private static int files;

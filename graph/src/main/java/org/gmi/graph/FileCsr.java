@@ -5,24 +5,25 @@ import org.gmi.engine.SparseRows;
 
 /**
  * A sparse matrix that stays in the files of the binary layout ({@link BinaryGraph}): the row
- * offsets (int64), the columns (int32) and the values (float32), each read through memory mapping
- * ({@link MappedArray}); a binary matrix (a label matrix) has no values file, and its values are 1.
+ * offsets (int64), the columns (int32) and the values (float32), each an {@link ArrayFile} (memory
+ * mapped, or read through another storage); a binary matrix (the adjacency, a label matrix) has no
+ * values file, and its values are 1.
  * {@link #gather} and {@link #rowRange} copy the rows asked for onto the heap;
  * nothing else is held there, so the matrix may be larger than the heap. The loader validates the
  * files before it builds one (offsets from 0 to the entry count, never decreasing; columns in
  * range and strictly increasing within a row; values finite), so reads here trust them.
  */
-public final class MappedCsr implements SparseRows {
+public final class FileCsr implements SparseRows {
     private final int rows;
     private final int cols;
-    private final MappedArray rowPtr;
-    private final MappedArray colIdx;
-    private final MappedArray values;
+    private final ArrayFile rowPtr;
+    private final ArrayFile colIdx;
+    private final ArrayFile values;
     /** What the matrix holds, for messages: "feature", "adjacency". */
     private final String what;
     private volatile CsrMatrix onHeap;
 
-    MappedCsr(String what, int rows, int cols, MappedArray rowPtr, MappedArray colIdx, MappedArray values) {
+    FileCsr(String what, int rows, int cols, ArrayFile rowPtr, ArrayFile colIdx, ArrayFile values) {
         this.what = what;
         this.rows = rows;
         this.cols = cols;
@@ -137,7 +138,7 @@ public final class MappedCsr implements SparseRows {
                 if (m == null) {
                     long n = entries();
                     if (n > DataFiles.maxArrayBytes() / 4) {
-                        throw new GraphFormatException(colIdx.file() + ": " + n + " " + what + " entries (" + DataFiles.size(8 * n)
+                        throw new GraphFormatException(colIdx.name() + ": " + n + " " + what + " entries (" + DataFiles.size(8 * n)
                                 + " as columns and values) do not fit the " + DataFiles.size(Runtime.getRuntime().maxMemory())
                                 + " Java heap; train in minibatches (--batch-size), which read the rows from the file, or "
                                 + "give Java more heap (GMI_XMX)");
@@ -152,6 +153,6 @@ public final class MappedCsr implements SparseRows {
 
     @Override
     public String toString() {
-        return "MappedCsr(" + rows + "x" + cols + ", entries=" + entries() + ", " + colIdx.file().getParent() + ")";
+        return "FileCsr(" + rows + "x" + cols + ", entries=" + entries() + ", " + colIdx.name() + ")";
     }
 }
