@@ -86,8 +86,14 @@ final class TrainCommand extends GmiCommand {
     DatasetOptions data;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Output folder (created if needed) for embeddings.npy and metrics.json.")
-    Path out;
+            description = "Output folder (created if needed) for embeddings.npy, encoder.gmi, split.json and metrics.json; "
+                    + "with --engine spark also a Hadoop file system URI (hdfs://..., s3a://..., file:...).")
+    String outSpec;
+
+    /** The folder the run writes its outputs in: --out, or for a URI --out the driver's local staging folder. */
+    private Path out;
+    /** --out when it is a Hadoop file system URI (the outputs are published there at the end), else null. */
+    private String outUri;
 
     @Option(names = "--force", description = "Replace embeddings.npy and metrics.json already in DIR (only once the new run has finished).")
     boolean force;
@@ -159,7 +165,14 @@ final class TrainCommand extends GmiCommand {
         // 1. every flag, before any data is read (a resumed run's from its checkpoint first)
         Checkpoint.Contents resumed = resume == null ? null : readCheckpointForResume();
         require(method != null, "missing required option: '--method=gmi|dgi' (see 'gmi train --help')");
-        require(out != null, "missing required option: '--out=DIR' (see 'gmi train --help')");
+        require(out != null || outSpec != null, "missing required option: '--out=DIR' (see 'gmi train --help')");
+        if (out == null) {
+            if (DatasetOptions.isUri(outSpec)) {
+                outUri = outSpec.endsWith("/") ? outSpec.substring(0, outSpec.length() - 1) : outSpec;
+            } else {
+                out = Path.of(outSpec);
+            }
+        }
         TrainConfig config = model.config(method, epochs, patience);
         try {
             config.validate();
@@ -171,6 +184,10 @@ final class TrainCommand extends GmiCommand {
         probe.validate(spec);
         require(engine.equals("local") || engine.equals("spark"), "--engine must be local or spark, got '" + engine + "'");
         boolean onSpark = engine.equals("spark");
+        require(outUri == null || onSpark, "--out " + outUri + ": outputs go to a Hadoop file system URI with --engine spark; "
+                + "give a folder");
+        require(outUri == null || checkpointEvery == 0, "--checkpoint-every writes checkpoints into the --out folder, and "
+                + outUri + " is a URI: put --out on a shared folder to checkpoint, or drop --checkpoint-every");
         require(onSpark || (master == null && partitions == 0), "--master and --partitions apply to --engine spark");
         Path graphFolder = null;
         if (onSpark) {
@@ -208,167 +225,207 @@ final class TrainCommand extends GmiCommand {
                     + "; use --protocol paper or --no-eval");
         }
         deviceOptions.validate();
-        Path embeddingsFile = out.resolve("embeddings.npy");
-        Path metricsFile = out.resolve("metrics.json");
-        Path splitFile = out.resolve(SplitFile.FILE);
-        Path encoderFile = out.resolve(EncoderFile.FILE);
-        Path checkpointFolder = out.resolve(Checkpoint.FOLDER);
-        // the device before any output: a missing one is bad input and leaves nothing behind
-        Backend backend = deviceOptions.open();
-        model.requireKernels(method, backend);
-        // the folder is this run's until it ends: a second run into it stops here, naming this one
-        OutputLock lock;
-        try {
-            lock = OutputLock.acquire(out, resumed != null ? "--resume" : "--out");
-        } catch (IOException | RuntimeException e) {
-            backend.close();
-            throw e;
+        // a URI --out: the driver writes its outputs in a local staging folder, then publishes them there
+        Path staging = outUri != null ? Files.createTempDirectory("gmi-out-") : null;
+        if (staging != null) {
+            out = staging;
         }
-        try (backend; AtomicOutputs outputs = new AtomicOutputs(lock)) {
-            checkEarlierOutputs(List.of(embeddingsFile, encoderFile, splitFile, metricsFile), resumed != null);
-            AtomicOutputs.removeStale(out, embeddingsFile.getFileName().toString(), EncoderFile.FILE, SplitFile.FILE,
-                    metricsFile.getFileName().toString());
-            AtomicOutputs.removeStale(checkpointFolder, Checkpoint.FILE);
-            Path embeddingsTemp = outputs.temp(embeddingsFile);
-            Path encoderTemp = outputs.temp(encoderFile);
-            Path splitTemp = outputs.temp(splitFile);
-            Path metricsTemp = outputs.temp(metricsFile);
-
-            // 2. data
-            Parallel.setThreads(threads);
-            long t0 = System.nanoTime();
-            Graph graph = data.load();
-            require(graph.numNodes() >= 2, "dataset '" + data.dataset + "' has " + graph.numNodes()
-                    + " node; training needs at least 2 (a node's negatives are other nodes)");
-            data.checkSplitFlags(graph, spec, probe.splits);
-            // inductive: training sees the subgraph of the seen nodes; the probe's test nodes are unseen
-            Graph trainingGraph = graph;
-            Graph evaluationGraph = graph;
-            Map<String, Object> inductiveJson = null;
-            if (inductive != null) {
-                Inductive.Run run;
-                try {
-                    run = Inductive.of(graph, inductive, data.splitSeed);
-                } catch (IllegalArgumentException e) {
-                    throw new BadInputException(e.getMessage(), e);
-                }
-                trainingGraph = run.training();
-                evaluationGraph = run.evaluation();
-                inductiveJson = run.summary();
-            }
-            if (!noEval && probe.skipReason(graph) != null) {
-                err.println("note: no evaluation after training: " + probe.skipReason(graph));
-            }
-            int depth = config.layersFor(graph.name());
-            config.layers = depth;
-            model.requireFanouts(config, depth);
-            String whyReconstruction = model.resolveReconstruction(trainingGraph, method);
-            config.reconstruction = model.reconstruction;
-            // the graph's fingerprint reads the features on the heap: only a run with checkpoints needs it
-            Map<String, String> runConfig = resumed != null || checkpointEvery > 0 ? checkpointConfig(config, graph) : null;
-            TrainState startState = resumed == null ? null : checkResumable(resumed, runConfig);
-            // the memory guard: before anything big is allocated
-            // on Spark the driver holds the parameters and what a step ships; the executors hold the operators
-            MemoryEstimate estimate = onSpark ? MemoryEstimate.ofRemoteDriver(trainingGraph, config, Math.max(1, partitions))
-                    : MemoryEstimate.of(trainingGraph, config, threads, checkpointEvery > 0);
-            checkMemory(estimate, graph);
-            DatasetOptions.printSummary(graph, err);
-            if (inductiveJson != null) {
-                err.println(Text.fmt("inductive: training on the %d seen nodes (%s of %d, --split-seed %d) and their %d edges; "
-                                + "the probe learns from %d train and %d validation nodes among them and is tested on %d unseen nodes",
-                        trainingGraph.numNodes(), Text.fmt("%.3g", inductive), graph.numNodes(), data.splitSeed,
-                        trainingGraph.numUndirectedEdges(), evaluationGraph.split().train().length,
-                        evaluationGraph.split().val().length, evaluationGraph.split().test().length));
-            }
-            if (whyReconstruction != null) {
-                err.println(whyReconstruction);
-            }
-            double loadSeconds = (System.nanoTime() - t0) / 1e9;
-
-            // 3. training
-            err.println(Text.fmt("training %s on %s: %s%d hidden, lr %s, up to %d epochs (patience %d), seed %d, %d threads, "
-                    + "device %s; about %s of heap needed%s", method.name(), graph.name(),
-                    method == Method.GMI ? "GMI-" + model.variant.cliName() + ", " + depth + " layers, " + model.negatives + " "
-                            + Choices.samplerName(model.sampler) + " negatives, " + model.reconstructionText() + ", "
-                            + (model.jsdOn == JsdMi.Mode.LOGITS ? "JSD on logits, " : "") : depth + (depth == 1 ? " layer, " : " layers, "),
-                    model.hidden, Text.sig4(model.lr), epochs, patience, model.seed, threads, backend.name(), MemoryEstimate.size(estimate.bytes()),
-                    config.batchSize > 0 ? Text.fmt(", minibatches of %d seed nodes, fan-out %s", config.batchSize,
-                            TrainConfig.fanoutText(config.fanoutsFor(depth)))
-                    : backend.isCpu() ? Text.fmt(", about %.2g s/epoch (estimated from %s FLOP per epoch at %.0f GFLOP/s per thread)",
-                            estimateSeconds(graph, config, depth), Text.flop(EpochFlop.count(graph, config, method, depth).total()),
-                            ESTIMATE_FLOPS_PER_THREAD / 1e9) : ""));
-            if (startState != null) {
-                err.println(Text.fmt("resuming from %s: %d of %d epochs done%s, best epoch %d (loss %.4f)",
-                        Checkpoint.file(checkpointFolder), startState.epochsDone(), epochs,
-                        startState.finished() ? " (training finished)" : "", startState.bestEpoch(), startState.bestLoss()));
-            }
-            err.flush();
-            PeakMemory memory = new PeakMemory();
-            ProgressPrinter progress = new ProgressPrinter(err, stderrIsTerminal(), memory);
-            int[] lastCheckpoint = {startState == null ? 0 : startState.epochsDone()};
-            Trainer.Checkpointing checkpoints = new Trainer.Checkpointing(checkpointEvery, state -> {
-                Checkpoint.write(checkpointFolder, runConfig, state);
-                lastCheckpoint[0] = state.epochsDone();
-            }, startState);
-            t0 = System.nanoTime();
-            TrainResult result;
+        // ... and the executors write the embeddings under a temporary name there
+        String remoteEmbeddings = outUri == null ? null
+                : outUri + "/" + AtomicOutputs.tempName("embeddings.npy", ProcessHandle.current().pid());
+        boolean published = false;
+        try {
+            Path embeddingsFile = out.resolve("embeddings.npy");
+            Path metricsFile = out.resolve("metrics.json");
+            Path splitFile = out.resolve(SplitFile.FILE);
+            Path encoderFile = out.resolve(EncoderFile.FILE);
+            Path checkpointFolder = out.resolve(Checkpoint.FOLDER);
+            // the device before any output: a missing one is bad input and leaves nothing behind
+            Backend backend = deviceOptions.open();
+            model.requireKernels(method, backend);
+            // the folder is this run's until it ends: a second run into it stops here, naming this one
+            OutputLock lock;
             try {
-                result = onSpark ? trainingEngine("spark").train(graphUri != null ? graphUri : graphFolder.toString(),
-                        trainingGraph, config, master, partitions, threads, progress, checkpoints, embeddingsTemp, !noEval, err)
-                        : Trainer.train(trainingGraph, config, progress, checkpoints, backend);
-            } catch (NumericalFailureException e) {
-                String kept = lastCheckpoint[0] > 0
-                        ? "; the last good checkpoint (epoch " + lastCheckpoint[0] + ") is kept in " + checkpointFolder
-                        : checkpointEvery > 0 ? "; no checkpoint had been written yet" : "";
-                throw e.withNote(kept);
-            } finally {
-                progress.finish();
+                lock = OutputLock.acquire(out, resumed != null ? "--resume" : "--out");
+            } catch (IOException | RuntimeException e) {
+                backend.close();
+                throw e;
             }
-            double trainSeconds = (System.nanoTime() - t0) / 1e9;
-            double medianEpoch = RunInfo.median(result.epochSeconds());
-            err.println(Text.fmt("trained %d epochs%s in %s (%s s/epoch median); best epoch %d, loss %.4f",
-                    result.epochsRun(), result.epochsRun() < epochs ? " (stopped early)" : "", Text.duration(trainSeconds),
-                    Text.fmt("%.3g", medianEpoch), result.bestEpoch(), result.loss()[result.bestEpoch() - 1]));
-            Matrix embeddings = result.embeddings();
-            if (inductiveJson != null) {
-                // the whole graph, the unseen nodes with it, through the encoder trained on the seen ones
-                embeddings = result.encoder().embed(graph);
-            }
-            if (!onSpark) {
-                // a Spark run's executors have written it
-                Npy.writeMatrix(embeddingsTemp, embeddings);
-            }
-            EncoderFile.writeFile(encoderTemp, result.encoder().withInfo(encoderInfo(trainingGraph)));
+            try (backend; AtomicOutputs outputs = new AtomicOutputs(lock)) {
+                checkEarlierOutputs(List.of(embeddingsFile, encoderFile, splitFile, metricsFile), resumed != null);
+                AtomicOutputs.removeStale(out, embeddingsFile.getFileName().toString(), EncoderFile.FILE, SplitFile.FILE,
+                        metricsFile.getFileName().toString());
+                AtomicOutputs.removeStale(checkpointFolder, Checkpoint.FILE);
+                Path embeddingsTemp = outUri == null ? outputs.temp(embeddingsFile) : null;
+                String embeddingsTarget = outUri == null ? embeddingsTemp.toString() : remoteEmbeddings;
+                Path encoderTemp = outputs.temp(encoderFile);
+                Path splitTemp = outputs.temp(splitFile);
+                Path metricsTemp = outputs.temp(metricsFile);
 
-            // 4. evaluation
-            t0 = System.nanoTime();
-            ProbeOptions.Evaluation evaluation = noEval ? ProbeOptions.Evaluation.none("--no-eval")
-                    : probe.evaluate(embeddings, evaluationGraph, method, model.seed, data.splitOptions(), err);
-            List<ProbeResult> evals = evaluation.results();
-            double evalSeconds = (System.nanoTime() - t0) / 1e9;
+                // 2. data
+                Parallel.setThreads(threads);
+                long t0 = System.nanoTime();
+                Graph graph = data.load();
+                require(graph.numNodes() >= 2, "dataset '" + data.dataset + "' has " + graph.numNodes()
+                        + " node; training needs at least 2 (a node's negatives are other nodes)");
+                data.checkSplitFlags(graph, spec, probe.splits);
+                // inductive: training sees the subgraph of the seen nodes; the probe's test nodes are unseen
+                Graph trainingGraph = graph;
+                Graph evaluationGraph = graph;
+                Map<String, Object> inductiveJson = null;
+                if (inductive != null) {
+                    Inductive.Run run;
+                    try {
+                        run = Inductive.of(graph, inductive, data.splitSeed);
+                    } catch (IllegalArgumentException e) {
+                        throw new BadInputException(e.getMessage(), e);
+                    }
+                    trainingGraph = run.training();
+                    evaluationGraph = run.evaluation();
+                    inductiveJson = run.summary();
+                }
+                if (!noEval && probe.skipReason(graph) != null) {
+                    err.println("note: no evaluation after training: " + probe.skipReason(graph));
+                }
+                int depth = config.layersFor(graph.name());
+                config.layers = depth;
+                model.requireFanouts(config, depth);
+                String whyReconstruction = model.resolveReconstruction(trainingGraph, method);
+                config.reconstruction = model.reconstruction;
+                // the graph's fingerprint reads the features on the heap: only a run with checkpoints needs it
+                Map<String, String> runConfig = resumed != null || checkpointEvery > 0 ? checkpointConfig(config, graph) : null;
+                TrainState startState = resumed == null ? null : checkResumable(resumed, runConfig);
+                // the memory guard: before anything big is allocated
+                // on Spark the driver holds the parameters and what a step ships; the executors hold the operators
+                MemoryEstimate estimate = onSpark ? MemoryEstimate.ofRemoteDriver(trainingGraph, config, Math.max(1, partitions))
+                        : MemoryEstimate.of(trainingGraph, config, threads, checkpointEvery > 0);
+                checkMemory(estimate, graph);
+                DatasetOptions.printSummary(graph, err);
+                if (inductiveJson != null) {
+                    err.println(Text.fmt("inductive: training on the %d seen nodes (%s of %d, --split-seed %d) and their %d edges; "
+                                    + "the probe learns from %d train and %d validation nodes among them and is tested on %d unseen nodes",
+                            trainingGraph.numNodes(), Text.fmt("%.3g", inductive), graph.numNodes(), data.splitSeed,
+                            trainingGraph.numUndirectedEdges(), evaluationGraph.split().train().length,
+                            evaluationGraph.split().val().length, evaluationGraph.split().test().length));
+                }
+                if (whyReconstruction != null) {
+                    err.println(whyReconstruction);
+                }
+                double loadSeconds = (System.nanoTime() - t0) / 1e9;
 
-            // 5. metrics.json, then both files into place
-            PeakMemory.Reading peak = memory.read();
-            TrainingMetrics metrics = new TrainingMetrics(config, graph, graphUri != null ? graphUri : data.dataset, threads,
-                    backend.name(),
-                    DeviceOptions.peakMib(backend), RunInfo.flags(spec), result,
-                    new TrainingMetrics.Timings(loadSeconds, trainSeconds, evalSeconds, (System.nanoTime() - start) / 1e9),
-                    peak, estimate.mib(), startState == null ? null : startState.epochsDone(), inductiveJson, evaluation,
-                    RunInfo.environment());
-            Files.writeString(splitTemp, Json.write(SplitFile.of(evaluationGraph, evaluation.splits())) + "\n");
-            Files.writeString(metricsTemp, Json.write(metrics.toJson()) + "\n");
-            outputs.commit();
-            removeCheckpoint(checkpointFolder);
+                // 3. training
+                err.println(Text.fmt("training %s on %s: %s%d hidden, lr %s, up to %d epochs (patience %d), seed %d, %d threads, "
+                        + "device %s; about %s of heap needed%s", method.name(), graph.name(),
+                        method == Method.GMI ? "GMI-" + model.variant.cliName() + ", " + depth + " layers, " + model.negatives + " "
+                                + Choices.samplerName(model.sampler) + " negatives, " + model.reconstructionText() + ", "
+                                + (model.jsdOn == JsdMi.Mode.LOGITS ? "JSD on logits, " : "") : depth + (depth == 1 ? " layer, " : " layers, "),
+                        model.hidden, Text.sig4(model.lr), epochs, patience, model.seed, threads, backend.name(), MemoryEstimate.size(estimate.bytes()),
+                        config.batchSize > 0 ? Text.fmt(", minibatches of %d seed nodes, fan-out %s", config.batchSize,
+                                TrainConfig.fanoutText(config.fanoutsFor(depth)))
+                        : backend.isCpu() ? Text.fmt(", about %.2g s/epoch (estimated from %s FLOP per epoch at %.0f GFLOP/s per thread)",
+                                estimateSeconds(graph, config, depth), Text.flop(EpochFlop.count(graph, config, method, depth).total()),
+                                ESTIMATE_FLOPS_PER_THREAD / 1e9) : ""));
+                if (startState != null) {
+                    err.println(Text.fmt("resuming from %s: %d of %d epochs done%s, best epoch %d (loss %.4f)",
+                            Checkpoint.file(checkpointFolder), startState.epochsDone(), epochs,
+                            startState.finished() ? " (training finished)" : "", startState.bestEpoch(), startState.bestLoss()));
+                }
+                err.flush();
+                PeakMemory memory = new PeakMemory();
+                ProgressPrinter progress = new ProgressPrinter(err, stderrIsTerminal(), memory);
+                int[] lastCheckpoint = {startState == null ? 0 : startState.epochsDone()};
+                Trainer.Checkpointing checkpoints = new Trainer.Checkpointing(checkpointEvery, state -> {
+                    Checkpoint.write(checkpointFolder, runConfig, state);
+                    lastCheckpoint[0] = state.epochsDone();
+                }, startState);
+                t0 = System.nanoTime();
+                TrainResult result;
+                try {
+                    result = onSpark ? trainingEngine("spark").train(graphUri != null ? graphUri : graphFolder.toString(),
+                            trainingGraph, config, master, partitions, threads, progress, checkpoints, embeddingsTarget, !noEval, err)
+                            : Trainer.train(trainingGraph, config, progress, checkpoints, backend);
+                } catch (NumericalFailureException e) {
+                    String kept = lastCheckpoint[0] > 0
+                            ? "; the last good checkpoint (epoch " + lastCheckpoint[0] + ") is kept in " + checkpointFolder
+                            : checkpointEvery > 0 ? "; no checkpoint had been written yet" : "";
+                    throw e.withNote(kept);
+                } finally {
+                    progress.finish();
+                }
+                double trainSeconds = (System.nanoTime() - t0) / 1e9;
+                double medianEpoch = RunInfo.median(result.epochSeconds());
+                err.println(Text.fmt("trained %d epochs%s in %s (%s s/epoch median); best epoch %d, loss %.4f",
+                        result.epochsRun(), result.epochsRun() < epochs ? " (stopped early)" : "", Text.duration(trainSeconds),
+                        Text.fmt("%.3g", medianEpoch), result.bestEpoch(), result.loss()[result.bestEpoch() - 1]));
+                Matrix embeddings = result.embeddings();
+                if (inductiveJson != null) {
+                    // the whole graph, the unseen nodes with it, through the encoder trained on the seen ones
+                    embeddings = result.encoder().embed(graph);
+                }
+                if (!onSpark) {
+                    // a Spark run's executors have written it
+                    Npy.writeMatrix(embeddingsTemp, embeddings);
+                }
+                EncoderFile.writeFile(encoderTemp, result.encoder().withInfo(encoderInfo(trainingGraph)));
 
-            err.println("wrote " + embeddingsFile + ", " + encoderFile + ", " + splitFile + " and " + metricsFile);
-            if (evals.isEmpty()) {
-                out().println(method.name() + " on " + graph.name() + ": embeddings written to " + embeddingsFile + " (no evaluation"
-                        + (noEval ? "" : ": " + evaluation.skipped()) + ")");
+                // 4. evaluation
+                t0 = System.nanoTime();
+                ProbeOptions.Evaluation evaluation = noEval ? ProbeOptions.Evaluation.none("--no-eval")
+                        : probe.evaluate(embeddings, evaluationGraph, method, model.seed, data.splitOptions(), err);
+                List<ProbeResult> evals = evaluation.results();
+                double evalSeconds = (System.nanoTime() - t0) / 1e9;
+
+                // 5. metrics.json, then both files into place
+                PeakMemory.Reading peak = memory.read();
+                TrainingMetrics metrics = new TrainingMetrics(config, graph, graphUri != null ? graphUri : data.dataset, threads,
+                        backend.name(),
+                        DeviceOptions.peakMib(backend), RunInfo.flags(spec), result,
+                        new TrainingMetrics.Timings(loadSeconds, trainSeconds, evalSeconds, (System.nanoTime() - start) / 1e9),
+                        peak, estimate.mib(), startState == null ? null : startState.epochsDone(), inductiveJson, evaluation,
+                        RunInfo.environment());
+                Files.writeString(splitTemp, Json.write(SplitFile.of(evaluationGraph, evaluation.splits())) + "\n");
+                Files.writeString(metricsTemp, Json.write(metrics.toJson()) + "\n");
+                outputs.commit();
+                removeCheckpoint(checkpointFolder);
+                String shownEmbeddings = embeddingsFile.toString();
+                if (outUri != null) {
+                    trainingEngine("spark").publish(outUri, List.of(embeddingsFile.getFileName().toString(), EncoderFile.FILE,
+                                    SplitFile.FILE, metricsFile.getFileName().toString()),
+                            Map.of(EncoderFile.FILE, encoderFile, SplitFile.FILE, splitFile, metricsFile.getFileName().toString(),
+                                    metricsFile),
+                            Map.of(embeddingsFile.getFileName().toString(), embeddingsTarget));
+                    published = true;
+                    shownEmbeddings = outUri + "/" + embeddingsFile.getFileName();
+                    err.println("wrote " + shownEmbeddings + ", " + EncoderFile.FILE + ", " + SplitFile.FILE + " and "
+                            + metricsFile.getFileName() + " (published from " + out + ")");
+                } else {
+                    err.println("wrote " + embeddingsFile + ", " + encoderFile + ", " + splitFile + " and " + metricsFile);
+                }
+                if (evals.isEmpty()) {
+                    out().println(method.name() + " on " + graph.name() + ": embeddings written to " + shownEmbeddings + " (no evaluation"
+                            + (noEval ? "" : ": " + evaluation.skipped()) + ")");
+                }
+                for (ProbeResult r : evals) {
+                    out().println(ProbeOptions.accuracyLine(method.name(), graph.name(), r, Main.plusMinus()));
+                }
+                return ExitCodes.OK;
             }
-            for (ProbeResult r : evals) {
-                out().println(ProbeOptions.accuracyLine(method.name(), graph.name(), r, Main.plusMinus()));
+        } finally {
+            if (staging != null) {
+                if (!published) {
+                    discardQuietly(remoteEmbeddings);
+                }
+                DatasetsExportCommand.deleteTree(staging);
             }
-            return ExitCodes.OK;
+        }
+    }
+
+    /** Deletes a temporary output the executors wrote to a URI, for a run that failed (best effort). */
+    private static void discardQuietly(String uri) {
+        try {
+            trainingEngine("spark").discard(uri);
+        } catch (IOException | RuntimeException e) {
+            // the run's own failure is what the user needs to see; a leftover temporary name is harmless
         }
     }
 
@@ -390,9 +447,10 @@ final class TrainCommand extends GmiCommand {
      */
     private Checkpoint.Contents readCheckpointForResume() {
         require(Files.isDirectory(resume), "--resume: '" + resume + "' is not a folder");
-        if (out != null) {
-            require(out.toAbsolutePath().normalize().equals(resume.toAbsolutePath().normalize()),
-                    "--resume writes into the folder it resumes; --out '" + out + "' differs from --resume '" + resume
+        if (outSpec != null) {
+            require(!DatasetOptions.isUri(outSpec) && Path.of(outSpec).toAbsolutePath().normalize()
+                            .equals(resume.toAbsolutePath().normalize()),
+                    "--resume writes into the folder it resumes; --out '" + outSpec + "' differs from --resume '" + resume
                             + "' (leave --out out)");
         }
         out = resume;
@@ -572,12 +630,20 @@ final class TrainCommand extends GmiCommand {
     private void checkEarlierOutputs(List<Path> outputFiles, boolean resuming) {
         if (!force) {
             List<String> existing = new ArrayList<>();
+            if (outUri != null) {
+                try {
+                    existing = new ArrayList<>(trainingEngine("spark").existingOutputs(outUri,
+                            outputFiles.stream().map(p -> p.getFileName().toString()).toList()));
+                } catch (IOException | RuntimeException e) {
+                    throw new BadInputException("--out " + outUri + ": cannot list it (" + e.getMessage() + ")", e);
+                }
+            }
             for (Path p : outputFiles) {
                 if (Files.exists(p)) {
                     existing.add(p.getFileName().toString());
                 }
             }
-            require(existing.isEmpty(), "--out: '" + out + "' already holds " + String.join(" and ", existing)
+            require(existing.isEmpty(), "--out: '" + (outUri != null ? outUri : out) + "' already holds " + String.join(" and ", existing)
                     + " from an earlier run" + (resuming ? ", which finished" : "")
                     + "; pass --force to replace them or choose another --out");
             require(resuming || !Files.exists(Checkpoint.file(out.resolve(Checkpoint.FOLDER))), "--out: '" + out

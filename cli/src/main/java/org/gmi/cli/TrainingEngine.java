@@ -25,8 +25,9 @@ public interface TrainingEngine {
     /**
      * Trains {@code config} (minibatch) on {@code graph}, which every worker reads from
      * {@code graphLocation} (the binary layout: a folder, or a URI the engine reads, {@link #stage});
-     * writes the embeddings of every node to {@code embeddingsFile} (a .npy, which the caller renames
-     * into place: on storage the workers write) and returns the result with them read back when
+     * writes the embeddings of every node to {@code embeddingsTarget} (a .npy, which the caller renames
+     * into place: on storage the workers write, a shared folder's path or a URI of a storage the engine
+     * writes, {@link #publish}) and returns the result with them read back when
      * {@code readBack} (for the probe), else without them (null), so a run without evaluation never
      * holds the N x d matrix.
      *
@@ -36,6 +37,21 @@ public interface TrainingEngine {
      * @param err        where the engine reports what it does
      */
     TrainResult train(String graphLocation, Graph graph, TrainConfig config, String master, int partitions, int threads,
-                      TrainingListener listener, Trainer.Checkpointing checkpoints, Path embeddingsFile, boolean readBack,
+                      TrainingListener listener, Trainer.Checkpointing checkpoints, String embeddingsTarget, boolean readBack,
                       PrintWriter err);
+
+    /** The names of {@code names} that exist in the folder at the URI {@code folderUri} (an earlier run's outputs). */
+    java.util.List<String> existingOutputs(String folderUri, java.util.List<String> names) throws java.io.IOException;
+
+    /**
+     * Puts a run's outputs into the folder at the URI {@code folderUri}, as {@link AtomicOutputs} does
+     * into a local one: each under a temporary name first, then all renamed onto their names in the
+     * order of {@code order} (the last marks a finished run). An output in {@code files} is copied there
+     * from that local file; one in {@code written} is a temporary the workers wrote there (its URI).
+     */
+    void publish(String folderUri, java.util.List<String> order, java.util.Map<String, Path> files,
+                 java.util.Map<String, String> written) throws java.io.IOException;
+
+    /** Deletes the file at {@code uri} if it is there: a temporary output of a run that failed. */
+    void discard(String uri) throws java.io.IOException;
 }

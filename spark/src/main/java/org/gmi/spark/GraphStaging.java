@@ -77,12 +77,21 @@ public final class GraphStaging {
      * {@code spark.gmi.graphReadCache} of them kept per file, default 256m).
      */
     static InPlace inPlace(String location) throws IOException {
-        SparkConf conf = sparkConf();
-        long block = conf.getSizeAsBytes("spark.gmi.graphReadBlock", "64k");
+        return new InPlace(location, hadoopConfiguration(), readBlockBytes(), readCacheBytes());
+    }
+
+    /** The block of a read in place ({@link HadoopArray}): {@code spark.gmi.graphReadBlock}, default 64k. */
+    static int readBlockBytes() {
+        long block = sparkConf().getSizeAsBytes("spark.gmi.graphReadBlock", "64k");
         if (block < 8 || block > (1 << 30) || Long.bitCount(block) != 1) {
             throw new IllegalArgumentException("spark.gmi.graphReadBlock is " + block + " bytes; a power of two from 8 bytes to 1g");
         }
-        return new InPlace(location, hadoopConfiguration(), (int) block, conf.getSizeAsBytes("spark.gmi.graphReadCache", "256m"));
+        return (int) block;
+    }
+
+    /** The most bytes of blocks a file read in place keeps: {@code spark.gmi.graphReadCache}, default 256m. */
+    static long readCacheBytes() {
+        return sparkConf().getSizeAsBytes("spark.gmi.graphReadCache", "256m");
     }
 
     /** A graph's folder on a Hadoop file system, its arrays read in place ({@link HadoopArray}). */
@@ -204,15 +213,15 @@ public final class GraphStaging {
         return target;
     }
 
-    private static URI uri(String location) {
+    static URI uri(String location) {
         try {
             return new URI(location);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("--dataset '" + location + "' is not a valid URI: " + e.getMessage(), e);
+            throw new IllegalArgumentException("'" + location + "' is not a valid URI: " + e.getMessage(), e);
         }
     }
 
-    private static FileSystem fileSystem(org.apache.hadoop.fs.Path dir, Configuration conf, String location) throws IOException {
+    static FileSystem fileSystem(org.apache.hadoop.fs.Path dir, Configuration conf, String location) throws IOException {
         try {
             return dir.getFileSystem(conf);
         } catch (org.apache.hadoop.fs.UnsupportedFileSystemException e) {

@@ -13,7 +13,9 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.gmi.autodiff.Parameter;
 import org.gmi.autodiff.Tape;
+import org.apache.hadoop.fs.FileSystem;
 import org.gmi.cli.AtomicOutputs;
+import org.gmi.cli.DatasetOptions;
 import org.gmi.engine.CsrMatrix;
 import org.gmi.engine.Matrix;
 import org.gmi.engine.SparseRows;
@@ -23,15 +25,17 @@ import org.gmi.models.GcnEncoder;
 import org.gmi.models.SavedEncoder;
 
 /**
- * The embeddings of every node as Spark jobs, written by the executors into a .npy on storage they
- * all read: the computation of {@link GcnEncoder#embedByChunks}, its row ranges spread over tasks.
+ * The embeddings of every node as Spark jobs, written by the executors to storage they all reach:
+ * the computation of {@link GcnEncoder#embedByChunks}, its row ranges spread over tasks.
  *
  * <p>One job per step of the layer-by-layer forward: Z1 = X' W1 (each task its rows of X'), then each
  * layer PReLU(Â Z + b) (each task its rows of Â, reading only the rows of Z their columns name), the
- * two-layer encoder's H1 W2 computed with H1's rows. A layer's input goes to a scratch file beside the
- * output; the last layer's rows go straight into the .npy, after its header. Every row is computed
- * from its input rows alone, so the file has the bits {@code embedByChunks} gives on one machine, and a
- * task retried rewrites the same bytes.
+ * two-layer encoder's H1 W2 computed with H1's rows. On a POSIX folder, a layer's input goes to a
+ * scratch file beside the output and the last layer's rows straight into the .npy, after its header
+ * ({@link RowFile}, positional writes); on a Hadoop file system, each task writes its rows as a part
+ * file in a scratch folder beside the output, and the driver concatenates the last layer's parts
+ * after the header ({@link HadoopRows}). Every row is computed from its input rows alone, so the file
+ * has the bits {@code embedByChunks} gives on one machine, and a task retried rewrites the same bytes.
  */
 final class SparkEmbedding {
     private SparkEmbedding() {}
@@ -67,60 +71,185 @@ final class SparkEmbedding {
         }
     }
 
-    /** What the tasks of one embedding step need besides the encoder. */
-    record Step(StepTask.Run run, int nodes, int tasks, int chunk, int layer, String input, String output, long outputOffset)
-            implements Serializable {
+    /**
+     * What the tasks of one embedding step need besides the encoder: where they read the step's input
+     * rows and write its output rows, files on a POSIX folder every executor sees ({@link RowFile}), or,
+     * when {@code hadoop}, folders of parts on a Hadoop file system ({@link HadoopRows}).
+     */
+    record Step(StepTask.Run run, int nodes, int tasks, int chunk, int layer, String input, String output, long outputOffset,
+                boolean hadoop) implements Serializable {
         int start(int task) {
             return (int) ((long) nodes * task / tasks);
         }
+
+        int[] starts() {
+            int[] s = new int[tasks + 1];
+            for (int t = 0; t <= tasks; t++) {
+                s[t] = start(t);
+            }
+            return s;
+        }
+    }
+
+    /** Rows a task writes, in order within its range. */
+    interface RowsOut extends AutoCloseable {
+        void write(long firstRow, Matrix rows) throws IOException;
+
+        @Override
+        void close() throws IOException;
+    }
+
+    /** Rows a task reads, any of them. */
+    interface RowsIn extends AutoCloseable {
+        void read(int[] ids, Matrix into) throws IOException;
+
+        @Override
+        void close() throws IOException;
     }
 
     /**
-     * Writes the embeddings of the run's graph under {@code encoder} to {@code target} (a .npy,
-     * created here; the caller renames it into place), in at least {@code minTasks} tasks per job.
+     * Writes the embeddings of the run's graph under {@code encoder} to {@code target} (a .npy, created
+     * here, which the caller renames into place: a path on a folder every executor writes, or a Hadoop
+     * file system URI), in at least {@code minTasks} tasks per job; returns them when {@code readBack},
+     * else null.
      */
-    static void write(JavaSparkContext sc, StepTask.Run run, GcnEncoder encoder, int nodes, Path target, int minTasks,
-                      StepTimes times) throws IOException {
-        write(sc, run, encoder, nodes, target, minTasks, SavedEncoder.chunkRows(encoder.hidden()), times);
+    static Matrix write(JavaSparkContext sc, StepTask.Run run, GcnEncoder encoder, int nodes, String target, int minTasks,
+                        StepTimes times, boolean readBack) throws IOException {
+        return write(sc, run, encoder, nodes, target, minTasks, SavedEncoder.chunkRows(encoder.hidden()), times, readBack);
     }
 
     /** As above, each task computing {@code chunk} rows at a time (tests cut a small graph into many chunks). */
-    static void write(JavaSparkContext sc, StepTask.Run run, GcnEncoder encoder, int nodes, Path target, int minTasks,
-                      int chunk, StepTimes times) throws IOException {
+    static Matrix write(JavaSparkContext sc, StepTask.Run run, GcnEncoder encoder, int nodes, String target, int minTasks,
+                        int chunk, StepTimes times, boolean readBack) throws IOException {
         long t0 = System.nanoTime();
         int d = encoder.hidden();
         int tasks = Math.max(minTasks, (nodes + ROWS_PER_TASK - 1) / ROWS_PER_TASK);
         tasks = Math.max(1, Math.min(tasks, nodes));
-        Path folder = target.toAbsolutePath().getParent();
-        AtomicOutputs.removeStale(folder, SCRATCH);
-        long pid = ProcessHandle.current().pid();
-        Path[] scratch = new Path[encoder.layers()];
-        for (int l = 0; l < scratch.length; l++) {
-            scratch[l] = folder.resolve("." + SCRATCH[l] + "." + pid + ".tmp");
-        }
+        boolean hadoop = DatasetOptions.isUri(target);
         byte[] header = Npy.matrixHeader(nodes, d);
+        // the inputs of the layers, then the output: files beside the target, or folders of parts there
+        String[] files = new String[encoder.layers() + 1];
+        org.apache.hadoop.fs.Path scratchRoot = null;
+        FileSystem fs = null;
+        if (hadoop) {
+            org.apache.hadoop.fs.Path t = new org.apache.hadoop.fs.Path(GraphStaging.uri(target));
+            fs = GraphStaging.fileSystem(t, GraphStaging.hadoopConfiguration(), target);
+            scratchRoot = new org.apache.hadoop.fs.Path(t.getParent(), ".gmi-embedding-" + run.id());
+            for (int l = 0; l < files.length; l++) {
+                files[l] = new org.apache.hadoop.fs.Path(scratchRoot, l < encoder.layers() ? SCRATCH[l] : "embeddings").toString();
+            }
+        } else {
+            Path folder = Path.of(target).toAbsolutePath().getParent();
+            AtomicOutputs.removeStale(folder, SCRATCH);
+            long pid = ProcessHandle.current().pid();
+            for (int l = 0; l < encoder.layers(); l++) {
+                files[l] = folder.resolve("." + SCRATCH[l] + "." + pid + ".tmp").toString();
+            }
+            files[encoder.layers()] = Path.of(target).toAbsolutePath().toString();
+        }
         Broadcast<EncoderValues> shared = sc.broadcast(EncoderValues.of(encoder));
         JavaRDD<Integer> parts = sc.parallelize(IntStream.range(0, tasks).boxed().toList(), tasks);
         try {
-            for (Path s : scratch) {
-                RowFile.create(s, new byte[0], nodes, d);
+            if (!hadoop) {
+                for (int l = 0; l < encoder.layers(); l++) {
+                    RowFile.create(Path.of(files[l]), new byte[0], nodes, d);
+                }
+                RowFile.create(Path.of(files[encoder.layers()]), header, nodes, d);
             }
-            RowFile.create(target.toAbsolutePath(), header, nodes, d);
-            Step project = new Step(run, nodes, tasks, chunk, 0, null, scratch[0].toString(), 0);
+            Step project = new Step(run, nodes, tasks, chunk, 0, null, files[0], 0, hadoop);
             parts.foreach(t -> project(project, shared.value(), t));
             for (int l = 1; l <= encoder.layers(); l++) {
                 boolean last = l == encoder.layers();
-                Step layer = new Step(run, nodes, tasks, chunk, l, scratch[l - 1].toString(),
-                        last ? target.toAbsolutePath().toString() : scratch[l].toString(), last ? header.length : 0);
+                Step layer = new Step(run, nodes, tasks, chunk, l, files[l - 1], files[l], last && !hadoop ? header.length : 0, hadoop);
                 parts.foreach(t -> propagate(layer, shared.value(), t));
             }
+            Matrix embeddings = readBack ? new Matrix(nodes, d) : null;
+            if (hadoop) {
+                // the executors wrote the last layer in parts: the driver puts them after the header
+                HadoopRows.assemble(fs, new org.apache.hadoop.fs.Path(files[encoder.layers()]), tasks, header,
+                        new org.apache.hadoop.fs.Path(GraphStaging.uri(target)), embeddings);
+            } else if (readBack) {
+                embeddings = Npy.readMatrix(Path.of(target));
+            }
             times.embedded(System.nanoTime() - t0, 1 + encoder.layers(), tasks);
+            return embeddings;
         } finally {
             shared.destroy();
-            for (Path s : scratch) {
-                Files.deleteIfExists(s);
+            if (hadoop) {
+                fs.delete(scratchRoot, true);
+            } else {
+                for (int l = 0; l < encoder.layers(); l++) {
+                    Files.deleteIfExists(Path.of(files[l]));
+                }
             }
         }
+    }
+
+    /** Where task {@code t} of {@code step} writes its rows. */
+    private static RowsOut output(Step step, int t, int d) throws IOException {
+        if (step.hadoop()) {
+            org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(GraphStaging.uri(step.output()));
+            FileSystem fs = GraphStaging.fileSystem(dir, GraphStaging.hadoopConfiguration(), step.output());
+            HadoopRows.Sink sink = new HadoopRows.Sink(fs, dir, t, step.start(t), step.start(t + 1), d);
+            return new RowsOut() {
+                @Override
+                public void write(long firstRow, Matrix rows) throws IOException {
+                    sink.write(Math.toIntExact(firstRow), rows);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    sink.close();
+                }
+            };
+        }
+        RowFile file = RowFile.open(Path.of(step.output()), step.outputOffset(), step.nodes(), d, true);
+        return new RowsOut() {
+            @Override
+            public void write(long firstRow, Matrix rows) throws IOException {
+                file.write(firstRow, rows);
+            }
+
+            @Override
+            public void close() throws IOException {
+                // a task's writes outlive its executor
+                file.force();
+                file.close();
+            }
+        };
+    }
+
+    /** Where the tasks of {@code step} read its input rows. */
+    private static RowsIn input(Step step, int d) throws IOException {
+        if (step.hadoop()) {
+            org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(GraphStaging.uri(step.input()));
+            FileSystem fs = GraphStaging.fileSystem(dir, GraphStaging.hadoopConfiguration(), step.input());
+            HadoopRows.Source source = new HadoopRows.Source(fs, dir, step.starts(), d, GraphStaging.readBlockBytes(),
+                    GraphStaging.readCacheBytes());
+            return new RowsIn() {
+                @Override
+                public void read(int[] ids, Matrix into) throws IOException {
+                    source.read(ids, into);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    source.close();
+                }
+            };
+        }
+        RowFile file = RowFile.open(Path.of(step.input()), 0, step.nodes(), d, false);
+        return new RowsIn() {
+            @Override
+            public void read(int[] ids, Matrix into) throws IOException {
+                file.read(ids, into);
+            }
+
+            @Override
+            public void close() throws IOException {
+                file.close();
+            }
+        };
     }
 
     /** Task {@code t} of the first step: its rows of Z1 = X' W1. */
@@ -132,11 +261,10 @@ final class SparkEmbedding {
         int r1 = step.start(t + 1);
         int chunk = GcnEncoder.featureChunkRows(x, step.chunk());
         Tape tape = new Tape();
-        try (RowFile out = RowFile.open(Path.of(step.output()), step.outputOffset(), step.nodes(), encoder.hidden(), true)) {
+        try (RowsOut out = output(step, t, encoder.hidden())) {
             for (int c0 = r0; c0 < r1; c0 += chunk) {
                 out.write(c0, encoder.projectFeatureRows(tape, x, c0, Math.min(r1, c0 + chunk)));
             }
-            out.force();
         } finally {
             tape.release();
         }
@@ -155,8 +283,7 @@ final class SparkEmbedding {
                 / Math.max(1L, adj.adjacency().entries() + adj.adjacency().rows())));
         boolean last = step.layer() == encoder.layers();
         Tape tape = new Tape();
-        try (RowFile in = RowFile.open(Path.of(step.input()), 0, step.nodes(), d, false);
-             RowFile out = RowFile.open(Path.of(step.output()), step.outputOffset(), step.nodes(), d, true)) {
+        try (RowsIn in = input(step, d); RowsOut out = output(step, t, d)) {
             for (int c0 = r0; c0 < r1; c0 += chunk) {
                 Gathered g = Gathered.of(adj.propagationRows(c0, Math.min(r1, c0 + chunk)));
                 Matrix rows = new Matrix(g.columns().length, d);
@@ -164,7 +291,6 @@ final class SparkEmbedding {
                 Matrix h = encoder.propagateRows(tape, step.layer(), g.rows(), rows);
                 out.write(c0, last ? h : encoder.projectHiddenRows(tape, new Matrix(h.rows, h.cols, h.data.clone())));
             }
-            out.force();
         } finally {
             tape.release();
         }

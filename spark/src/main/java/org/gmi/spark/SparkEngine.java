@@ -27,7 +27,7 @@ public final class SparkEngine implements TrainingEngine {
 
     @Override
     public TrainResult train(String graphLocation, Graph graph, TrainConfig config, String master, int partitions, int threads,
-                             TrainingListener listener, Trainer.Checkpointing checkpoints, Path embeddingsFile,
+                             TrainingListener listener, Trainer.Checkpointing checkpoints, String embeddingsTarget,
                              boolean readBack, PrintWriter err) {
         String url = master != null ? master : System.getProperty("spark.master", "local[*]");
         JavaSparkContext sc = SparkTrainer.open(url, "gmi train " + config.method.name() + " " + graph.name());
@@ -38,7 +38,7 @@ public final class SparkEngine implements TrainingEngine {
             err.flush();
             StepTimes times = new StepTimes();
             TrainResult result = SparkTrainer.train(sc, graphLocation, graph, config, parts, threads, listener, checkpoints, times,
-                    embeddingsFile, readBack);
+                    embeddingsTarget, readBack);
             err.printf("spark: %d steps: %.1f s preparing the parameters' broadcast, %.1f s in jobs (of which the slowest task "
                             + "computing its gradient %.1f s; the rest is Spark's scheduling, shipping and aggregation), %.1f s "
                             + "applying the sums%n", times.steps(), times.broadcastSeconds(), times.jobSeconds(),
@@ -49,5 +49,21 @@ public final class SparkEngine implements TrainingEngine {
         } finally {
             sc.stop();
         }
+    }
+
+    @Override
+    public java.util.List<String> existingOutputs(String folderUri, java.util.List<String> names) throws java.io.IOException {
+        return HadoopOutputs.existing(folderUri, names);
+    }
+
+    @Override
+    public void publish(String folderUri, java.util.List<String> order, java.util.Map<String, Path> files,
+                        java.util.Map<String, String> written) throws java.io.IOException {
+        HadoopOutputs.publish(folderUri, order, files, written);
+    }
+
+    @Override
+    public void discard(String uri) throws java.io.IOException {
+        HadoopOutputs.discard(uri);
     }
 }

@@ -8,9 +8,9 @@ import java.util.UUID;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.gmi.cli.DatasetOptions;
+import org.gmi.engine.Matrix;
 import org.gmi.graph.BinaryGraph;
 import org.gmi.graph.Graph;
-import org.gmi.graph.Npy;
 import org.gmi.models.GraphOperators;
 import org.gmi.models.MinibatchTrainer;
 import org.gmi.models.TrainConfig;
@@ -63,12 +63,13 @@ public final class SparkTrainer {
      * {@code checkpoints} says ({@link MinibatchTrainer}: the driver writes them at the ends of epochs, so
      * a stopped driver resumes from the last one, bit for bit with the same partitions and threads).
      * The embeddings of every node are then computed by Spark jobs ({@link SparkEmbedding}) into
-     * {@code embeddingsFile}, a .npy on storage the executors write, and read back into the result when
-     * {@code readBack} (the result has none otherwise).
+     * {@code embeddingsTarget}, a .npy on storage the executors write (a shared folder's path, or a Hadoop
+     * file system URI), and read back into the result when {@code readBack} (the result has none
+     * otherwise).
      */
     public static TrainResult train(JavaSparkContext sc, String graphLocation, Graph graph, TrainConfig config, int partitions,
                                     int threads, TrainingListener listener, Trainer.Checkpointing checkpoints,
-                                    StepTimes times, Path embeddingsFile, boolean readBack) {
+                                    StepTimes times, String embeddingsTarget, boolean readBack) {
         if (config.batchSize < 1) {
             throw new IllegalArgumentException("training on Spark is minibatch training: give --batch-size");
         }
@@ -106,19 +107,21 @@ public final class SparkTrainer {
                     context -> new SparkGradients(sc, run, context, times), checkpoints,
                     // the executors cut the batches: the driver holds the parameters, not Â and M
                     GraphOperators::forRemoteBatches);
+            Matrix embeddings;
             try {
-                SparkEmbedding.write(sc, run, trained.encoder().encoder(), graph.numNodes(), embeddingsFile, partitions, times);
+                embeddings = SparkEmbedding.write(sc, run, trained.encoder().encoder(), graph.numNodes(), embeddingsTarget,
+                        partitions, times, readBack);
             } catch (IOException | RuntimeException e) {
                 throw e;
             } catch (Exception e) {
                 // a job that failed (Spark throws its checked SparkException undeclared)
-                throw new IllegalStateException("the executors failed to compute or write the embeddings into "
-                        + embeddingsFile.toAbsolutePath().getParent() + " (the output folder must be on storage every executor "
-                        + "writes): " + e.getMessage(), e);
+                throw new IllegalStateException("the executors failed to compute or write the embeddings into " + embeddingsTarget
+                        + " (the output folder must be on storage every executor writes: a shared folder, or a Hadoop file "
+                        + "system URI): " + e.getMessage(), e);
             }
-            return readBack ? trained.withEmbeddings(Npy.readMatrix(embeddingsFile)) : trained;
+            return readBack ? trained.withEmbeddings(embeddings) : trained;
         } catch (IOException e) {
-            throw new UncheckedIOException("writing the embeddings to " + embeddingsFile + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("writing the embeddings to " + embeddingsTarget + ": " + e.getMessage(), e);
         } finally {
             // the executors' state goes with their JVMs when the application ends; a local-mode executor is this JVM
             StepTask.close(run.id());

@@ -31,11 +31,15 @@ class SparkCommandTest {
         Path cora = dir.resolve("cora-bin");
         Cli c = Cli.run("convert", "cora", "--out", cora.toString());
         assertEquals(0, c.code(), c.toString());
+        String gmiLine = null;
         for (String method : List.of("gmi", "dgi")) {
             Path local = dir.resolve(method + "-local");
             Path spark = dir.resolve(method + "-spark");
             Cli a = Cli.run(train(method, cora, local).toArray(String[]::new));
             assertEquals(0, a.code(), a.toString());
+            if (method.equals("gmi")) {
+                gmiLine = a.out();
+            }
             Cli b = Cli.run(train(method, cora, spark, "--engine", "spark", "--master", "local[1]", "--partitions", "1")
                     .toArray(String[]::new));
             assertEquals(0, b.code(), b.toString());
@@ -61,6 +65,38 @@ class SparkCommandTest {
                     "metrics.json names the URI");
         } finally {
             System.clearProperty("spark.gmi.graphCache");
+        }
+        // the outputs to a Hadoop file system URI: the executors' parts assembled there, the driver's files
+        // published beside them, the same bytes as the folder's, no temporary left
+        Path published = dir.resolve("published");
+        System.setProperty("spark.hadoop.fs." + SchemeFileSystem.SCHEME + ".impl", SchemeFileSystem.class.getName());
+        try {
+            String outUri = SchemeFileSystem.SCHEME + "://" + published.toAbsolutePath();
+            List<String> args = train("gmi", cora, Path.of("unused"), "--engine", "spark", "--master", "local[2]", "--partitions", "1");
+            args.set(args.indexOf("unused"), outUri);
+            Cli p = Cli.run(args.toArray(String[]::new));
+            assertEquals(0, p.code(), p.toString());
+            assertTrue(p.err().contains("wrote " + outUri + "/embeddings.npy, encoder.gmi, split.json and metrics.json"), p.toString());
+            Path local = dir.resolve("gmi-local");
+            for (String f : List.of("embeddings.npy", "encoder.gmi", "split.json")) {
+                assertArrayEquals(Files.readAllBytes(local.resolve(f)), Files.readAllBytes(published.resolve(f)), f);
+            }
+            assertTrue(Files.readString(published.resolve("metrics.json")).contains("\"out\": \"" + outUri + "\""),
+                    "metrics.json records the URI");
+            assertEquals(gmiLine, p.out());
+            try (var left = Files.list(published)) {
+                assertEquals(List.of("embeddings.npy", "encoder.gmi", "metrics.json", "split.json"),
+                        left.map(f -> f.getFileName().toString()).sorted().toList());
+            }
+            Cli again = Cli.run(args.toArray(String[]::new));
+            assertEquals(2, again.code(), again.toString());
+            assertTrue(again.err().contains("already holds embeddings.npy"), again.toString());
+            args.addAll(List.of("--checkpoint-every", "1"));
+            Cli checkpointed = Cli.run(args.toArray(String[]::new));
+            assertEquals(2, checkpointed.code(), checkpointed.toString());
+            assertTrue(checkpointed.err().contains("put --out on a shared folder to checkpoint"), checkpointed.toString());
+        } finally {
+            System.clearProperty("spark.hadoop.fs." + SchemeFileSystem.SCHEME + ".impl");
         }
     }
 

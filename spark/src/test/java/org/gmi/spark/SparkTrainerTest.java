@@ -131,7 +131,7 @@ class SparkTrainerTest {
         Parallel.setThreads(1);
         for (Method method : Method.values()) {
             TrainResult single = MinibatchTrainer.train(graph, config(method), r -> {});
-            TrainResult spark = SparkTrainer.train(sc, folder.toString(), graph, config(method), 1, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings(), true);
+            TrainResult spark = SparkTrainer.train(sc, folder.toString(), graph, config(method), 1, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings().toString(), true);
             assertArrayEquals(single.loss(), spark.loss(), method + " losses");
             assertEquals(single.terms().keySet(), spark.terms().keySet());
             single.terms().forEach((name, v) -> assertArrayEquals(v, spark.terms().get(name), method + " " + name));
@@ -143,8 +143,8 @@ class SparkTrainerTest {
     void twoPartitionsAreReproducibleAndDrawTheirOwnSlices() {
         Parallel.setThreads(1);
         StepTimes times = new StepTimes();
-        TrainResult first = SparkTrainer.train(sc, folder.toString(), graph, config(Method.GMI), 2, 1, r -> {}, Trainer.Checkpointing.NONE, times, embeddings(), true);
-        TrainResult second = SparkTrainer.train(sc, folder.toString(), graph, config(Method.GMI), 2, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings(), true);
+        TrainResult first = SparkTrainer.train(sc, folder.toString(), graph, config(Method.GMI), 2, 1, r -> {}, Trainer.Checkpointing.NONE, times, embeddings().toString(), true);
+        TrainResult second = SparkTrainer.train(sc, folder.toString(), graph, config(Method.GMI), 2, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings().toString(), true);
         assertArrayEquals(first.loss(), second.loss());
         assertArrayEquals(first.embeddings().data, second.embeddings().data);
         // 2708 nodes in batches of 600: 5 batches per epoch (the last of 308), 3 epochs, one job each
@@ -166,7 +166,7 @@ class SparkTrainerTest {
     @Test
     void aFailedTaskIsRetriedWithTheSameSeeds() {
         Parallel.setThreads(1);
-        TrainResult undisturbed = SparkTrainer.train(sc, folder.toString(), graph, config(Method.DGI), 2, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings(), true);
+        TrainResult undisturbed = SparkTrainer.train(sc, folder.toString(), graph, config(Method.DGI), 2, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings().toString(), true);
         java.util.concurrent.atomic.AtomicInteger injected = new java.util.concurrent.atomic.AtomicInteger();
         StepTask.fault = (epoch, batch, part, attempt) -> {
             boolean fail = attempt == 0 && ((epoch == 2 && batch == 1 && part == 1) || (epoch == 3 && batch == 4 && part == 0));
@@ -176,7 +176,7 @@ class SparkTrainerTest {
             return fail;
         };
         try {
-            TrainResult retried = SparkTrainer.train(sc, folder.toString(), graph, config(Method.DGI), 2, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings(), true);
+            TrainResult retried = SparkTrainer.train(sc, folder.toString(), graph, config(Method.DGI), 2, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings().toString(), true);
             assertEquals(2, injected.get(), "both injected failures happened");
             assertArrayEquals(undisturbed.loss(), retried.loss());
             assertArrayEquals(undisturbed.embeddings().data, retried.embeddings().data);
@@ -188,7 +188,8 @@ class SparkTrainerTest {
     /**
      * The embedding jobs write the bytes {@code Npy.writeMatrix} writes of {@code embedByChunks}'s
      * result: one and two layers, 5 tasks of 3 to 5 chunks each (each chunk reading only the rows its
-     * columns name), and the same with one task and one chunk.
+     * columns name), and the same with one task and one chunk; into a folder's file (positional writes)
+     * and to a Hadoop file system URI (parts, concatenated by the driver), the rows read back the same.
      */
     @Test
     void theEmbeddingJobsWriteTheBitsOfTheSingleMachineEmbedding() throws Exception {
@@ -204,16 +205,20 @@ class SparkTrainerTest {
                     c.fanoutsFor(layers), 1, 1);
             try {
                 for (int[] cut : new int[][] {{5, 128}, {1, 4096}}) {
-                    Path written = embeddings();
-                    StepTimes times = new StepTimes();
-                    SparkEmbedding.write(sc, run, encoder, graph.numNodes(), written, cut[0], cut[1], times);
-                    assertArrayEquals(Files.readAllBytes(expected), Files.readAllBytes(written),
-                            layers + " layers, " + cut[0] + " tasks, chunks of " + cut[1]);
-                    assertEquals(1 + layers, times.embeddingJobs());
-                    assertEquals(cut[0], times.embeddingTasks());
-                    try (var left = Files.list(dir)) {
-                        assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith(".embedding-input")),
-                                "the scratch files are removed");
+                    for (boolean hadoop : new boolean[] {false, true}) {
+                        Path written = embeddings();
+                        String target = hadoop ? SchemeFileSystem.SCHEME + "://" + written.toAbsolutePath() : written.toString();
+                        StepTimes times = new StepTimes();
+                        var back = SparkEmbedding.write(sc, run, encoder, graph.numNodes(), target, cut[0], cut[1], times, true);
+                        String what = layers + " layers, " + cut[0] + " tasks, chunks of " + cut[1] + (hadoop ? ", parts" : "");
+                        assertArrayEquals(Files.readAllBytes(expected), Files.readAllBytes(written), what);
+                        assertArrayEquals(Npy.readMatrix(expected).data, back.data, what + ", read back");
+                        assertEquals(1 + layers, times.embeddingJobs());
+                        assertEquals(cut[0], times.embeddingTasks());
+                        try (var left = Files.list(dir)) {
+                            assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith(".embedding-input")
+                                    || p.getFileName().toString().startsWith(".gmi-embedding-")), "the scratch files are removed");
+                        }
                     }
                 }
             } finally {
@@ -243,12 +248,12 @@ class SparkTrainerTest {
     void aGraphOnAHadoopFileSystemIsCopiedOnceAndTrainsTheSame() throws Exception {
         Parallel.setThreads(1);
         TrainResult local = SparkTrainer.train(sc, folder.toString(), graph, config(Method.DGI), 2, 1, r -> {},
-                Trainer.Checkpointing.NONE, new StepTimes(), embeddings(), true);
+                Trainer.Checkpointing.NONE, new StepTimes(), embeddings().toString(), true);
         String uri = SchemeFileSystem.SCHEME + "://" + folder.toAbsolutePath();
         // without readBack (a run without evaluation) the driver leaves the embeddings in their file
         Path remoteFile = embeddings();
         TrainResult remote = SparkTrainer.train(sc, uri, graph, config(Method.DGI), 2, 1, r -> {},
-                Trainer.Checkpointing.NONE, new StepTimes(), remoteFile, false);
+                Trainer.Checkpointing.NONE, new StepTimes(), remoteFile.toString(), false);
         assertArrayEquals(local.loss(), remote.loss());
         assertEquals(null, remote.embeddings());
         assertArrayEquals(local.embeddings().data, Npy.readMatrix(remoteFile).data);
@@ -280,13 +285,13 @@ class SparkTrainerTest {
         TrainConfig full = config(Method.GMI);
         full.batchSize = 0;
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> SparkTrainer.train(sc, folder.toString(), graph, full, 1, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings(), true)).getMessage().contains("--batch-size"));
+                () -> SparkTrainer.train(sc, folder.toString(), graph, full, 1, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings().toString(), true)).getMessage().contains("--batch-size"));
         TrainConfig small = config(Method.GMI);
         small.batchSize = 5;
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> SparkTrainer.train(sc, folder.toString(), graph, small, 3, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings(), true)).getMessage().contains("--partitions"));
+                () -> SparkTrainer.train(sc, folder.toString(), graph, small, 3, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings().toString(), true)).getMessage().contains("--partitions"));
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> SparkTrainer.train(sc, dir.toString(), graph, config(Method.GMI), 1, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings(), true)).getMessage()
+                () -> SparkTrainer.train(sc, dir.toString(), graph, config(Method.GMI), 1, 1, r -> {}, Trainer.Checkpointing.NONE, new StepTimes(), embeddings().toString(), true)).getMessage()
                 .contains("gmi convert"));
     }
 }
