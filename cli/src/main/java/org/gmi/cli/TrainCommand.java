@@ -192,7 +192,6 @@ final class TrainCommand extends GmiCommand {
         Path graphFolder = null;
         if (onSpark) {
             require(model.batchSize > 0, "--engine spark trains in minibatches: give --batch-size (e.g. 512)");
-            require(inductive == null, "--engine spark has no --inductive yet");
             require(partitions >= 0, "--partitions must be >= 1 (0: Spark's default parallelism), got " + partitions);
             require(checkpointEvery == 0 || partitions > 0, "--engine spark with --checkpoint-every needs --partitions P: a "
                     + "resumed run must cut its batches into the same P slices, whatever the cluster's parallelism then");
@@ -234,6 +233,8 @@ final class TrainCommand extends GmiCommand {
         String remoteEmbeddings = outUri == null ? null
                 : outUri + "/" + AtomicOutputs.tempName("embeddings.npy", ProcessHandle.current().pid());
         boolean published = false;
+        // --inductive on Spark: the seen nodes' subgraph in the binary layout, in the output folder
+        Path inductiveFolder = out.resolve(AtomicOutputs.tempName("inductive-graph", ProcessHandle.current().pid()));
         try {
             Path embeddingsFile = out.resolve("embeddings.npy");
             Path metricsFile = out.resolve("metrics.json");
@@ -340,9 +341,15 @@ final class TrainCommand extends GmiCommand {
                 }, startState);
                 t0 = System.nanoTime();
                 TrainResult result;
+                String graphLocation = onSpark ? (graphUri != null ? graphUri : graphFolder.toString()) : null;
+                String trainingLocation = graphLocation;
+                if (onSpark && inductiveJson != null) {
+                    // the executors read the seen nodes' subgraph: written beside the outputs, where they all read
+                    trainingLocation = writeForExecutors(trainingGraph, inductiveFolder);
+                }
                 try {
-                    result = onSpark ? trainingEngine("spark").train(graphUri != null ? graphUri : graphFolder.toString(),
-                            trainingGraph, config, master, partitions, threads, progress, checkpoints, embeddingsTarget, !noEval, err)
+                    result = onSpark ? trainingEngine("spark").train(trainingLocation, trainingGraph, graphLocation, graph, config,
+                            master, partitions, threads, progress, checkpoints, embeddingsTarget, !noEval, err)
                             : Trainer.train(trainingGraph, config, progress, checkpoints, backend);
                 } catch (NumericalFailureException e) {
                     String kept = lastCheckpoint[0] > 0
@@ -358,8 +365,9 @@ final class TrainCommand extends GmiCommand {
                         result.epochsRun(), result.epochsRun() < epochs ? " (stopped early)" : "", Text.duration(trainSeconds),
                         Text.fmt("%.3g", medianEpoch), result.bestEpoch(), result.loss()[result.bestEpoch() - 1]));
                 Matrix embeddings = result.embeddings();
-                if (inductiveJson != null) {
-                    // the whole graph, the unseen nodes with it, through the encoder trained on the seen ones
+                if (inductiveJson != null && !onSpark) {
+                    // the whole graph, the unseen nodes with it, through the encoder trained on the seen ones (a Spark
+                    // run's executors have embedded it)
                     embeddings = result.encoder().embed(graph);
                 }
                 if (!onSpark) {
@@ -411,6 +419,12 @@ final class TrainCommand extends GmiCommand {
                 return ExitCodes.OK;
             }
         } finally {
+            if (Files.exists(inductiveFolder)) {
+                DatasetsExportCommand.deleteTree(inductiveFolder);
+                if (outUri != null) {
+                    discardQuietly(outUri + "/" + inductiveFolder.getFileName());
+                }
+            }
             if (staging != null) {
                 if (!published) {
                     discardQuietly(remoteEmbeddings);
@@ -418,6 +432,27 @@ final class TrainCommand extends GmiCommand {
                 DatasetsExportCommand.deleteTree(staging);
             }
         }
+    }
+
+    /**
+     * Writes {@code g} in the binary layout into {@code folder}, graph.json last, and returns where the
+     * executors read it: the folder (beside a folder's outputs, on the shared storage they write), or
+     * for a URI --out its copy published beside the outputs there.
+     */
+    private String writeForExecutors(Graph g, Path folder) throws IOException {
+        Files.createDirectories(folder);
+        org.gmi.graph.BinaryGraph.write(g, folder::resolve);
+        if (outUri == null) {
+            return folder.toString();
+        }
+        String uri = outUri + "/" + folder.getFileName();
+        List<String> names = org.gmi.graph.BinaryGraph.files(g);
+        Map<String, Path> files = new java.util.LinkedHashMap<>();
+        for (String n : names) {
+            files.put(n, folder.resolve(n));
+        }
+        trainingEngine("spark").publish(uri, names, files, Map.of());
+        return uri;
     }
 
     /** Deletes a temporary output the executors wrote to a URI, for a run that failed (best effort). */

@@ -25,7 +25,9 @@ public interface TrainingEngine {
     /**
      * Trains {@code config} (minibatch) on {@code graph}, which every worker reads from
      * {@code graphLocation} (the binary layout: a folder, or a URI the engine reads, {@link #stage});
-     * writes the embeddings of every node to {@code embeddingsTarget} (a .npy, which the caller renames
+     * writes the embeddings of every node of {@code embedGraph} (read from {@code embedLocation}: the
+     * same graph, or for inductive training the whole graph of which {@code graph} is the seen part)
+     * to {@code embeddingsTarget} (a .npy, which the caller renames
      * into place: on storage the workers write, a shared folder's path or a URI of a storage the engine
      * writes, {@link #publish}) and returns the result with them read back when
      * {@code readBack} (for the probe), else without them (null), so a run without evaluation never
@@ -36,7 +38,8 @@ public interface TrainingEngine {
      * @param checkpoints where the run's checkpoints go and the state it resumes from ({@link Trainer#train})
      * @param err        where the engine reports what it does
      */
-    TrainResult train(String graphLocation, Graph graph, TrainConfig config, String master, int partitions, int threads,
+    TrainResult train(String graphLocation, Graph graph, String embedLocation, Graph embedGraph, TrainConfig config,
+                      String master, int partitions, int threads,
                       TrainingListener listener, Trainer.Checkpointing checkpoints, String embeddingsTarget, boolean readBack,
                       PrintWriter err);
 
@@ -52,6 +55,6 @@ public interface TrainingEngine {
     void publish(String folderUri, java.util.List<String> order, java.util.Map<String, Path> files,
                  java.util.Map<String, String> written) throws java.io.IOException;
 
-    /** Deletes the file at {@code uri} if it is there: a temporary output of a run that failed. */
+    /** Deletes the file or folder at {@code uri} if it is there: a temporary output of a run that failed. */
     void discard(String uri) throws java.io.IOException;
 }

@@ -83,9 +83,9 @@ final class HadoopOutputs {
         }
     }
 
-    /** Deletes the file at {@code uri} if it is there (a temporary of a run that failed). */
+    /** Deletes the file or folder at {@code uri} if it is there (a temporary of a run that failed). */
     static void discard(String uri) throws IOException {
         org.apache.hadoop.fs.Path p = path(uri);
-        fileSystem(p, uri).delete(p, false);
+        fileSystem(p, uri).delete(p, true);
     }
 }

@@ -26,7 +26,8 @@ public final class SparkEngine implements TrainingEngine {
     }
 
     @Override
-    public TrainResult train(String graphLocation, Graph graph, TrainConfig config, String master, int partitions, int threads,
+    public TrainResult train(String graphLocation, Graph graph, String embedLocation, Graph embedGraph, TrainConfig config,
+                             String master, int partitions, int threads,
                              TrainingListener listener, Trainer.Checkpointing checkpoints, String embeddingsTarget,
                              boolean readBack, PrintWriter err) {
         String url = master != null ? master : System.getProperty("spark.master", "local[*]");
@@ -37,14 +38,15 @@ public final class SparkEngine implements TrainingEngine {
                     config.batchSize / parts, graphLocation);
             err.flush();
             StepTimes times = new StepTimes();
-            TrainResult result = SparkTrainer.train(sc, graphLocation, graph, config, parts, threads, listener, checkpoints, times,
+            TrainResult result = SparkTrainer.train(sc, graphLocation, graph, embedLocation, embedGraph, config, parts, threads,
+                    listener, checkpoints, times,
                     embeddingsTarget, readBack);
             err.printf("spark: %d steps: %.1f s preparing the parameters' broadcast, %.1f s in jobs (of which the slowest task "
                             + "computing its gradient %.1f s; the rest is Spark's scheduling, shipping and aggregation), %.1f s "
                             + "applying the sums%n", times.steps(), times.broadcastSeconds(), times.jobSeconds(),
                     times.slowestTaskSeconds(), times.applySeconds());
             err.printf("spark: embeddings of %d nodes in %.1f s (%d jobs of %d tasks), written by the executors%n",
-                    graph.numNodes(), times.embeddingSeconds(), times.embeddingJobs(), times.embeddingTasks());
+                    embedGraph.numNodes(), times.embeddingSeconds(), times.embeddingJobs(), times.embeddingTasks());
             return result;
         } finally {
             sc.stop();

@@ -70,6 +70,17 @@ public final class SparkTrainer {
     public static TrainResult train(JavaSparkContext sc, String graphLocation, Graph graph, TrainConfig config, int partitions,
                                     int threads, TrainingListener listener, Trainer.Checkpointing checkpoints,
                                     StepTimes times, String embeddingsTarget, boolean readBack) {
+        return train(sc, graphLocation, graph, graphLocation, graph, config, partitions, threads, listener, checkpoints, times,
+                embeddingsTarget, readBack);
+    }
+
+    /**
+     * As above, the embeddings those of {@code embedGraph}, read from {@code embedLocation}, under the
+     * encoder trained on {@code graph} (inductive training: the seen nodes' subgraph, then the whole graph).
+     */
+    public static TrainResult train(JavaSparkContext sc, String graphLocation, Graph graph, String embedLocation, Graph embedGraph,
+                                    TrainConfig config, int partitions, int threads, TrainingListener listener,
+                                    Trainer.Checkpointing checkpoints, StepTimes times, String embeddingsTarget, boolean readBack) {
         if (config.batchSize < 1) {
             throw new IllegalArgumentException("training on Spark is minibatch training: give --batch-size");
         }
@@ -82,26 +93,11 @@ public final class SparkTrainer {
                     + "fewer than 2 seeds in a partition (negatives are drawn among a partition's seeds); use --batch-size "
                     + 2 * partitions + " or more, or fewer --partitions");
         }
-        String location = graphLocation;
-        if (!DatasetOptions.isUri(graphLocation)) {
-            Path folder = Path.of(graphLocation);
-            if (!Files.isRegularFile(folder.resolve(BinaryGraph.MANIFEST))) {
-                throw new IllegalArgumentException(graphLocation + " is not a graph in the binary layout (no " + BinaryGraph.MANIFEST
-                        + "): write one with 'gmi convert DATASET --out " + graphLocation + "'");
-            }
-            location = folder.toAbsolutePath().toString();
-        }
         config.validate();
         int[] fanouts = config.fanoutsFor(config.layersFor(graph.name()));
-        // the folder the driver loaded the graph from (a URI's local copy): its graph.json is what the executors check theirs against
-        Path checked;
-        try {
-            checked = GraphStaging.local(location);
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading the graph from " + location + ": " + e.getMessage(), e);
-        }
-        StepTask.Run run = new StepTask.Run(UUID.randomUUID().toString(), location, BinaryGraph.manifestDigest(checked),
-                GraphOperators.targetEntries(graph.adjacencyRows()), config, fanouts, threads, partitions);
+        StepTask.Run run = run(graphLocation, graph, config, fanouts, threads, partitions);
+        StepTask.Run embedRun = embedLocation.equals(graphLocation) ? run
+                : run(embedLocation, embedGraph, config, fanouts, threads, partitions);
         try {
             TrainResult trained = MinibatchTrainer.train(graph, config, listener, false,
                     context -> new SparkGradients(sc, run, context, times), checkpoints,
@@ -109,8 +105,8 @@ public final class SparkTrainer {
                     GraphOperators::forRemoteBatches);
             Matrix embeddings;
             try {
-                embeddings = SparkEmbedding.write(sc, run, trained.encoder().encoder(), graph.numNodes(), embeddingsTarget,
-                        partitions, times, readBack);
+                embeddings = SparkEmbedding.write(sc, embedRun, trained.encoder().encoder(), embedGraph.numNodes(),
+                        embeddingsTarget, partitions, times, readBack);
             } catch (IOException | RuntimeException e) {
                 throw e;
             } catch (Exception e) {
@@ -125,6 +121,30 @@ public final class SparkTrainer {
         } finally {
             // the executors' state goes with their JVMs when the application ends; a local-mode executor is this JVM
             StepTask.close(run.id());
+            StepTask.close(embedRun.id());
         }
+    }
+
+    /** What the tasks of a run on the graph at {@code graphLocation} (loaded by the driver as {@code graph}) need. */
+    private static StepTask.Run run(String graphLocation, Graph graph, TrainConfig config, int[] fanouts, int threads,
+                                    int partitions) {
+        String location = graphLocation;
+        if (!DatasetOptions.isUri(graphLocation)) {
+            Path folder = Path.of(graphLocation);
+            if (!Files.isRegularFile(folder.resolve(BinaryGraph.MANIFEST))) {
+                throw new IllegalArgumentException(graphLocation + " is not a graph in the binary layout (no " + BinaryGraph.MANIFEST
+                        + "): write one with 'gmi convert DATASET --out " + graphLocation + "'");
+            }
+            location = folder.toAbsolutePath().toString();
+        }
+        // the folder the driver loaded the graph from (a URI's local copy): its graph.json is what the executors check theirs against
+        Path checked;
+        try {
+            checked = GraphStaging.local(location);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the graph from " + location + ": " + e.getMessage(), e);
+        }
+        return new StepTask.Run(UUID.randomUUID().toString(), location, BinaryGraph.manifestDigest(checked),
+                GraphOperators.targetEntries(graph.adjacencyRows()), config, fanouts, threads, partitions);
     }
 }

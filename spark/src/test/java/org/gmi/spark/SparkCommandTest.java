@@ -101,6 +101,32 @@ class SparkCommandTest {
     }
 
     /**
+     * --inductive on Spark: the seen nodes' subgraph written beside the outputs for the executors, the
+     * whole graph embedded by them; with one partition the single-machine inductive run byte for byte.
+     */
+    @Test
+    void anInductiveRunOnSparkIsTheSingleMachineOne() throws Exception {
+        Path cora = dir.resolve("cora-inductive");
+        assertEquals(0, Cli.run("convert", "cora", "--out", cora.toString()).code());
+        Path local = dir.resolve("inductive-local");
+        Path spark = dir.resolve("inductive-spark");
+        Cli a = Cli.run(train("dgi", cora, local, "--inductive", "0.7").toArray(String[]::new));
+        assertEquals(0, a.code(), a.toString());
+        Cli b = Cli.run(train("dgi", cora, spark, "--inductive", "0.7", "--engine", "spark", "--master", "local[1]",
+                "--partitions", "1").toArray(String[]::new));
+        assertEquals(0, b.code(), b.toString());
+        assertTrue(b.err().contains("spark: embeddings of 2708 nodes"), b.toString());
+        for (String f : List.of("embeddings.npy", "encoder.gmi", "split.json")) {
+            assertArrayEquals(Files.readAllBytes(local.resolve(f)), Files.readAllBytes(spark.resolve(f)), f);
+        }
+        assertEquals(a.out(), b.out());
+        try (var left = Files.list(spark)) {
+            assertEquals(List.of("embeddings.npy", "encoder.gmi", "metrics.json", "split.json"),
+                    left.map(f -> f.getFileName().toString()).sorted().toList(), "the subgraph's folder is removed");
+        }
+    }
+
+    /**
      * A run whose job fails for good at epoch 3 (a task failing on every try) keeps its checkpoint of
      * epoch 2; --resume, which takes the engine, master and partitions from it, ends byte for byte as
      * the undisturbed run.
