@@ -70,7 +70,7 @@ public final class ExitCodes {
         }
         String message = c.getMessage();
         int code = codeFor(c);
-        if (code == BAD_INPUT || code == NUMERICAL) {
+        if (code == BAD_INPUT || code == NUMERICAL || c instanceof EngineFailureException) {
             return Text.oneLine(message == null ? c.getClass().getSimpleName() : message);
         }
         String what = c.getClass().getName() + (message == null ? "" : ": " + message);

@@ -121,7 +121,10 @@ final class TrainCommand extends GmiCommand {
                     + "alpha, beta, gamma, lr, epochs, patience, seed, sampler, reconstruction, recon-negatives, variant, jsd-on, "
                     + "threads, device, batch-size, fanout, partitions) "
                     + "and the graph must match it."})
-    Path resume;
+    String resumeSpec;
+
+    /** The folder resumed: --resume, or for a URI --resume the local staging folder its checkpoint is fetched into. */
+    private Path resume;
 
     @Option(names = "--engine", paramLabel = "local|spark",
             description = {"Where training runs: local (this JVM, default) or spark (data-parallel minibatch training on "
@@ -163,7 +166,7 @@ final class TrainCommand extends GmiCommand {
         PrintWriter err = err();
 
         // 1. every flag, before any data is read (a resumed run's from its checkpoint first)
-        Checkpoint.Contents resumed = resume == null ? null : readCheckpointForResume();
+        Checkpoint.Contents resumed = resumeSpec == null ? null : readCheckpointForResume();
         require(method != null, "missing required option: '--method=gmi|dgi' (see 'gmi train --help')");
         require(out != null || outSpec != null, "missing required option: '--out=DIR' (see 'gmi train --help')");
         if (out == null) {
@@ -186,8 +189,6 @@ final class TrainCommand extends GmiCommand {
         boolean onSpark = engine.equals("spark");
         require(outUri == null || onSpark, "--out " + outUri + ": outputs go to a Hadoop file system URI with --engine spark; "
                 + "give a folder");
-        require(outUri == null || checkpointEvery == 0, "--checkpoint-every writes checkpoints into the --out folder, and "
-                + outUri + " is a URI: put --out on a shared folder to checkpoint, or drop --checkpoint-every");
         require(onSpark || (master == null && partitions == 0), "--master and --partitions apply to --engine spark");
         Path graphFolder = null;
         if (onSpark) {
@@ -225,10 +226,9 @@ final class TrainCommand extends GmiCommand {
         }
         deviceOptions.validate();
         // a URI --out: the driver writes its outputs in a local staging folder, then publishes them there
-        Path staging = outUri != null ? Files.createTempDirectory("gmi-out-") : null;
-        if (staging != null) {
-            out = staging;
-        }
+        // (a resumed one's is the folder its checkpoint was fetched into)
+        Path staging = outUri == null ? null : out != null ? out : Files.createTempDirectory("gmi-out-");
+        out = staging != null ? staging : out;
         // ... and the executors write the embeddings under a temporary name there
         String remoteEmbeddings = outUri == null ? null
                 : outUri + "/" + AtomicOutputs.tempName("embeddings.npy", ProcessHandle.current().pid());
@@ -337,6 +337,11 @@ final class TrainCommand extends GmiCommand {
                 int[] lastCheckpoint = {startState == null ? 0 : startState.epochsDone()};
                 Trainer.Checkpointing checkpoints = new Trainer.Checkpointing(checkpointEvery, state -> {
                     Checkpoint.write(checkpointFolder, runConfig, state);
+                    if (outUri != null) {
+                        // where a driver started anywhere resumes it from
+                        trainingEngine("spark").publish(outUri + "/" + Checkpoint.FOLDER, List.of(Checkpoint.FILE),
+                                Map.of(Checkpoint.FILE, Checkpoint.file(checkpointFolder)), Map.of());
+                    }
                     lastCheckpoint[0] = state.epochsDone();
                 }, startState);
                 t0 = System.nanoTime();
@@ -353,9 +358,14 @@ final class TrainCommand extends GmiCommand {
                             : Trainer.train(trainingGraph, config, progress, checkpoints, backend);
                 } catch (NumericalFailureException e) {
                     String kept = lastCheckpoint[0] > 0
-                            ? "; the last good checkpoint (epoch " + lastCheckpoint[0] + ") is kept in " + checkpointFolder
+                            ? "; the last good checkpoint (epoch " + lastCheckpoint[0] + ") is kept in "
+                            + (outUri != null ? outUri + "/" + Checkpoint.FOLDER : checkpointFolder)
                             : checkpointEvery > 0 ? "; no checkpoint had been written yet" : "";
                     throw e.withNote(kept);
+                } catch (EngineFailureException e) {
+                    String where = outUri != null ? outUri : out.toString();
+                    throw e.withNote(lastCheckpoint[0] > 0 ? "; the checkpoint of epoch " + lastCheckpoint[0] + " is kept: "
+                            + "continue with --resume " + where : "");
                 } finally {
                     progress.finish();
                 }
@@ -403,6 +413,7 @@ final class TrainCommand extends GmiCommand {
                                     metricsFile),
                             Map.of(embeddingsFile.getFileName().toString(), embeddingsTarget));
                     published = true;
+                    discardQuietly(outUri + "/" + Checkpoint.FOLDER);
                     shownEmbeddings = outUri + "/" + embeddingsFile.getFileName();
                     err.println("wrote " + shownEmbeddings + ", " + EncoderFile.FILE + ", " + SplitFile.FILE + " and "
                             + metricsFile.getFileName() + " (published from " + out + ")");
@@ -481,10 +492,26 @@ final class TrainCommand extends GmiCommand {
      * it once the graph is loaded, in {@link #checkResumable}).
      */
     private Checkpoint.Contents readCheckpointForResume() {
-        require(Files.isDirectory(resume), "--resume: '" + resume + "' is not a folder");
-        if (outSpec != null) {
-            require(!DatasetOptions.isUri(outSpec) && Path.of(outSpec).toAbsolutePath().normalize()
-                            .equals(resume.toAbsolutePath().normalize()),
+        if (DatasetOptions.isUri(resumeSpec)) {
+            // a run whose outputs go to a Hadoop file system: its checkpoint is fetched into a staging folder
+            String uri = resumeSpec.endsWith("/") ? resumeSpec.substring(0, resumeSpec.length() - 1) : resumeSpec;
+            require(outSpec == null || outSpec.equals(uri) || outSpec.equals(uri + "/"), "--resume writes into the folder it "
+                    + "resumes; --out '" + outSpec + "' differs from --resume '" + resumeSpec + "' (leave --out out)");
+            outUri = uri;
+            String remote = uri + "/" + Checkpoint.FOLDER + "/" + Checkpoint.FILE;
+            try {
+                resume = Files.createTempDirectory("gmi-out-");
+                require(!trainingEngine("spark").existingOutputs(uri, List.of(Checkpoint.FOLDER + "/" + Checkpoint.FILE)).isEmpty(),
+                        "--resume: no checkpoint at " + remote + " (only a run with --checkpoint-every N leaves one)");
+                trainingEngine("spark").fetch(remote, Checkpoint.file(resume.resolve(Checkpoint.FOLDER)));
+            } catch (IOException e) {
+                throw new BadInputException("--resume: cannot read " + remote + " (" + e.getMessage() + ")", e);
+            }
+        } else {
+            resume = Path.of(resumeSpec);
+            require(Files.isDirectory(resume), "--resume: '" + resume + "' is not a folder");
+            require(outSpec == null || (!DatasetOptions.isUri(outSpec) && Path.of(outSpec).toAbsolutePath().normalize()
+                            .equals(resume.toAbsolutePath().normalize())),
                     "--resume writes into the folder it resumes; --out '" + outSpec + "' differs from --resume '" + resume
                             + "' (leave --out out)");
         }
@@ -665,10 +692,13 @@ final class TrainCommand extends GmiCommand {
     private void checkEarlierOutputs(List<Path> outputFiles, boolean resuming) {
         if (!force) {
             List<String> existing = new ArrayList<>();
+            boolean remoteCheckpoint = false;
             if (outUri != null) {
                 try {
                     existing = new ArrayList<>(trainingEngine("spark").existingOutputs(outUri,
                             outputFiles.stream().map(p -> p.getFileName().toString()).toList()));
+                    remoteCheckpoint = !trainingEngine("spark").existingOutputs(outUri,
+                            List.of(Checkpoint.FOLDER + "/" + Checkpoint.FILE)).isEmpty();
                 } catch (IOException | RuntimeException e) {
                     throw new BadInputException("--out " + outUri + ": cannot list it (" + e.getMessage() + ")", e);
                 }
@@ -681,8 +711,9 @@ final class TrainCommand extends GmiCommand {
             require(existing.isEmpty(), "--out: '" + (outUri != null ? outUri : out) + "' already holds " + String.join(" and ", existing)
                     + " from an earlier run" + (resuming ? ", which finished" : "")
                     + "; pass --force to replace them or choose another --out");
-            require(resuming || !Files.exists(Checkpoint.file(out.resolve(Checkpoint.FOLDER))), "--out: '" + out
-                    + "' holds the checkpoint of an interrupted run; continue it with --resume " + out
+            Object where = outUri != null ? outUri : out;
+            require(resuming || !(remoteCheckpoint || Files.exists(Checkpoint.file(out.resolve(Checkpoint.FOLDER)))), "--out: '"
+                    + where + "' holds the checkpoint of an interrupted run; continue it with --resume " + where
                     + ", or pass --force to start afresh");
         }
     }

@@ -55,6 +55,9 @@ public interface TrainingEngine {
     void publish(String folderUri, java.util.List<String> order, java.util.Map<String, Path> files,
                  java.util.Map<String, String> written) throws java.io.IOException;
 
+    /** Copies the file at {@code uri} to the local file {@code local} (its folder created if needed). */
+    void fetch(String uri, Path local) throws java.io.IOException;
+
     /** Deletes the file or folder at {@code uri} if it is there: a temporary output of a run that failed. */
     void discard(String uri) throws java.io.IOException;
 }

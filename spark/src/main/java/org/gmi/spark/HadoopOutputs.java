@@ -83,6 +83,15 @@ final class HadoopOutputs {
         }
     }
 
+    /** Copies the file at {@code uri} to {@code local}, its folder created if needed. */
+    static void fetch(String uri, Path local) throws IOException {
+        org.apache.hadoop.fs.Path p = path(uri);
+        Files.createDirectories(local.toAbsolutePath().getParent());
+        try (InputStream in = fileSystem(p, uri).open(p)) {
+            Files.copy(in, local, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
     /** Deletes the file or folder at {@code uri} if it is there (a temporary of a run that failed). */
     static void discard(String uri) throws IOException {
         org.apache.hadoop.fs.Path p = path(uri);

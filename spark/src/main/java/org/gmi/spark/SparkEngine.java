@@ -65,6 +65,11 @@ public final class SparkEngine implements TrainingEngine {
     }
 
     @Override
+    public void fetch(String uri, Path local) throws java.io.IOException {
+        HadoopOutputs.fetch(uri, local);
+    }
+
+    @Override
     public void discard(String uri) throws java.io.IOException {
         HadoopOutputs.discard(uri);
     }

@@ -8,6 +8,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.gmi.autodiff.Parameter;
+import org.gmi.cli.EngineFailureException;
 import org.gmi.models.MinibatchTrainer;
 import org.gmi.models.MinibatchTrainer.StepLoss;
 import org.gmi.models.PhaseTimes;
@@ -54,6 +55,13 @@ final class SparkGradients implements MinibatchTrainer.BatchGradients {
             sum = parts.treeAggregate(GradientSum.empty(partitions),
                     (acc, part) -> GradientSum.merge(acc, StepTask.run(r, shared.value(), epoch, batch, seeds, part)),
                     GradientSum::merge);
+        } catch (Exception e) {
+            // Spark throws its checked SparkException undeclared: a job that failed for good
+            if (e instanceof org.apache.spark.SparkException) {
+                String why = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+                throw new EngineFailureException("spark: the job of epoch " + epoch + ", batch " + batch + " failed: " + why, e);
+            }
+            throw e;
         } finally {
             shared.destroy();
         }

@@ -91,10 +91,6 @@ class SparkCommandTest {
             Cli again = Cli.run(args.toArray(String[]::new));
             assertEquals(2, again.code(), again.toString());
             assertTrue(again.err().contains("already holds embeddings.npy"), again.toString());
-            args.addAll(List.of("--checkpoint-every", "1"));
-            Cli checkpointed = Cli.run(args.toArray(String[]::new));
-            assertEquals(2, checkpointed.code(), checkpointed.toString());
-            assertTrue(checkpointed.err().contains("put --out on a shared folder to checkpoint"), checkpointed.toString());
         } finally {
             System.clearProperty("spark.hadoop.fs." + SchemeFileSystem.SCHEME + ".impl");
         }
@@ -161,6 +157,42 @@ class SparkCommandTest {
         assertArrayEquals(Files.readAllBytes(reference.resolve("embeddings.npy")), Files.readAllBytes(out.resolve("embeddings.npy")));
         assertArrayEquals(Files.readAllBytes(reference.resolve("encoder.gmi")), Files.readAllBytes(out.resolve("encoder.gmi")));
         assertFalse(Files.exists(out.resolve(Checkpoint.FOLDER)), "the checkpoint goes once the outputs are in place");
+
+        // the same with the outputs and the checkpoint on a Hadoop file system: --resume URI
+        Path remote = dir.resolve("stopped-remote");
+        System.setProperty("spark.hadoop.fs." + SchemeFileSystem.SCHEME + ".impl", SchemeFileSystem.class.getName());
+        try {
+            String uri = SchemeFileSystem.SCHEME + "://" + remote.toAbsolutePath();
+            List<String> remoteArgs = train("gmi", cora, Path.of("unused"), spark);
+            remoteArgs.set(remoteArgs.indexOf("unused"), uri);
+            remoteArgs.addAll(List.of("--checkpoint-every", "1"));
+            StepTask.fault = (epoch, batch, part, attempt) -> epoch == 3 && batch == 2 && part == 1;
+            Cli stoppedRemote;
+            try {
+                stoppedRemote = Cli.run(remoteArgs.toArray(String[]::new));
+            } finally {
+                StepTask.fault = (epoch, batch, part, attempt) -> false;
+            }
+            assertEquals(1, stoppedRemote.code(), stoppedRemote.toString());
+            assertTrue(stoppedRemote.err().contains("gmi: error: spark: the job of epoch 3, batch 2 failed: ")
+                    && stoppedRemote.err().contains("; the checkpoint of epoch 2 is kept: continue with --resume " + uri),
+                    stoppedRemote.toString());
+            assertFalse(Files.exists(remote.resolve("embeddings.npy")), stoppedRemote.toString());
+            assertEquals(2, Checkpoint.read(remote.resolve(Checkpoint.FOLDER)).state().epochsDone());
+            Cli fresh = Cli.run(remoteArgs.toArray(String[]::new));
+            assertEquals(2, fresh.code(), fresh.toString());
+            assertTrue(fresh.err().contains("holds the checkpoint of an interrupted run; continue it with --resume " + uri),
+                    fresh.toString());
+
+            Cli resumedRemote = Cli.run("train", "--resume", uri);
+            assertEquals(0, resumedRemote.code(), resumedRemote.toString());
+            assertTrue(resumedRemote.err().contains("2 of 3 epochs done"), resumedRemote.toString());
+            assertArrayEquals(Files.readAllBytes(reference.resolve("embeddings.npy")), Files.readAllBytes(remote.resolve("embeddings.npy")));
+            assertArrayEquals(Files.readAllBytes(reference.resolve("encoder.gmi")), Files.readAllBytes(remote.resolve("encoder.gmi")));
+            assertFalse(Files.exists(remote.resolve(Checkpoint.FOLDER)), "the checkpoint goes once the outputs are in place");
+        } finally {
+            System.clearProperty("spark.hadoop.fs." + SchemeFileSystem.SCHEME + ".impl");
+        }
     }
 
     @Test
