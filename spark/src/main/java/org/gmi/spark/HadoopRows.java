@@ -29,7 +29,7 @@ final class HadoopRows {
     }
 
     /** Writes the rows [first, end) of a task's range, in order, into its part. */
-    static final class Sink implements AutoCloseable {
+    static final class Sink implements SparkEmbedding.RowsOut {
         private final FSDataOutputStream out;
         private final int cols;
         private final int end;
@@ -43,7 +43,8 @@ final class HadoopRows {
         }
 
         /** {@code m}'s rows as rows {@code firstRow ...}: the next ones of the range. */
-        void write(int firstRow, Matrix m) throws IOException {
+        @Override
+        public void write(long firstRow, Matrix m) throws IOException {
             if (m.cols != cols || firstRow != next || firstRow + m.rows > end) {
                 throw new IllegalArgumentException(m.rows + " x " + m.cols + " rows at row " + firstRow + " of a part that takes rows "
                         + next + " to " + end + " of " + cols + " floats, in order");
@@ -65,7 +66,7 @@ final class HadoopRows {
     }
 
     /** Any rows of the matrix whose parts are in {@code dir}, task t's part holding rows [starts[t], starts[t + 1]). */
-    static final class Source implements AutoCloseable {
+    static final class Source implements SparkEmbedding.RowsIn {
         private final FileSystem fs;
         private final Path dir;
         private final int[] starts;
@@ -85,7 +86,8 @@ final class HadoopRows {
         }
 
         /** {@code into}'s row k = the matrix's row {@code ids[k]}, for k < ids.length. */
-        void read(int[] ids, Matrix into) throws IOException {
+        @Override
+        public void read(int[] ids, Matrix into) throws IOException {
             for (int k = 0; k < ids.length; k++) {
                 int r = ids[k];
                 int t = java.util.Arrays.binarySearch(starts, r);

@@ -17,7 +17,7 @@ import org.gmi.engine.Matrix;
  * one per segment of at most 1 GiB (a mapping holds at most 2 GiB), so a reader's memory is the
  * pages it touches.
  */
-final class RowFile implements AutoCloseable {
+final class RowFile implements SparkEmbedding.RowsOut, SparkEmbedding.RowsIn {
     private static final long SEGMENT_BYTES = 1L << 30;
 
     private final FileChannel channel;
@@ -26,8 +26,10 @@ final class RowFile implements AutoCloseable {
     private final int cols;
     private final long rowsPerSegment;
     private final FloatBuffer[] segments;
+    private final boolean written;
 
-    private RowFile(FileChannel channel, long offset, long rows, int cols) {
+    private RowFile(FileChannel channel, long offset, long rows, int cols, boolean written) {
+        this.written = written;
         this.channel = channel;
         this.offset = offset;
         this.rows = rows;
@@ -45,7 +47,7 @@ final class RowFile implements AutoCloseable {
             throw new IOException(file + " holds " + ch.size() + " bytes, fewer than the " + need + " of " + rows + " rows of "
                     + cols + " floats from byte " + offset);
         }
-        return new RowFile(ch, offset, rows, cols);
+        return new RowFile(ch, offset, rows, cols, write);
     }
 
     /** Creates (or truncates) {@code file}: {@code header}, then room for {@code rows} rows of {@code cols} floats. */
@@ -62,7 +64,8 @@ final class RowFile implements AutoCloseable {
     }
 
     /** Writes {@code m}'s rows (m.cols == cols) as rows {@code firstRow ...} of the file. */
-    void write(long firstRow, Matrix m) throws IOException {
+    @Override
+    public void write(long firstRow, Matrix m) throws IOException {
         if (m.cols != cols || firstRow < 0 || firstRow + m.rows > rows) {
             throw new IllegalArgumentException(m.rows + " x " + m.cols + " rows at row " + firstRow + " of a " + rows + " x " + cols
                     + " file");
@@ -76,7 +79,8 @@ final class RowFile implements AutoCloseable {
     }
 
     /** {@code into}'s row k = the file's row {@code ids[k]}, for k < ids.length. */
-    void read(int[] ids, Matrix into) throws IOException {
+    @Override
+    public void read(int[] ids, Matrix into) throws IOException {
         for (int k = 0; k < ids.length; k++) {
             long r = ids[k];
             if (r < 0 || r >= rows) {
@@ -97,13 +101,15 @@ final class RowFile implements AutoCloseable {
         return segments[s];
     }
 
-    /** Forces the written rows to the storage device (a task's writes outlive its executor). */
-    void force() throws IOException {
-        channel.force(false);
-    }
-
+    /** Closes the file, its written rows forced to the storage device first (a task's writes outlive its executor). */
     @Override
     public void close() throws IOException {
-        channel.close();
+        try {
+            if (written) {
+                channel.force(false);
+            }
+        } finally {
+            channel.close();
+        }
     }
 }

@@ -91,7 +91,7 @@ final class SparkEmbedding {
         }
     }
 
-    /** Rows a task writes, in order within its range. */
+    /** Rows a task writes, in order within its range; closing makes them durable. */
     interface RowsOut extends AutoCloseable {
         void write(long firstRow, Matrix rows) throws IOException;
 
@@ -99,7 +99,7 @@ final class SparkEmbedding {
         void close() throws IOException;
     }
 
-    /** Rows a task reads, any of them. */
+    /** Rows a task reads, any of them: {@code into}'s row k = row {@code ids[k]}. */
     interface RowsIn extends AutoCloseable {
         void read(int[] ids, Matrix into) throws IOException;
 
@@ -190,33 +190,9 @@ final class SparkEmbedding {
         if (step.hadoop()) {
             org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(GraphStaging.uri(step.output()));
             FileSystem fs = GraphStaging.fileSystem(dir, GraphStaging.hadoopConfiguration(), step.output());
-            HadoopRows.Sink sink = new HadoopRows.Sink(fs, dir, t, step.start(t), step.start(t + 1), d);
-            return new RowsOut() {
-                @Override
-                public void write(long firstRow, Matrix rows) throws IOException {
-                    sink.write(Math.toIntExact(firstRow), rows);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    sink.close();
-                }
-            };
+            return new HadoopRows.Sink(fs, dir, t, step.start(t), step.start(t + 1), d);
         }
-        RowFile file = RowFile.open(Path.of(step.output()), step.outputOffset(), step.nodes(), d, true);
-        return new RowsOut() {
-            @Override
-            public void write(long firstRow, Matrix rows) throws IOException {
-                file.write(firstRow, rows);
-            }
-
-            @Override
-            public void close() throws IOException {
-                // a task's writes outlive its executor
-                file.force();
-                file.close();
-            }
-        };
+        return RowFile.open(Path.of(step.output()), step.outputOffset(), step.nodes(), d, true);
     }
 
     /** Where the tasks of {@code step} read its input rows. */
@@ -224,32 +200,9 @@ final class SparkEmbedding {
         if (step.hadoop()) {
             org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(GraphStaging.uri(step.input()));
             FileSystem fs = GraphStaging.fileSystem(dir, GraphStaging.hadoopConfiguration(), step.input());
-            HadoopRows.Source source = new HadoopRows.Source(fs, dir, step.starts(), d, GraphStaging.readBlockBytes(),
-                    GraphStaging.readCacheBytes());
-            return new RowsIn() {
-                @Override
-                public void read(int[] ids, Matrix into) throws IOException {
-                    source.read(ids, into);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    source.close();
-                }
-            };
+            return new HadoopRows.Source(fs, dir, step.starts(), d, GraphStaging.readBlockBytes(), GraphStaging.readCacheBytes());
         }
-        RowFile file = RowFile.open(Path.of(step.input()), 0, step.nodes(), d, false);
-        return new RowsIn() {
-            @Override
-            public void read(int[] ids, Matrix into) throws IOException {
-                file.read(ids, into);
-            }
-
-            @Override
-            public void close() throws IOException {
-                file.close();
-            }
-        };
+        return RowFile.open(Path.of(step.input()), 0, step.nodes(), d, false);
     }
 
     /** Task {@code t} of the first step: its rows of Z1 = X' W1. */
