@@ -19,10 +19,10 @@ import org.gmi.engine.SparseRows;
 
 /**
  * The binary graph layout that {@code gmi convert} writes: a folder of little-endian arrays, one file
- * each, and {@code graph.json} describing them (docs/data-formats.md). The loader reads the
- * adjacency onto the heap and leaves the features in their files, read through memory mapping
- * ({@link FileCsr}), so that loading takes the time of reading the adjacency, and minibatch
- * training reads the feature rows of its batches from a matrix that may exceed the heap.
+ * each, and {@code graph.json} describing them (docs/data-formats.md). The loader leaves the
+ * adjacency and the features in their files, read through memory mapping ({@link FileCsr}), and
+ * reads the labels and the split onto the heap, so that minibatch training walks the rows of A and
+ * reads the feature rows its batches reach from matrices that may exceed the heap.
  *
  * <table>
  *   <caption>Files</caption>
