@@ -69,7 +69,7 @@ final class TrainCommand extends GmiCommand {
             "variant", "mean", "jsd_on", "probabilities", "device", DeviceOptions.CPU, "batch_size", "0");
     /** Flags a resumed run takes from the checkpoint when not given, and may change. */
     static final List<String> CARRIED_FLAGS = List.of("dataset", "train_frac", "val_frac", "split_seed", "checkpoint_every",
-            "engine", "master");
+            "engine", "master", "force");
     /** The checkpoint's key for the fingerprint of the graph it was trained on. */
     static final String GRAPH_KEY = "graph";
     /** The labels and the split(s) the evaluation used, beside the embeddings (docs/outputs.md). */
@@ -579,6 +579,8 @@ final class TrainCommand extends GmiCommand {
         m.put("val_frac", Double.toString(data.valFrac));
         m.put("split_seed", Long.toString(data.splitSeed));
         m.put("checkpoint_every", Integer.toString(checkpointEvery));
+        // a run started with --force replaces the earlier outputs when it ends, resumed or not
+        m.put("force", Boolean.toString(force));
         m.putIfAbsent("batch_size", "0");
         m.put("engine", engine);
         if (engine.equals("spark")) {
@@ -660,6 +662,9 @@ final class TrainCommand extends GmiCommand {
         }
         if (t == double.class || t == Double.class) {
             return Double.parseDouble(s);
+        }
+        if (t == boolean.class || t == Boolean.class) {
+            return Boolean.parseBoolean(s);
         }
         if (t == Method.class) {
             return new Choices.MethodConverter().convert(s);

@@ -136,9 +136,14 @@ class SparkCommandTest {
         Cli a = Cli.run(train("gmi", cora, reference, spark).toArray(String[]::new));
         assertEquals(0, a.code(), a.toString());
 
+        // the stopped run replaces an earlier run's outputs (--force): its resumed run does, once it ends
         Path out = dir.resolve("stopped");
+        Files.createDirectories(out);
+        for (String f : List.of("embeddings.npy", "encoder.gmi", "split.json", "metrics.json")) {
+            Files.writeString(out.resolve(f), "an earlier run's " + f);
+        }
         List<String> args = train("gmi", cora, out, spark);
-        args.addAll(List.of("--checkpoint-every", "1"));
+        args.addAll(List.of("--checkpoint-every", "1", "--force"));
         StepTask.fault = (epoch, batch, part, attempt) -> epoch == 3 && batch == 2 && part == 1;
         Cli stopped;
         try {
@@ -147,7 +152,7 @@ class SparkCommandTest {
             StepTask.fault = (epoch, batch, part, attempt) -> false;
         }
         assertEquals(1, stopped.code(), stopped.toString());
-        assertFalse(Files.exists(out.resolve("embeddings.npy")), stopped.toString());
+        assertEquals("an earlier run's embeddings.npy", Files.readString(out.resolve("embeddings.npy")), stopped.toString());
         assertEquals(2, Checkpoint.read(out.resolve(Checkpoint.FOLDER)).state().epochsDone());
 
         Cli resumed = Cli.run("train", "--resume", out.toString());
