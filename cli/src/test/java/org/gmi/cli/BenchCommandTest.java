@@ -97,8 +97,11 @@ class BenchCommandTest {
                 sum += (Double) v;
             }
             assertEquals(sum, (Double) m.get("phases_sum"), 1e-9, ctx);
-            // medians of each phase against the median epoch: close, the loop's own bookkeeping aside
-            assertTrue(Math.abs(sum - epoch) <= 0.25 * epoch + 2e-3, "phases sum " + sum + " vs epoch " + epoch + ": " + ctx);
+            // within each epoch the phases account for its wall time, the loop's own bookkeeping aside: the median
+            // of what they leave is small (medians of separate phases need not add up to the median epoch when the
+            // machine is busy, so the phases' medians are not compared with the epoch's)
+            double other = (Double) m.get("other_seconds");
+            assertTrue(other >= -1e-6 && other <= 0.25 * epoch + 2e-3, "other " + other + " of epoch " + epoch + ": " + ctx);
             double flop = (Double) m.get("flop_per_epoch");
             TrainConfig c = new TrainConfig();
             c.hidden = 32;
