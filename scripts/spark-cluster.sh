@@ -13,6 +13,8 @@
 #   scripts/spark-cluster.sh fault-demo          start, train twice, kill a worker in the second run, compare
 #   scripts/spark-cluster.sh resume-demo         start, train through spark-submit; train with checkpoints, kill the
 #                                                driver (SIGKILL) after epoch 6, gmi train --resume; compare
+#   scripts/spark-cluster.sh hdfs-demo           start the cluster and an HDFS (scripts/hdfs.sh), train with the graph
+#                                                and the outputs in HDFS, and from a folder; compare
 #
 # Environment: WORKERS (default 2), WORKER_CORES (default 1), WORKER_MEMORY (default 2g),
 # SPARK_PORT (default 7077). Logs and pids: spark/target/cluster/. The executors' heap is
@@ -180,5 +182,27 @@ case ${1:-} in
             exit 1
         fi
         ;;
-    *) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    hdfs-demo)
+        "$ROOT/scripts/hdfs.sh" start >&2
+        start
+        trap 'stop; "$ROOT/scripts/hdfs.sh" stop >&2' EXIT
+        GMI_SKIP_BUILD=1 "$ROOT/gmi" convert cora --out "$STATE/cora" --force >/dev/null
+        "$ROOT/scripts/hdfs.sh" put "$STATE/cora" /gmi-demo/cora-bin
+        "$ROOT/scripts/hdfs.sh" fs -rm -r -f /gmi-demo/run >/dev/null
+        hdfs="hdfs://127.0.0.1:${HDFS_PORT:-9000}/gmi-demo"
+        args=(--method gmi --batch-size 512 --partitions 2 --epochs 6 --threads 1 --no-eval)
+        train "${args[@]}" --dataset "$STATE/cora" --out "$STATE/from-folder" --force 2>"$STATE/from-folder.log"
+        JAVA_OPTS="${JAVA_OPTS:-} -Dspark.hadoop.dfs.replication=1" \
+            train "${args[@]}" --dataset "$hdfs/cora-bin" --out "$hdfs/run" 2>"$STATE/from-hdfs.log"
+        grep -E "^spark:|^wrote" "$STATE/from-hdfs.log" >&2
+        rm -rf "$STATE/from-hdfs"
+        "$ROOT/scripts/hdfs.sh" get /gmi-demo/run "$STATE/from-hdfs"
+        if cmp -s "$STATE/from-folder/embeddings.npy" "$STATE/from-hdfs/embeddings.npy"; then
+            echo "spark-cluster: the graph and the outputs in HDFS: embeddings identical to the run from a folder"
+        else
+            echo "spark-cluster: the embeddings written to HDFS differ from the run from a folder" >&2
+            exit 1
+        fi
+        ;;
+    *) sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
