@@ -118,9 +118,9 @@ public final class NeighbourSampler {
         for (int r = 0; r < b; r++) {
             int u = seeds[r];
             int start = col.size();
-            long end = adjacency.rowStart(u + 1);
-            for (long e = adjacency.rowStart(u); e < end; e++) {
-                int c = local[adjacency.column(e)];
+            int len = readRow(u);
+            for (int e = 0; e < len; e++) {
+                int c = local[scratch[e]];
                 if (c >= 0 && c < b) {
                     col.add(c);
                 }
@@ -133,15 +133,20 @@ public final class NeighbourSampler {
         return new CsrMatrix(b, b, ptr, col.toIntArray(), ones);
     }
 
-    /** Copies node u's neighbours other than itself into {@link #scratch}; returns their count. */
-    private int neighbours(int u) {
+    /** Copies node u's row of A into {@link #scratch}; returns its length. */
+    private int readRow(int u) {
         long lo = adjacency.rowStart(u);
-        long hi = adjacency.rowStart(u + 1);
-        int len = Math.toIntExact(hi - lo);
+        int len = Math.toIntExact(adjacency.rowStart(u + 1) - lo);
         if (scratch.length < len) {
             scratch = new int[Math.max(len, 2 * scratch.length)];
         }
         adjacency.columns(lo, scratch, 0, len);
+        return len;
+    }
+
+    /** Copies node u's neighbours other than itself into {@link #scratch}; returns their count. */
+    private int neighbours(int u) {
+        int len = readRow(u);
         int n = 0;
         for (int e = 0; e < len; e++) {
             int v = scratch[e];

@@ -84,7 +84,11 @@ public final class NormalizedAdjacency {
 
     /** Â's entry at A's entry {@code k} of row {@code u} (a self-loop's included: its value plus 1). */
     public float propagation(int u, long k) {
-        int v = a.column(k);
+        return propagation(u, a.column(k), k);
+    }
+
+    /** The same, for a caller that has read the entry's column {@code v}. */
+    public float propagation(int u, int v, long k) {
         return (float) (invSqrt(u) * invSqrt(v) * plusIdentityValue(a, u, v, k));
     }
 

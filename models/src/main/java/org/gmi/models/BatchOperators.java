@@ -110,13 +110,20 @@ public record BatchOperators(CsrMatrix features, CsrMatrix[] blocks, CsrMatrix s
         int[] ptr = new int[rows + 1];
         int[] col = new int[sampled.rowPtr[rows] + rows];
         float[] val = new float[col.length];
+        // A's row u, read once (A may be mapped): its sampled neighbours are found there
+        int[] row = new int[64];
         int p = 0;
         for (int r = 0; r < rows; r++) {
             int u = nodes[r];
             long lo = a.rowStart(u);
-            long hi = a.rowStart(u + 1);
-            long loop = a.find(u, u);
-            int neighbours = Math.toIntExact((hi - lo) - (loop >= 0 ? 1 : 0));
+            int len = Math.toIntExact(a.rowStart(u + 1) - lo);
+            if (row.length < len) {
+                row = new int[Math.max(len, 2 * row.length)];
+            }
+            a.columns(lo, row, 0, len);
+            int at = Arrays.binarySearch(row, 0, len, u);
+            long loop = at >= 0 ? lo + at : -1;
+            int neighbours = len - (loop >= 0 ? 1 : 0);
             boolean hasDiagonal = propagation || loop >= 0;
             float diagonal = propagation ? full.propagationDiagonal(u, loop) : loop >= 0 ? full.neighbourMean(u, loop) : 0f;
             int s0 = sampled.rowPtr[r];
@@ -133,11 +140,12 @@ public record BatchOperators(CsrMatrix features, CsrMatrix[] blocks, CsrMatrix s
                     val[p++] = diagonal;
                     selfPlaced = true;
                 }
-                long e = a.find(u, nodes[c]);
-                if (e < 0) {
-                    throw new IllegalStateException("sampled neighbour " + nodes[c] + " of node " + u + " is not in its row");
+                int v = nodes[c];
+                int i = Arrays.binarySearch(row, 0, len, v);
+                if (i < 0) {
+                    throw new IllegalStateException("sampled neighbour " + v + " of node " + u + " is not in its row");
                 }
-                float value = propagation ? full.propagation(u, e) : full.neighbourMean(u, e);
+                float value = propagation ? full.propagation(u, v, lo + i) : full.neighbourMean(u, lo + i);
                 col[p] = c;
                 val[p++] = scale == 1 ? value : (float) (value * scale);
             }
