@@ -14,6 +14,9 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 # shellcheck source=scripts/find-jdk.sh
 source "$ROOT/scripts/find-jdk.sh"
+DAEMONS_NAME=hdfs
+# shellcheck source=scripts/daemons.sh
+source "$ROOT/scripts/daemons.sh"
 PORT=${HDFS_PORT:-9000}
 URI="hdfs://127.0.0.1:$PORT"
 STATE="$ROOT/spark/target/hdfs"
@@ -60,15 +63,6 @@ java_hadoop() {
     "$GMI_JAVA" "${OPENS[@]}" --enable-native-access=ALL-UNNAMED -Xmx512m -cp "$CONF:$STATE/lib/*" "$@"
 }
 
-wait_for() {
-    local file=$1 pattern=$2 what=$3 i
-    for ((i = 0; i < 120; i++)); do
-        grep -q "$pattern" "$file" 2>/dev/null && return 0
-        sleep 0.5
-    done
-    echo "hdfs: $what did not start; see $file" >&2
-    exit 1
-}
 
 start() {
     stop quiet

@@ -23,6 +23,9 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 # shellcheck source=scripts/find-jdk.sh
 source "$ROOT/scripts/find-jdk.sh"
+DAEMONS_NAME=spark-cluster
+# shellcheck source=scripts/daemons.sh
+source "$ROOT/scripts/daemons.sh"
 WORKERS=${WORKERS:-2}
 WORKER_CORES=${WORKER_CORES:-1}
 WORKER_MEMORY=${WORKER_MEMORY:-2g}
@@ -59,15 +62,6 @@ start_jvm() {
     echo $! >"$STATE/$name.pid"
 }
 
-wait_for() {
-    local file=$1 pattern=$2 what=$3 i
-    for ((i = 0; i < 120; i++)); do
-        grep -q "$pattern" "$file" 2>/dev/null && return 0
-        sleep 0.5
-    done
-    echo "spark-cluster: $what did not start; see $file" >&2
-    exit 1
-}
 
 start() {
     stop quiet
