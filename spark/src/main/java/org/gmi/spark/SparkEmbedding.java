@@ -163,8 +163,9 @@ final class SparkEmbedding {
                 Step layer = new Step(run, nodes, tasks, chunk, l, files[l - 1], files[l], last && !hadoop ? header.length : 0, hadoop);
                 parts.foreach(t -> propagate(layer, shared.value(), t));
             }
-            Matrix embeddings = readBack ? new Matrix(nodes, d) : null;
+            Matrix embeddings = null;
             if (hadoop) {
+                embeddings = readBack ? new Matrix(nodes, d) : null;
                 // the executors wrote the last layer in parts: the driver puts them after the header
                 HadoopRows.assemble(fs, new org.apache.hadoop.fs.Path(files[encoder.layers()]), tasks, header,
                         new org.apache.hadoop.fs.Path(GraphStaging.uri(target)), embeddings);
