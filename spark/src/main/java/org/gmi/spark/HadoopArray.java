@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -63,6 +64,11 @@ final class HadoopArray implements ArrayFile, AutoCloseable {
         return length;
     }
 
+    /** The file's bytes. */
+    long bytes() {
+        return bytes;
+    }
+
     /** The bytes fetched from the file system so far (blocks fetched again count again). */
     long bytesFetched() {
         return fetched.get();
@@ -119,22 +125,41 @@ final class HadoopArray implements ArrayFile, AutoCloseable {
 
     @Override
     public void getInts(long from, int[] dst, int off, int len) {
-        for (int k = 0; k < len; k++) {
-            dst[off + k] = getInt(from + k);
-        }
+        byBlock(from, off, len, (b, at, o, n) -> ByteBuffer.wrap(b, at, n * width).order(ByteOrder.LITTLE_ENDIAN)
+                .asIntBuffer().get(dst, o, n));
     }
 
     @Override
     public void getFloats(long from, float[] dst, int off, int len) {
-        for (int k = 0; k < len; k++) {
-            dst[off + k] = getFloat(from + k);
-        }
+        byBlock(from, off, len, (b, at, o, n) -> ByteBuffer.wrap(b, at, n * width).order(ByteOrder.LITTLE_ENDIAN)
+                .asFloatBuffer().get(dst, o, n));
     }
 
     @Override
     public void getLongs(long from, long[] dst, int off, int len) {
-        for (int k = 0; k < len; k++) {
-            dst[off + k] = getLong(from + k);
+        byBlock(from, off, len, (b, at, o, n) -> ByteBuffer.wrap(b, at, n * width).order(ByteOrder.LITTLE_ENDIAN)
+                .asLongBuffer().get(dst, o, n));
+    }
+
+    /** A bulk read of n elements from a block's bytes, from byte {@code at}, into the destination at {@code off}. */
+    private interface BlockRead {
+        void read(byte[] block, int at, int off, int n);
+    }
+
+    /** Splits elements [from, from + len) at block boundaries, one {@code read} per block touched. */
+    private void byBlock(long from, int off, int len, BlockRead read) {
+        if (len > 0) {
+            check(from);
+            check(from + len - 1);
+        }
+        while (len > 0) {
+            long at = from * width;
+            int inBlock = (int) (at & blockMask);
+            int n = Math.min(len, (int) ((blockMask + 1 - inBlock) / width));
+            read.read(block(at), inBlock, off, n);
+            from += n;
+            off += n;
+            len -= n;
         }
     }
 
