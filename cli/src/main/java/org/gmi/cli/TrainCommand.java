@@ -699,11 +699,13 @@ final class TrainCommand extends GmiCommand {
             List<String> existing = new ArrayList<>();
             boolean remoteCheckpoint = false;
             if (outUri != null) {
+                // the outputs and the checkpoint, asked together
+                String checkpoint = Checkpoint.FOLDER + "/" + Checkpoint.FILE;
+                List<String> names = new ArrayList<>(outputFiles.stream().map(p -> p.getFileName().toString()).toList());
+                names.add(checkpoint);
                 try {
-                    existing = new ArrayList<>(trainingEngine("spark").existingOutputs(outUri,
-                            outputFiles.stream().map(p -> p.getFileName().toString()).toList()));
-                    remoteCheckpoint = !trainingEngine("spark").existingOutputs(outUri,
-                            List.of(Checkpoint.FOLDER + "/" + Checkpoint.FILE)).isEmpty();
+                    existing = new ArrayList<>(trainingEngine("spark").existingOutputs(outUri, names));
+                    remoteCheckpoint = existing.remove(checkpoint);
                 } catch (IOException | RuntimeException e) {
                     throw new BadInputException("--out " + outUri + ": cannot list it (" + e.getMessage() + ")", e);
                 }

@@ -28,4 +28,16 @@ public interface ArrayFile {
 
     /** Elements [from, from + len) into {@code dst[off ..]}. */
     void getLongs(long from, long[] dst, int off, int len);
+
+    /**
+     * Refuses, naming it, a file of {@code size} bytes that should hold {@code length} elements of
+     * {@code width} bytes: checked before anything is read from it.
+     */
+    static void requireSize(Object file, long size, int width, long length) {
+        long bytes = Math.multiplyExact(length, (long) width);
+        if (size != bytes) {
+            throw new GraphFormatException(file + ": " + size + " bytes, but graph.json makes it " + length + " "
+                    + (width * 8) + "-bit values (" + bytes + " bytes)");
+        }
+    }
 }

@@ -300,6 +300,13 @@ public final class BinaryGraph {
         /** The largest graph.json read: a real one is well under 2 KiB. */
         long MAX_MANIFEST_BYTES = 1 << 16;
 
+        /** Refuses, naming it, a graph.json of {@code size} bytes above {@link #MAX_MANIFEST_BYTES}, before it is read. */
+        static void requireManifestSize(Object file, long size) {
+            if (size > MAX_MANIFEST_BYTES) {
+                throw new GraphFormatException(file + ": " + size + " bytes; a graph.json is a few hundred");
+            }
+        }
+
         /** The files of {@code folder}, mapped. */
         static Source folder(Path folder) {
             return new Source() {
@@ -312,10 +319,7 @@ public final class BinaryGraph {
                 public byte[] manifest() throws IOException {
                     Path file = folder.resolve(MANIFEST);
                     DataFiles.requireRegularFile(file);
-                    long size = Files.size(file);
-                    if (size > MAX_MANIFEST_BYTES) {
-                        throw new GraphFormatException(file + ": " + size + " bytes; a graph.json is a few hundred");
-                    }
+                    Source.requireManifestSize(file, Files.size(file));
                     return Files.readAllBytes(file);
                 }
 

@@ -67,11 +67,7 @@ final class MappedArray implements ArrayFile {
         }
         long bytes = Math.multiplyExact(length, (long) width);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size != bytes) {
-                throw new GraphFormatException(file + ": " + size + " bytes, but graph.json makes it " + length + " "
-                        + (width * 8) + "-bit values (" + bytes + " bytes)");
-            }
+            ArrayFile.requireSize(file, ch.size(), width, length);
             int n = (int) ((bytes + chunkBytes - 1) / chunkBytes);
             ByteBuffer[] chunks = new ByteBuffer[n];
             for (int c = 0; c < n; c++) {

@@ -113,12 +113,17 @@ public record TrainState(int epochsDone, boolean finished, String[] names, int[]
         if (sinceBest != epochsDone - bestEpoch) {
             return sinceBest + " epochs since the best epoch " + bestEpoch + " of " + epochsDone;
         }
-        boolean fullBatch = adamSteps == epochsDone || (finished && adamSteps == epochsDone - 1);
+        boolean fullBatch = fullBatchSteps();
         boolean minibatch = epochsDone > 0 && adamSteps > epochsDone && adamSteps % epochsDone == 0;
         if (!fullBatch && !minibatch) {
             return adamSteps + " Adam steps for " + epochsDone + " epochs" + (finished ? " (finished)" : "");
         }
         return null;
+    }
+
+    /** Whether the Adam step count is a full-batch run's: one an epoch, none at the epoch it stops. */
+    private boolean fullBatchSteps() {
+        return adamSteps == epochsDone || (finished && adamSteps == epochsDone - 1);
     }
 
     /**
@@ -127,9 +132,7 @@ public record TrainState(int epochsDone, boolean finished, String[] names, int[]
      * the epoch it stops; a minibatch run takes every batch's step, the stopping epoch's included.
      */
     public String stepsInconsistency(int stepsPerEpoch) {
-        boolean ok = stepsPerEpoch == 0
-                ? adamSteps == epochsDone || (finished && adamSteps == epochsDone - 1)
-                : adamSteps == (long) epochsDone * stepsPerEpoch;
+        boolean ok = stepsPerEpoch == 0 ? fullBatchSteps() : adamSteps == (long) epochsDone * stepsPerEpoch;
         return ok ? null : adamSteps + " Adam steps for " + epochsDone + " epochs" + (stepsPerEpoch == 0 ? ""
                 : " of " + stepsPerEpoch + " batches") + (finished ? " (finished)" : "");
     }

@@ -25,7 +25,6 @@ import org.apache.spark.SparkEnv;
 import org.gmi.cli.DatasetOptions;
 import org.gmi.graph.ArrayFile;
 import org.gmi.graph.BinaryGraph;
-import org.gmi.graph.GraphFormatException;
 import scala.Tuple2;
 
 /**
@@ -105,7 +104,7 @@ public final class GraphStaging {
 
         InPlace(String location, Configuration conf, int blockBytes, long cacheBytes) throws IOException {
             this.location = location;
-            this.dir = new org.apache.hadoop.fs.Path(uri(location));
+            this.dir = hadoopPath(location);
             this.fs = fileSystem(dir, conf, location);
             this.blockBytes = blockBytes;
             this.cacheBytes = cacheBytes;
@@ -120,9 +119,7 @@ public final class GraphStaging {
         public byte[] manifest() throws IOException {
             org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir, BinaryGraph.MANIFEST);
             long size = fs.getFileStatus(file).getLen();
-            if (size > MAX_MANIFEST_BYTES) {
-                throw new GraphFormatException(file + ": " + size + " bytes; a graph.json is a few hundred");
-            }
+            BinaryGraph.Source.requireManifestSize(file, size);
             byte[] bytes = new byte[(int) size];
             try (FSDataInputStream in = fs.open(file)) {
                 in.readFully(0, bytes);
@@ -133,11 +130,7 @@ public final class GraphStaging {
         @Override
         public ArrayFile open(String name, int width, long length) throws IOException {
             org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir, name);
-            long size = fs.getFileStatus(file).getLen();
-            if (size != length * width) {
-                throw new GraphFormatException(file + ": " + size + " bytes, but graph.json makes it " + length + " "
-                        + (width * 8) + "-bit values (" + length * width + " bytes)");
-            }
+            ArrayFile.requireSize(file, fs.getFileStatus(file).getLen(), width, length);
             HadoopArray a = new HadoopArray(file.toString(), fs.open(file), width, length, blockBytes, cacheBytes);
             opened.add(a);
             return a;
@@ -150,7 +143,7 @@ public final class GraphStaging {
 
         /** The bytes of the arrays it opened. */
         long bytesInFiles() {
-            return opened.stream().mapToLong(a -> a.length() * (a.name().endsWith(".i64") ? 8 : 4)).sum();
+            return opened.stream().mapToLong(HadoopArray::bytes).sum();
         }
 
         @Override
@@ -169,7 +162,7 @@ public final class GraphStaging {
 
     static Path local(String location, Configuration conf, Path cacheRoot, java.util.function.Consumer<String> log)
             throws IOException {
-        org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(uri(location));
+        org.apache.hadoop.fs.Path dir = hadoopPath(location);
         FileSystem fs = fileSystem(dir, conf, location);
         List<FileStatus> files = new ArrayList<>();
         for (FileStatus s : fs.listStatus(dir)) {
@@ -211,6 +204,16 @@ public final class GraphStaging {
             deleteTree(temp);
         }
         return target;
+    }
+
+    /** The Hadoop path of the URI {@code location}. */
+    static org.apache.hadoop.fs.Path hadoopPath(String location) {
+        return new org.apache.hadoop.fs.Path(uri(location));
+    }
+
+    /** The file system of {@code path} (the URI {@code location}), with this JVM's {@code spark.hadoop.*} settings. */
+    static FileSystem fileSystem(org.apache.hadoop.fs.Path path, String location) throws IOException {
+        return fileSystem(path, hadoopConfiguration(), location);
     }
 
     static URI uri(String location) {

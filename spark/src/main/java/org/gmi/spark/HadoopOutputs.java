@@ -22,18 +22,10 @@ import org.gmi.cli.AtomicOutputs;
 final class HadoopOutputs {
     private HadoopOutputs() {}
 
-    private static FileSystem fileSystem(org.apache.hadoop.fs.Path p, String uri) throws IOException {
-        return GraphStaging.fileSystem(p, GraphStaging.hadoopConfiguration(), uri);
-    }
-
-    private static org.apache.hadoop.fs.Path path(String uri) {
-        return new org.apache.hadoop.fs.Path(GraphStaging.uri(uri));
-    }
-
     /** The names of {@code names} that exist in the folder {@code folderUri}. */
     static List<String> existing(String folderUri, List<String> names) throws IOException {
-        org.apache.hadoop.fs.Path dir = path(folderUri);
-        FileSystem fs = fileSystem(dir, folderUri);
+        org.apache.hadoop.fs.Path dir = GraphStaging.hadoopPath(folderUri);
+        FileSystem fs = GraphStaging.fileSystem(dir, folderUri);
         List<String> found = new ArrayList<>();
         for (String n : names) {
             if (fs.exists(new org.apache.hadoop.fs.Path(dir, n))) {
@@ -51,15 +43,15 @@ final class HadoopOutputs {
      */
     static void publish(String folderUri, List<String> order, Map<String, Path> files, Map<String, String> written)
             throws IOException {
-        org.apache.hadoop.fs.Path dir = path(folderUri);
-        FileSystem fs = fileSystem(dir, folderUri);
+        org.apache.hadoop.fs.Path dir = GraphStaging.hadoopPath(folderUri);
+        FileSystem fs = GraphStaging.fileSystem(dir, folderUri);
         fs.mkdirs(dir);
         long pid = ProcessHandle.current().pid();
         List<org.apache.hadoop.fs.Path> temps = new ArrayList<>();
         try {
             for (String name : order) {
                 if (written.containsKey(name)) {
-                    temps.add(path(written.get(name)));
+                    temps.add(GraphStaging.hadoopPath(written.get(name)));
                     continue;
                 }
                 org.apache.hadoop.fs.Path temp = new org.apache.hadoop.fs.Path(dir, AtomicOutputs.tempName(name, pid));
@@ -85,16 +77,16 @@ final class HadoopOutputs {
 
     /** Copies the file at {@code uri} to {@code local}, its folder created if needed. */
     static void fetch(String uri, Path local) throws IOException {
-        org.apache.hadoop.fs.Path p = path(uri);
+        org.apache.hadoop.fs.Path p = GraphStaging.hadoopPath(uri);
         Files.createDirectories(local.toAbsolutePath().getParent());
-        try (InputStream in = fileSystem(p, uri).open(p)) {
+        try (InputStream in = GraphStaging.fileSystem(p, uri).open(p)) {
             Files.copy(in, local, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
     /** Deletes the file or folder at {@code uri} if it is there (a temporary of a run that failed). */
     static void discard(String uri) throws IOException {
-        org.apache.hadoop.fs.Path p = path(uri);
-        fileSystem(p, uri).delete(p, true);
+        org.apache.hadoop.fs.Path p = GraphStaging.hadoopPath(uri);
+        GraphStaging.fileSystem(p, uri).delete(p, true);
     }
 }

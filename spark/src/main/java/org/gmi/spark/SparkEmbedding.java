@@ -132,8 +132,8 @@ final class SparkEmbedding {
         org.apache.hadoop.fs.Path scratchRoot = null;
         FileSystem fs = null;
         if (hadoop) {
-            org.apache.hadoop.fs.Path t = new org.apache.hadoop.fs.Path(GraphStaging.uri(target));
-            fs = GraphStaging.fileSystem(t, GraphStaging.hadoopConfiguration(), target);
+            org.apache.hadoop.fs.Path t = GraphStaging.hadoopPath(target);
+            fs = GraphStaging.fileSystem(t, target);
             scratchRoot = new org.apache.hadoop.fs.Path(t.getParent(), ".gmi-embedding-" + run.id());
             for (int l = 0; l < files.length; l++) {
                 files[l] = new org.apache.hadoop.fs.Path(scratchRoot, l < encoder.layers() ? SCRATCH[l] : "embeddings").toString();
@@ -168,7 +168,7 @@ final class SparkEmbedding {
                 embeddings = readBack ? new Matrix(nodes, d) : null;
                 // the executors wrote the last layer in parts: the driver puts them after the header
                 HadoopRows.assemble(fs, new org.apache.hadoop.fs.Path(files[encoder.layers()]), tasks, header,
-                        new org.apache.hadoop.fs.Path(GraphStaging.uri(target)), embeddings);
+                        GraphStaging.hadoopPath(target), embeddings);
             } else if (readBack) {
                 embeddings = Npy.readMatrix(Path.of(target));
             }
@@ -189,8 +189,8 @@ final class SparkEmbedding {
     /** Where task {@code t} of {@code step} writes its rows. */
     private static RowsOut output(Step step, int t, int d) throws IOException {
         if (step.hadoop()) {
-            org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(GraphStaging.uri(step.output()));
-            FileSystem fs = GraphStaging.fileSystem(dir, GraphStaging.hadoopConfiguration(), step.output());
+            org.apache.hadoop.fs.Path dir = GraphStaging.hadoopPath(step.output());
+            FileSystem fs = GraphStaging.fileSystem(dir, step.output());
             return new HadoopRows.Sink(fs, dir, t, step.start(t), step.start(t + 1), d);
         }
         return RowFile.open(Path.of(step.output()), step.outputOffset(), step.nodes(), d, true);
@@ -199,8 +199,8 @@ final class SparkEmbedding {
     /** Where the tasks of {@code step} read its input rows. */
     private static RowsIn input(Step step, int d) throws IOException {
         if (step.hadoop()) {
-            org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(GraphStaging.uri(step.input()));
-            FileSystem fs = GraphStaging.fileSystem(dir, GraphStaging.hadoopConfiguration(), step.input());
+            org.apache.hadoop.fs.Path dir = GraphStaging.hadoopPath(step.input());
+            FileSystem fs = GraphStaging.fileSystem(dir, step.input());
             return new HadoopRows.Source(fs, dir, step.starts(), d, GraphStaging.readBlockBytes(), GraphStaging.readCacheBytes());
         }
         return RowFile.open(Path.of(step.input()), 0, step.nodes(), d, false);
