@@ -95,14 +95,14 @@ public final class SparkTrainer {
         }
         config.validate();
         int[] fanouts = config.fanoutsFor(config.layersFor(graph.name()));
-        StepTask.Run run = run(graphLocation, graph, config, fanouts, threads, partitions);
+        // the executors cut the batches: the driver holds the parameters, not Â and M
+        GraphOperators remote = GraphOperators.forRemoteBatches(graph);
+        StepTask.Run run = run(graphLocation, remote.targetEntries(), config, fanouts, threads, partitions);
         StepTask.Run embedRun = embedLocation.equals(graphLocation) ? run
-                : run(embedLocation, embedGraph, config, fanouts, threads, partitions);
+                : run(embedLocation, GraphOperators.targetEntries(embedGraph.adjacencyRows()), config, fanouts, threads, partitions);
         try {
             TrainResult trained = MinibatchTrainer.train(graph, config, listener, false,
-                    context -> new SparkGradients(sc, run, context, times), checkpoints,
-                    // the executors cut the batches: the driver holds the parameters, not Â and M
-                    GraphOperators::forRemoteBatches);
+                    context -> new SparkGradients(sc, run, context, times), checkpoints, g -> remote);
             Matrix embeddings;
             try {
                 embeddings = SparkEmbedding.write(sc, embedRun, trained.encoder().encoder(), embedGraph.numNodes(),
@@ -125,8 +125,11 @@ public final class SparkTrainer {
         }
     }
 
-    /** What the tasks of a run on the graph at {@code graphLocation} (loaded by the driver as {@code graph}) need. */
-    private static StepTask.Run run(String graphLocation, Graph graph, TrainConfig config, int[] fanouts, int threads,
+    /**
+     * What the tasks of a run on the graph at {@code graphLocation} need; {@code targetEntries}: its T = A + I's
+     * entries, which the driver counts once.
+     */
+    private static StepTask.Run run(String graphLocation, long targetEntries, TrainConfig config, int[] fanouts, int threads,
                                     int partitions) {
         String location = graphLocation;
         if (!DatasetOptions.isUri(graphLocation)) {
@@ -144,7 +147,7 @@ public final class SparkTrainer {
         } catch (IOException e) {
             throw new UncheckedIOException("reading the graph from " + location + ": " + e.getMessage(), e);
         }
-        return new StepTask.Run(UUID.randomUUID().toString(), location, BinaryGraph.manifestDigest(checked),
-                GraphOperators.targetEntries(graph.adjacencyRows()), config, fanouts, threads, partitions);
+        return new StepTask.Run(UUID.randomUUID().toString(), location, BinaryGraph.manifestDigest(checked), targetEntries,
+                config, fanouts, threads, partitions);
     }
 }
